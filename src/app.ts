@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Deps } from './deps';
+import { setAuthenticator } from './http/auth';
+import { AppError } from './http/errors';
+import { errorHandler, routeNotFound } from './http/error-handler';
+import { createRegistry, mountApiDocs } from './http/openapi';
+import { registerRoutes } from './routes';
+import type { Services } from './services';
+
+export interface AppDeps extends Deps {
+  services: Services;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP app without listening, so tests drive it directly. */
+export function createApp(deps: AppDeps): Express {
+  const { config, log, services } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(helmet());
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: config.bodyLimit, strict: true }));
+  setAuthenticator(app, (token) => services.auth.authenticate(token));
+
+  const registry = createRegistry();
+  const router = express.Router();
+  registerRoutes({ router, registry, services });
+  app.use(router);
+  mountApiDocs(app, registry, config.publicUrl);
+
+  app.use(routeNotFound);
+  app.use(errorHandler(log));
+  return app;
+}
+
+/** A body on POST/PUT/PATCH must be JSON; anything else is a 415 before it is parsed. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'));
+  }
+  next();
+};

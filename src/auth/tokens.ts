@@ -1,0 +1,48 @@
+import jwt from 'jsonwebtoken';
+import { AppError } from '../http/errors';
+import type { Principal, StaffRole } from '../http/principal';
+
+/** Access-token claims. Short names keep the token small on every till request. */
+interface Claims {
+  sub: string;
+  typ: Principal['kind'];
+  mid: string;
+  role?: StaffRole;
+  stores?: string[] | null;
+  store?: string;
+}
+
+const ISSUER = 'tally';
+const AUDIENCE = 'tally-api';
+
+export function signAccessToken(secret: string, ttlSeconds: number, principal: Principal): string {
+  const claims: Claims =
+    principal.kind === 'staff'
+      ? { sub: principal.userId, typ: 'staff', mid: principal.merchantId, role: principal.role, stores: principal.storeIds }
+      : principal.kind === 'terminal'
+        ? { sub: principal.terminalId, typ: 'terminal', mid: principal.merchantId, store: principal.storeId }
+        : { sub: principal.memberId, typ: 'member', mid: principal.merchantId };
+  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: ttlSeconds, issuer: ISSUER, audience: AUDIENCE });
+}
+
+/** Verifies signature (HS256 only: `alg: none` and others are refused), expiry, issuer and audience. */
+export function verifyAccessToken(secret: string, token: string): Principal {
+  let claims: Claims;
+  try {
+    claims = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as Claims;
+  } catch (err) {
+    const expired = err instanceof jwt.TokenExpiredError;
+    throw new AppError('INVALID_TOKEN', expired ? 'Access token expired' : 'Access token invalid');
+  }
+  switch (claims.typ) {
+    case 'staff':
+      if (!claims.role) break;
+      return { kind: 'staff', userId: claims.sub, merchantId: claims.mid, role: claims.role, storeIds: claims.stores ?? null };
+    case 'terminal':
+      if (!claims.store) break;
+      return { kind: 'terminal', terminalId: claims.sub, merchantId: claims.mid, storeId: claims.store };
+    case 'member':
+      return { kind: 'member', memberId: claims.sub, merchantId: claims.mid };
+  }
+  throw new AppError('INVALID_TOKEN', 'Access token invalid');
+}

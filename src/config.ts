@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment, is validated once at start-up and
+ * fails fast with the full list of problems. Defaults give a zero-setup single
+ * shop: SQLite under ./data and in-process jobs.
+ */
+const EnvSchema = z.object({
+  /** production | development | test; production requires real secrets. */
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  /** HTTP port of the api role. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Address to bind; 0.0.0.0 behind a load balancer. */
+  HOST: z.string().default('0.0.0.0'),
+  /** Public base URL, used in printed links (setup link, docs). */
+  PUBLIC_URL: z.url().optional(),
+  /** trace | debug | info | warn | error | fatal | silent */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** mysql://user:pass@host:port/db; absent means the embedded SQLite file. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb|sqlite):/, 'must start with mysql://, mariadb:// or sqlite:')
+    .optional(),
+  /** Folder for the SQLite file and the generated embedded secrets. */
+  DATA_DIR: z.string().default('./data'),
+  /** redis://host:port; absent means jobs run in-process. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Secret for signing access tokens (at least 32 characters). */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Lifetime of staff, terminal and member access tokens, in seconds. */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(900),
+  /** Lifetime of a staff refresh token, in days. */
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Largest JSON body accepted. */
+  BODY_LIMIT: z.string().default('256kb'),
+  /** Trust X-Forwarded-For from this many proxies (for rate limits behind a load balancer). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Run the outbox relay and job handlers inside the api process (embedded mode does). */
+  RUN_JOBS_IN_API: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+});
+
+export type Database =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'mysql'; url: string };
+
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  logLevel: string;
+  database: Database;
+  dataDir: string;
+  redisUrl: string | undefined;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  bodyLimit: string;
+  trustProxy: number;
+  /** True when this process runs the outbox relay and consumes jobs itself. */
+  runJobsInApi: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const dataDir = resolve(e.DATA_DIR);
+  const database = parseDatabase(e.DATABASE_URL, dataDir);
+  if (e.NODE_ENV === 'production') {
+    if (!e.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+    if (database.kind === 'mysql' && !e.REDIS_URL) problems.push('REDIS_URL: required with MySQL in production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const jwtSecret = e.JWT_SECRET ?? embeddedSecret(dataDir, 'jwt-secret');
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    logLevel: e.LOG_LEVEL,
+    database,
+    dataDir,
+    redisUrl: e.REDIS_URL,
+    jwtSecret,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    bodyLimit: e.BODY_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    runJobsInApi: e.RUN_JOBS_IN_API ?? !e.REDIS_URL,
+  };
+}
+
+function parseDatabase(url: string | undefined, dataDir: string): Database {
+  if (!url) return { kind: 'sqlite', file: resolve(dataDir, 'tally.sqlite') };
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
+  }
+  return { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') };
+}
+
+/**
+ * In embedded mode a secret is generated on first start and kept in the data
+ * folder (mode 0600), so restarts keep sessions valid without any setup.
+ */
+function embeddedSecret(dataDir: string, name: string): string {
+  const file = resolve(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process started at the same moment and wrote it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return readFileSync(file, 'utf8').trim();
+}

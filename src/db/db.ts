@@ -1,0 +1,67 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
+import type { Dialect } from './columns';
+
+/**
+ * The database handle services use. `transaction` is the only way to write:
+ * on MySQL it runs READ COMMITTED and retries deadlocks; on SQLite it
+ * serialises transactions in this process, because TypeORM shares one
+ * connection between all SQLite query runners and would otherwise interleave
+ * two transactions on it.
+ */
+export class Db {
+  readonly dialect: Dialect;
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dataSource: DataSource) {
+    this.dialect = dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  get isMysql(): boolean {
+    return this.dialect === 'mysql';
+  }
+
+  /** Runs fn in a transaction; pass `outer` to join a transaction already open. */
+  async transaction<T>(fn: (tx: EntityManager) => Promise<T>, outer?: EntityManager): Promise<T> {
+    if (outer) return fn(outer);
+    if (this.dialect === 'sqlite') {
+      const run = this.sqliteQueue.then(() => this.dataSource.transaction(fn));
+      this.sqliteQueue = run.catch(() => undefined);
+      return run;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction('READ COMMITTED', fn);
+      } catch (err) {
+        if (attempt >= 5 || !isRetryableMysqlError(err)) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  /** `FOR UPDATE` suffix for a raw SELECT that locks the row (SQLite serialises writers instead). */
+  get forUpdate(): string {
+    return this.isMysql ? ' FOR UPDATE' : '';
+  }
+}
+
+function driverCode(err: unknown): string | undefined {
+  if (!(err instanceof QueryFailedError)) return undefined;
+  const driverError = (err as QueryFailedError & { driverError?: { code?: string } }).driverError;
+  return driverError?.code;
+}
+
+function isRetryableMysqlError(err: unknown): boolean {
+  const code = driverCode(err);
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+/** True when a write failed on a unique index (either dialect). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = driverCode(err);
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

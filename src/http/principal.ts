@@ -1,0 +1,47 @@
+/** Who is calling. The merchant always comes from here, never from the request. */
+export type StaffRole = 'owner' | 'manager' | 'cashier';
+
+export type Principal =
+  | {
+      kind: 'staff';
+      merchantId: string;
+      userId: string;
+      role: StaffRole;
+      /** null: every store of the merchant; otherwise only these. */
+      storeIds: string[] | null;
+    }
+  | { kind: 'terminal'; merchantId: string; terminalId: string; storeId: string }
+  | { kind: 'member'; merchantId: string; memberId: string };
+
+export type PrincipalKind = Principal['kind'];
+
+/** Who may call a route. */
+export type Access =
+  | 'public'
+  | {
+      staff?: StaffRole[];
+      terminal?: boolean;
+      member?: boolean;
+    };
+
+export function isAllowed(access: Access, principal: Principal): boolean {
+  if (access === 'public') return true;
+  switch (principal.kind) {
+    case 'staff':
+      return access.staff?.includes(principal.role) ?? false;
+    case 'terminal':
+      return access.terminal === true;
+    case 'member':
+      return access.member === true;
+  }
+}
+
+/** True when a staff member may act on this store (terminals are bound to theirs). */
+export function canUseStore(principal: Principal, storeId: string): boolean {
+  if (principal.kind === 'terminal') return principal.storeId === storeId;
+  if (principal.kind === 'staff') return principal.storeIds === null || principal.storeIds.includes(storeId);
+  return false;
+}
+
+export const ALL_STAFF: StaffRole[] = ['owner', 'manager', 'cashier'];
+export const MANAGERS: StaffRole[] = ['owner', 'manager'];

@@ -1,0 +1,27 @@
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { OutboxEntry } from './outbox-entry.entity';
+
+/**
+ * Records a job in the caller's transaction. It reaches the queue through the
+ * relay after commit, so a Redis outage delays the job but never loses it,
+ * and a rolled-back transaction never runs it.
+ */
+export async function enqueueInTransaction(
+  tx: EntityManager,
+  jobName: string,
+  payload: unknown,
+  options: { merchantId?: string | null; delayMs?: number; now?: Date } = {},
+): Promise<void> {
+  const now = options.now ?? new Date();
+  await tx.insert(OutboxEntry, {
+    merchantId: options.merchantId ?? null,
+    jobName,
+    payload,
+    createdAt: now,
+    availableAt: new Date(now.getTime() + (options.delayMs ?? 0)),
+    relayedAt: null,
+    attempts: 0,
+    lastError: null,
+  } as QueryDeepPartialEntity<OutboxEntry>);
+}

@@ -1,0 +1,21 @@
+import { createServer } from 'node:http';
+import { createApp } from './app';
+import { failStartup, shutdownOnSignals } from './lifecycle';
+import { openRuntime } from './runtime';
+
+/**
+ * `npm start`: everything in one process — migrations, api and jobs. With no
+ * configuration that is SQLite under ./data and in-process jobs.
+ */
+async function main(): Promise<void> {
+  const runtime = await openRuntime();
+  await runtime.db.dataSource.runMigrations({ transaction: 'each' });
+  const server = createServer(createApp(runtime));
+  await new Promise<void>((resolve) => server.listen(runtime.config.port, runtime.config.host, resolve));
+  const { config } = runtime;
+  const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'MySQL';
+  process.stdout.write(`\nTally is running at ${config.publicUrl}  (${where}; jobs ${runtime.queue.kind})\nAPI docs: ${config.publicUrl}/docs\n`);
+  shutdownOnSignals(runtime.log, { server, close: () => runtime.close() });
+}
+
+main().catch(failStartup);

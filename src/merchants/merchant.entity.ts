@@ -1,0 +1,31 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('merchants')
+export class Merchant {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  /** ISO 4217; all money of this merchant is in its minor units. */
+  @Column({ type: 'varchar', length: 3 })
+  currency: string;
+
+  /** IANA zone, e.g. Asia/Bangkok: the merchant's calendar (days, months, promotions). */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64 })
+  timeZone: string;
+
+  /** BCP 47 default locale for receipts and pages. */
+  @Column({ type: 'varchar', length: 16 })
+  locale: string;
+
+  @Column({ type: 'simple-json', nullable: true })
+  settings: Record<string, unknown> | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

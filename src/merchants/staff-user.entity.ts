@@ -1,0 +1,50 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { StaffRole } from '../http/principal';
+
+@Entity('staff_users')
+export class StaffUser {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'merchant_id', type: 'varchar', length: 36 })
+  merchantId: string;
+
+  /** Lower-cased in code: MySQL compares case-insensitively, SQLite does not. */
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  /** scrypt$N$r$p$salt$hash */
+  @Column({ name: 'password_hash', type: 'varchar', length: 200 })
+  passwordHash: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role: StaffRole;
+
+  /** null: all stores; otherwise the stores this user may work in. */
+  @Column({ name: 'store_ids', type: 'simple-json', nullable: true })
+  storeIds: string[] | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  locale: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @Column({ name: 'failed_sign_ins', type: 'int', default: 0 })
+  failedSignIns: number;
+
+  @Column({ name: 'locked_until', type: 'datetime', precision: 3, nullable: true })
+  lockedUntil: Date | null;
+
+  @Column({ name: 'last_sign_in_at', type: 'datetime', precision: 3, nullable: true })
+  lastSignInAt: Date | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

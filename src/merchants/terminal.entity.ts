@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('terminals')
+export class Terminal {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'merchant_id', type: 'varchar', length: 36 })
+  merchantId: string;
+
+  @Column({ name: 'store_id', type: 'varchar', length: 36 })
+  storeId: string;
+
+  @Column({ type: 'varchar', length: 120 })
+  name: string;
+
+  /** Public first part of the API key, used to find the row without scanning hashes. */
+  @Column({ name: 'key_prefix', type: 'varchar', length: 16 })
+  keyPrefix: string;
+
+  @Column({ name: 'key_hash', type: 'varchar', length: 200 })
+  keyHash: string;
+
+  @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ name: 'last_seen_at', type: 'datetime', precision: 3, nullable: true })
+  lastSeenAt: Date | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { loadConfig, type Config } from './config';
+import { createDataSource } from './db/data-source';
+import { Db } from './db/db';
+import type { Deps } from './deps';
+import type { JobQueue } from './jobs/job-queue';
+import { BullJobQueue } from './jobs/bull-job-queue';
+import { InProcessJobQueue } from './jobs/in-process-job-queue';
+import { createLogger, type Logger } from './logger';
+import { createServices, type Services } from './services';
+
+export interface Runtime extends Deps {
+  services: Services;
+  /** Closes the queue and the database, in that order. */
+  close(): Promise<void>;
+}
+
+/** Opens the database (and Redis when configured) and builds the services. */
+export async function openRuntime(config: Config = loadConfig(), log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
+  const dataSource = createDataSource(config.database);
+  await dataSource.initialize();
+  const db = new Db(dataSource);
+  const queue = createQueue(config, log);
+  const deps: Deps = { config, db, queue, log };
+  const services = createServices(deps);
+  return {
+    ...deps,
+    services,
+    async close() {
+      await queue.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+function createQueue(config: Config, log: Logger): JobQueue {
+  if (!config.redisUrl) return new InProcessJobQueue(log);
+  // Only constructing it connects to Redis; the embedded mode never does.
+  return new BullJobQueue(config.redisUrl, log);
+}
