@@ -2,11 +2,21 @@ import { AuthService } from './auth/auth.service';
 import type { Deps } from './deps';
 import { HealthService } from './health/health.service';
 
-/** Builds every service once; modules reach each other through these, never through tables. */
-export function createServices(deps: Deps) {
-  const health = new HealthService(deps);
-  const auth = new AuthService(deps);
-  return { health, auth };
+/**
+ * Every service, built once. Services receive this object and reach other
+ * modules through it at call time (never through their tables), so the order
+ * of construction does not matter.
+ */
+export interface Services {
+  health: HealthService;
+  auth: AuthService;
 }
 
-export type Services = ReturnType<typeof createServices>;
+export function createServices(deps: Deps): Services {
+  const services = {} as Services;
+  Object.assign(services, {
+    health: new HealthService(deps),
+    auth: new AuthService(deps),
+  } satisfies Services);
+  return services;
+}
