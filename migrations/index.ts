@@ -1,4 +1,7 @@
 import { Foundation1700000000000 } from './1700000000000-foundation';
+import { MembersCards1700000003000 } from './1700000003000-members-cards';
+import { PointsRules1700000004000 } from './1700000004000-points-rules';
+import { Purchases1700000005000 } from './1700000005000-purchases';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
-export const migrations = [Foundation1700000000000];
+export const migrations = [Foundation1700000000000, MembersCards1700000003000, PointsRules1700000004000, Purchases1700000005000];

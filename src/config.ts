@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** redis://host:port; absent means jobs run in-process. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Prefix of every Redis key Tally writes; lets several installations (or test runs) share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)').default('tally'),
   /** Secret for signing access tokens (at least 32 characters). */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Lifetime of staff, terminal and member access tokens, in seconds. */
@@ -58,6 +60,7 @@ export interface Config {
   database: Database;
   dataDir: string;
   redisUrl: string | undefined;
+  redisPrefix: string;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database,
     dataDir,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     jwtSecret,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import { printSetupInstructions } from './auth/setup-instructions';
+import { startJobs } from './jobs/start-jobs';
 import { failStartup, shutdownOnSignals } from './lifecycle';
 import { openRuntime } from './runtime';
 
@@ -10,12 +12,14 @@ import { openRuntime } from './runtime';
 async function main(): Promise<void> {
   const runtime = await openRuntime();
   await runtime.db.dataSource.runMigrations({ transaction: 'each' });
+  const jobs = await startJobs(runtime, { consume: true });
   const server = createServer(createApp(runtime));
   await new Promise<void>((resolve) => server.listen(runtime.config.port, runtime.config.host, resolve));
   const { config } = runtime;
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'MySQL';
   process.stdout.write(`\nTally is running at ${config.publicUrl}  (${where}; jobs ${runtime.queue.kind})\nAPI docs: ${config.publicUrl}/docs\n`);
-  shutdownOnSignals(runtime.log, { server, close: () => runtime.close() });
+  await printSetupInstructions(runtime.services, config.publicUrl);
+  shutdownOnSignals(runtime.log, { server, close: () => jobs.stop().then(() => runtime.close()) });
 }
 
 main().catch(failStartup);

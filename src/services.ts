@@ -1,6 +1,18 @@
 import { AuthService } from './auth/auth.service';
+import { CardsService } from './cards/cards.service';
+import { MemberSignInService } from './members/member-sign-in.service';
+import { MembersService } from './members/members.service';
+import { NotificationsService } from './notifications/notifications.service';
+import { MerchantsService } from './merchants/merchants.service';
+import { StaffService } from './merchants/staff.service';
+import { TerminalsService } from './merchants/terminals.service';
 import type { Deps } from './deps';
 import { HealthService } from './health/health.service';
+import { OutboxService } from './jobs/outbox.service';
+import { PointsService } from './points/points.service';
+import { PurchasesService } from './purchases/purchases.service';
+import { RulesService } from './rules/rules.service';
+import { ReportsService } from './reports/reports.service';
 
 /**
  * Every service, built once. Services receive this object and reach other
@@ -9,14 +21,38 @@ import { HealthService } from './health/health.service';
  */
 export interface Services {
   health: HealthService;
+  members: MembersService;
+  memberSignIn: MemberSignInService;
+  cards: CardsService;
+  notifications: NotificationsService;
   auth: AuthService;
+  merchants: MerchantsService;
+  staff: StaffService;
+  terminals: TerminalsService;
+  outbox: OutboxService;
+  purchases: PurchasesService;
+  points: PointsService;
+  rules: RulesService;
+  reports: ReportsService;
 }
 
 export function createServices(deps: Deps): Services {
   const services = {} as Services;
   Object.assign(services, {
     health: new HealthService(deps),
-    auth: new AuthService(deps),
+    members: new MembersService(deps, services),
+    memberSignIn: new MemberSignInService(deps, services),
+    cards: new CardsService(deps, services),
+    notifications: new NotificationsService(deps),
+    auth: new AuthService(deps, services),
+    merchants: new MerchantsService(deps, services),
+    staff: new StaffService(deps, services),
+    terminals: new TerminalsService(deps, services),
+    outbox: new OutboxService(deps),
+    purchases: new PurchasesService(deps, services),
+    points: new PointsService(deps, services),
+    rules: new RulesService(deps, services),
+    reports: new ReportsService(deps, services),
   } satisfies Services);
   return services;
 }

@@ -42,6 +42,8 @@ export interface RouteSpec<
   headers?: z.ZodObject;
   /** Non-JSON success content (e.g. image/png), documented instead of `response`. */
   produces?: string;
+  /** Middleware run before authentication and validation, e.g. a rate limit. */
+  before?: RequestHandler[];
   handler: (input: RouteInput<z.infer<B>, z.infer<Q>, z.infer<P>, A>) => Promise<z.infer<R> | void>;
 }
 
@@ -78,7 +80,7 @@ export function route<
       next(err);
     }
   };
-  api.router[spec.method](spec.path, handler);
+  api.router[spec.method](spec.path, ...(spec.before ?? []), handler);
 }
 
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {

@@ -1,11 +1,15 @@
+import { parseExpression } from 'cron-parser';
 import type { Logger } from '../logger';
 import type { AddOptions, JobHandler, JobQueue } from './job-queue';
 
 const ATTEMPTS = 3;
+/** setTimeout overflows above 2^31-1 ms (~24.8 days); a longer wait is taken in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Runs jobs in this process, for the embedded single-shop mode. Same contract
- * as Bull: retries with backoff, jobId de-duplication while a job is pending.
+ * as Bull: retries with backoff, jobId de-duplication while a job is pending,
+ * cron schedules in UTC (parsed by cron-parser, as Bull does).
  */
 export class InProcessJobQueue implements JobQueue {
   readonly kind = 'in-process' as const;
@@ -13,6 +17,8 @@ export class InProcessJobQueue implements JobQueue {
   private readonly pendingIds = new Set<string>();
   private readonly running = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** One timer per scheduled job name, so registering a schedule again replaces it. */
+  private readonly schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
   constructor(private readonly log: Logger) {}
@@ -31,8 +37,11 @@ export class InProcessJobQueue implements JobQueue {
     this.later(options.delayMs ?? 0, () => this.run(name, data, 1, options.jobId));
   }
 
-  async schedule(): Promise<void> {
-    throw new Error('not yet');
+  async schedule(name: string, cron: string, data: unknown = {}): Promise<void> {
+    if (this.closed) throw new Error('queue is closed');
+    parseExpression(cron, { tz: 'UTC' }); // a bad expression fails here, at registration
+    clearTimeout(this.schedules.get(name));
+    this.arm(name, cron, data);
   }
 
   async ping(): Promise<boolean> {
@@ -41,18 +50,37 @@ export class InProcessJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of [...this.timers, ...this.schedules.values()]) clearTimeout(t);
     this.timers.clear();
+    this.schedules.clear();
     await Promise.allSettled([...this.running]);
+  }
+
+  private arm(name: string, cron: string, data: unknown): void {
+    const due = parseExpression(cron, { tz: 'UTC', currentDate: new Date() }).next().getTime();
+    const timer = setTimeout(
+      () => {
+        // A timer may fire a little early, or be one step of a long wait: only run once due.
+        if (Date.now() >= due) this.track(this.run(name, data, 1));
+        if (!this.closed) this.arm(name, cron, data);
+      },
+      Math.min(Math.max(due - Date.now(), 0), MAX_TIMER_MS),
+    );
+    this.schedules.set(name, timer);
   }
 
   private later(delayMs: number, fn: () => Promise<void>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const run = fn().finally(() => this.running.delete(run));
-      this.running.add(run);
+      this.track(fn());
     }, delayMs);
     this.timers.add(timer);
+  }
+
+  /** close() waits for every tracked run. */
+  private track(run: Promise<void>): void {
+    const tracked = run.finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
   }
 
   private async run(name: string, data: unknown, attempt: number, jobId?: string): Promise<void> {

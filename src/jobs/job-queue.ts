@@ -16,9 +16,12 @@ export interface JobQueue {
   /** Consume jobs of this name in this process. */
   process<T>(name: string, handler: JobHandler<T>): void;
   add<T>(name: string, data: T, options?: AddOptions): Promise<void>;
-  /** Repeat a job on a cron schedule (UTC); registering the same schedule twice keeps one. */
+  /**
+   * Repeat a job on a cron schedule (UTC; five fields, or six with seconds first).
+   * One schedule per job name: registering it again keeps one, with the latest cron.
+   */
   schedule(name: string, cron: string, data?: unknown): Promise<void>;
-  /** True when the queue's backend answers. */
+  /** True when the queue's backend answers; false within a few seconds when it does not. */
   ping(): Promise<boolean>;
   /** Stop taking new jobs, wait for running ones, release connections. */
   close(): Promise<void>;

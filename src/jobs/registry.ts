@@ -1,4 +1,15 @@
 import type { JobDefinition } from './job-definition';
+import { outboxJobs } from './outbox.jobs';
+import { notificationJobs } from '../notifications/notifications.jobs';
+import { purchasesJobs } from '../purchases/purchases.jobs';
+import { pointsJobs } from '../points/points.jobs';
+import { rulesJobs } from '../rules/rules.jobs';
 
 /** Every module's jobs; the worker (or the single process) consumes all of these. */
-export const allJobs: JobDefinition[] = [];
+export const allJobs: JobDefinition[] = [
+  ...outboxJobs,
+  ...notificationJobs,
+  ...purchasesJobs,
+  ...pointsJobs,
+  ...rulesJobs,
+];

@@ -1,0 +1,42 @@
+/**
+ * The till protocol as the server defines it. Types come straight from the
+ * server's zod schemas (src/pos/pos.schemas.ts), so a change there breaks the
+ * plugin's type check instead of drifting silently. The one runtime import is
+ * the purchase schema the bridge uses to check dropped receipt files before
+ * they reach the journal; that file depends on zod only.
+ */
+import type { z } from 'zod';
+import type { EnrolOut, PosEnrolBody } from '../../src/members/members.schemas';
+
+export type {
+  BasketEvaluation,
+  BasketLine,
+  CommitPurchaseRequest,
+  EvaluateBasketRequest,
+  MemberLookupQuery,
+  MemberSummary,
+  PurchaseReceipt,
+  PurchaseView,
+  ReturnReceipt,
+  ReturnRequest,
+  VoidReceipt,
+  VoidRequest,
+} from '../../src/pos/pos.schemas';
+export { CommitPurchaseRequest as CommitPurchaseSchema, IdempotencyKey as IdempotencyKeySchema } from '../../src/pos/pos.schemas';
+
+/** `POST /v1/auth/terminal-token` answer. */
+export interface TerminalTokenResponse {
+  accessToken: string;
+  /** Seconds until the token expires. */
+  expiresIn: number;
+  terminal: { id: string; name: string; storeId: string };
+}
+
+/** `POST /v1/pos/members`: enrol a shopper at the till (the members module owns the schema). */
+export type EnrolMemberRequest = z.input<typeof PosEnrolBody>;
+export type EnrolledMember = z.infer<typeof EnrolOut>;
+
+/** The server's error body: `{ error: { code, message, details?, requestId } }`. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown; requestId?: string };
+}

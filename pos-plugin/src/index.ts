@@ -1,0 +1,12 @@
+/** The Tally POS plugin: terminal SDK, offline journal, scanner helper and bridge. */
+export { TallyTerminal, newIdempotencyKey, type TallyTerminalOptions, type CommitPurchaseInput, type CommitOutcome } from './terminal';
+export { OfflineJournal, type JournalEntry, type JournalStatus, type JournalSummary } from './journal';
+export { backoffMs, type ReplayReport } from './replay';
+export { ScannerInput, type ScannerOptions } from './scanner';
+export { checkCardCode, ean13CheckDigit, isValidEan13, type CardCodeCheck } from './card-code';
+export { InvalidCardCodeError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from './errors';
+export { createBridgeServer, listenBridge } from './bridge/http-bridge';
+export { DropFolderWatcher, type DropEvent, type DropFolderOptions } from './bridge/drop-folder';
+export { readReceiptFile, fileReceiptKey, ReceiptFileError, CSV_COLUMNS, type FileReceipt } from './receipt-file';
+export { parseScaled } from './decimal';
+export type * from './api-types';

@@ -1,0 +1,119 @@
+import type { Api } from '../http/api';
+import { ALL_STAFF } from '../http/principal';
+import { route } from '../http/route';
+import { merchantView, staffView } from '../merchants/views';
+import { MeOut, RefreshBody, SessionOut, SetupBody, SetupStatusOut, SignInBody, TerminalSessionOut, TerminalTokenBody } from './auth.schemas';
+import type { Me, StaffSession, TerminalSession } from './auth.service';
+import { failedAttemptLimit } from './rate-limit';
+
+const TAG = 'auth';
+
+export function authRoutes(api: Api): void {
+  const auth = api.services.auth;
+  // Separate counters: a burst of bad refresh tokens must not block staff from signing in.
+  const signInLimit = failedAttemptLimit({ limit: 20, windowMinutes: 15 });
+  const tokenLimit = failedAttemptLimit({ limit: 30, windowMinutes: 15 });
+  const setupLimit = failedAttemptLimit({ limit: 10, windowMinutes: 15 });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/auth/sign-in',
+    summary: 'Staff sign-in with email and password',
+    tag: TAG,
+    access: 'public',
+    before: [signInLimit],
+    body: SignInBody,
+    response: SessionOut,
+    handler: async ({ body }) => sessionView(await auth.signIn(body.email, body.password)),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/auth/refresh',
+    summary: 'Exchange a refresh token for a new access and refresh token (the old one is spent)',
+    tag: TAG,
+    access: 'public',
+    before: [tokenLimit],
+    body: RefreshBody,
+    response: SessionOut,
+    handler: async ({ body }) => sessionView(await auth.refresh(body.refreshToken)),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/auth/sign-out',
+    summary: 'Revoke the refresh token and every token of the same sign-in',
+    tag: TAG,
+    access: 'public',
+    body: RefreshBody,
+    status: 204,
+    handler: async ({ body }) => {
+      await auth.signOut(body.refreshToken);
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/auth/terminal-token',
+    summary: 'A till exchanges its API key for a short-lived access token',
+    tag: TAG,
+    access: 'public',
+    before: [tokenLimit],
+    body: TerminalTokenBody,
+    response: TerminalSessionOut,
+    handler: async ({ body }) => terminalSessionView(await auth.terminalToken(body.apiKey)),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/auth/me',
+    summary: 'The signed-in staff user, terminal or member, with the merchant',
+    tag: TAG,
+    access: { staff: ALL_STAFF, terminal: true, member: true },
+    response: MeOut,
+    handler: async ({ principal }) => meView(await auth.me(principal)),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/setup',
+    summary: 'Whether first-run setup is still needed',
+    tag: TAG,
+    access: 'public',
+    response: SetupStatusOut,
+    handler: async () => ({ setupRequired: await auth.setupRequired() }),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/setup',
+    summary: 'First run: create the merchant and its first owner with the one-time setup token',
+    tag: TAG,
+    access: 'public',
+    before: [setupLimit],
+    body: SetupBody,
+    response: SessionOut,
+    status: 201,
+    handler: async ({ body }) => sessionView(await auth.setup(body)),
+  });
+}
+
+function sessionView(s: StaffSession) {
+  return { accessToken: s.accessToken, expiresIn: s.expiresIn, refreshToken: s.refreshToken, user: { ...staffView(s.user), merchantId: s.user.merchantId } };
+}
+
+function terminalSessionView(s: TerminalSession) {
+  return { accessToken: s.accessToken, expiresIn: s.expiresIn, terminal: { id: s.terminal.id, name: s.terminal.name, storeId: s.terminal.storeId } };
+}
+
+function meView(me: Me) {
+  const merchant = merchantView(me.merchant);
+  switch (me.kind) {
+    case 'staff':
+      return { kind: me.kind, merchant, user: { ...staffView(me.user), merchantId: me.user.merchantId } };
+    case 'terminal':
+      return { kind: me.kind, merchant, terminal: { id: me.terminal.id, name: me.terminal.name, storeId: me.terminal.storeId } };
+    case 'member':
+      return { kind: me.kind, merchant, memberId: me.memberId };
+  }
+}

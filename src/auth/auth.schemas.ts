@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { MerchantInput, MerchantOut, StaffOut, Email, Password } from '../merchants/merchants.schemas';
+import { MAX_PASSWORD_LENGTH } from './passwords';
+
+/** Opaque tokens are base64url; the bound keeps junk from reaching the database. */
+const OpaqueToken = z.string().min(1).max(200);
+
+export const SignInBody = z.strictObject({
+  email: Email,
+  // No minimum here: the length rule applies when a password is set, not when it is tried.
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+});
+
+export const RefreshBody = z.strictObject({ refreshToken: OpaqueToken });
+
+export const TerminalTokenBody = z.strictObject({ apiKey: z.string().min(1).max(200) });
+
+export const SetupBody = z.strictObject({
+  token: OpaqueToken,
+  merchant: MerchantInput,
+  owner: z.strictObject({ email: Email, name: z.string().trim().min(1).max(200), password: Password }),
+});
+
+export const SessionUser = StaffOut.extend({ merchantId: z.string() });
+
+export const SessionOut = z.object({
+  accessToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  refreshToken: z.string(),
+  user: SessionUser,
+});
+
+export const TerminalSessionOut = z.object({
+  accessToken: z.string(),
+  expiresIn: z.number().int(),
+  terminal: z.object({ id: z.string(), name: z.string(), storeId: z.string() }),
+});
+
+export const SetupStatusOut = z.object({ setupRequired: z.boolean() });
+
+export const MeOut = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('staff'), merchant: MerchantOut, user: SessionUser }),
+  z.object({ kind: z.literal('terminal'), merchant: MerchantOut, terminal: z.object({ id: z.string(), name: z.string(), storeId: z.string() }) }),
+  z.object({ kind: z.literal('member'), merchant: MerchantOut, memberId: z.string() }),
+]);

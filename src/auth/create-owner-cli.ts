@@ -1,0 +1,119 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../config';
+import { AppError } from '../http/errors';
+import { Email, Password } from '../merchants/merchants.schemas';
+import { openRuntime, type Runtime } from '../runtime';
+import { setupInstructions } from './setup-instructions';
+
+const USAGE = `Usage:
+  npm run create-owner
+      First run (no merchant yet): prints a new one-time setup link and curl command.
+  npm run create-owner -- --merchant-id <id> --email <email> --name <name>
+      Adds an owner to an existing merchant (e.g. when the only owner lost access).
+      The password comes from TALLY_OWNER_PASSWORD, or is asked for on a terminal.
+`;
+
+const OwnerArgs = z.strictObject({
+  'merchant-id': z.string().min(1).max(36),
+  email: Email,
+  name: z.string().trim().min(1).max(200),
+});
+
+/** `npm run create-owner`: first-run setup link, or the recovery path that adds an owner from the shell. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { 'merchant-id': { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  const runtime = await openRuntime(config);
+  try {
+    await ensureMigrated(runtime);
+    const { help: _help, ...given } = values;
+    if (Object.keys(given).length === 0) await printSetupLink(runtime);
+    else await addOwner(runtime, given);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** The embedded SQLite file is migrated on the spot, as `npm start` would; a shared MySQL is migrated deliberately. */
+async function ensureMigrated(runtime: Runtime): Promise<void> {
+  const ds = runtime.db.dataSource;
+  if (!(await ds.showMigrations())) return;
+  if (runtime.config.database.kind === 'sqlite') await ds.runMigrations({ transaction: 'each' });
+  else throw new CliError('The database has pending migrations; run `npm run migrate` first.');
+}
+
+async function printSetupLink(runtime: Runtime): Promise<void> {
+  const setup = await runtime.services.auth.ensureSetupToken();
+  if (setup) {
+    process.stdout.write(setupInstructions(runtime.config.publicUrl, setup.token, setup.expiresAt));
+    return;
+  }
+  const merchants = await runtime.services.merchants.listMerchantsForOperator(20);
+  process.stdout.write(`Tally is already set up. To add an owner to a merchant:\n\n${USAGE}\nMerchants:\n`);
+  for (const m of merchants) process.stdout.write(`  ${m.id}  ${m.name}\n`);
+}
+
+async function addOwner(runtime: Runtime, given: Record<string, string | undefined>): Promise<void> {
+  const parsed = OwnerArgs.safeParse(given);
+  if (!parsed.success) throw new CliError(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}`);
+  const password = Password.safeParse(await readPassword());
+  if (!password.success) throw new CliError(`Password ${password.error.issues[0]?.message ?? 'is invalid'}`);
+  const owner = await runtime.services.staff.addOwner(parsed.data['merchant-id'], { email: parsed.data.email, name: parsed.data.name, password: password.data });
+  process.stdout.write(`Owner ${owner.email} added to merchant ${owner.merchantId}. Sign in at ${runtime.config.publicUrl}\n`);
+}
+
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.TALLY_OWNER_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) throw new CliError('Set TALLY_OWNER_PASSWORD (no terminal to ask for the password on).');
+  const first = await promptHidden('Password for the new owner: ');
+  const again = await promptHidden('Same password again: ');
+  if (first !== again) throw new CliError('The passwords differ.');
+  return first;
+}
+
+/** Reads a line from the terminal without echoing it. */
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    let value = '';
+    const finish = (result: () => void) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stdout.write('\n');
+      result();
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish(() => resolve(value));
+        if (ch === '\u0003') return finish(() => reject(new CliError('Cancelled.')));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    process.stdout.write(question);
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}
+
+/** A problem the operator can fix; printed without a stack trace. */
+class CliError extends Error {}
+
+main().catch((err: unknown) => {
+  const plain = err instanceof CliError || err instanceof AppError || err instanceof ConfigError;
+  process.stderr.write(`create-owner: ${plain ? (err as Error).message : String((err as Error)?.stack ?? err)}\n`);
+  process.exit(1);
+});

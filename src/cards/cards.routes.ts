@@ -1,0 +1,198 @@
+import type { Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import type { Api } from '../http/api';
+import { ALL_STAFF, MANAGERS, type Principal } from '../http/principal';
+import { route } from '../http/route';
+import { CardOut, cardView } from '../members/members.schemas';
+import { barcodePng, barcodeSvg, qrPng, qrSvg } from './card-images';
+import type { Card } from './card.entity';
+import { batchSheetHtml } from './batch-sheet';
+import { AttachBody, AttachParams, BatchBody, BatchOut, BatchParams, CardDetailOut, CardParams, CardReasonBody, ReplaceBody, ReplaceOut } from './cards.schemas';
+
+type Image = 'qr.png' | 'qr.svg' | 'barcode.png' | 'barcode.svg';
+
+async function sendImage(res: Response, card: Card, image: Image): Promise<void> {
+  // Images name a card number: never cached by shared caches.
+  res.setHeader('Cache-Control', 'private, max-age=300');
+  switch (image) {
+    case 'qr.png':
+      res.type('image/png').send(await qrPng(card.number));
+      return;
+    case 'qr.svg':
+      res.type('image/svg+xml').send(await qrSvg(card.number));
+      return;
+    case 'barcode.png':
+      res.type('image/png').send(await barcodePng(card.number));
+      return;
+    case 'barcode.svg':
+      res.type('image/svg+xml').send(barcodeSvg(card.number));
+      return;
+  }
+}
+
+const produces: Record<Image, string> = { 'qr.png': 'image/png', 'qr.svg': 'image/svg+xml', 'barcode.png': 'image/png', 'barcode.svg': 'image/svg+xml' };
+
+function memberIdOf(principal: Principal): string {
+  if (principal.kind !== 'member') throw new Error('member route reached by a non-member principal');
+  return principal.memberId;
+}
+
+/** Cards (staff), their images, pre-printed batches (managers) and the member's own card (portal). */
+export function cardsRoutes(api: Api): void {
+  const { cards, members } = api.services;
+
+  route(api, {
+    method: 'get',
+    path: '/v1/cards/:cardId',
+    summary: 'A card with its status history',
+    tag: 'cards',
+    access: { staff: ALL_STAFF },
+    params: CardParams,
+    response: CardDetailOut,
+    handler: async ({ principal, params }) => {
+      const card = await cards.get(principal.merchantId, params.cardId);
+      const history = await cards.history(principal.merchantId, card.id);
+      return {
+        ...cardView(card),
+        history: history.map((h) => ({ fromStatus: h.fromStatus, toStatus: h.toStatus, reason: h.reason, actorKind: h.actorKind, at: h.createdAt.toISOString() })),
+      };
+    },
+  });
+
+  for (const [action, status] of [
+    ['block', 'blocked'],
+    ['lost', 'lost'],
+  ] as const) {
+    route(api, {
+      method: 'post',
+      path: `/v1/cards/:cardId/${action}`,
+      summary: status === 'blocked' ? 'Block a card: the till refuses it with CARD_BLOCKED' : 'Report a card lost: the till refuses it with CARD_LOST',
+      tag: 'cards',
+      access: { staff: ALL_STAFF },
+      params: CardParams,
+      body: CardReasonBody,
+      response: CardOut,
+      handler: async ({ principal, params, body }) => cardView(await cards.setStatus(principal, params.cardId, status, body.reason ?? null)),
+    });
+  }
+
+  route(api, {
+    method: 'post',
+    path: '/v1/cards/:cardId/replace',
+    summary: 'Replace a card with a new digital card or a given pre-printed one; the member keeps balance and history',
+    tag: 'cards',
+    access: { staff: ALL_STAFF },
+    params: CardParams,
+    body: ReplaceBody,
+    response: ReplaceOut,
+    status: 201,
+    handler: async ({ principal, params, body }) => {
+      const { old, card } = await cards.replace(principal, params.cardId, body);
+      return { old: cardView(old), card: cardView(card) };
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/members/:memberId/cards',
+    summary: 'Attach a pre-printed card to a member',
+    tag: 'cards',
+    access: { staff: ALL_STAFF },
+    params: AttachParams,
+    body: AttachBody,
+    response: CardOut,
+    status: 201,
+    handler: async ({ principal, params, body }) => cardView(await cards.attachToMember(principal, params.memberId, body.cardCode)),
+  });
+
+  for (const image of Object.keys(produces) as Image[]) {
+    route(api, {
+      method: 'get',
+      path: `/v1/cards/:cardId/${image}`,
+      summary: `The card as ${image.startsWith('qr') ? 'a QR code (payload: the 13 digits)' : 'an EAN-13 barcode'}`,
+      tag: 'cards',
+      access: { staff: ALL_STAFF },
+      params: CardParams,
+      produces: produces[image],
+      handler: async ({ principal, params, res }) => sendImage(res, await cards.get(principal.merchantId, params.cardId), image),
+    });
+  }
+
+  route(api, {
+    method: 'get',
+    path: '/v1/me/card',
+    summary: 'My current card',
+    tag: 'portal',
+    access: { member: true },
+    response: CardOut,
+    handler: async ({ principal }) => {
+      const me = await members.self({ kind: 'member', merchantId: principal.merchantId, memberId: memberIdOf(principal) });
+      return cardView(await cards.currentForMember(me.merchantId, me.id));
+    },
+  });
+
+  for (const image of ['qr.svg', 'qr.png'] as const) {
+    route(api, {
+      method: 'get',
+      path: `/v1/me/card/${image}`,
+      summary: 'My card as a QR code to show at the till',
+      tag: 'portal',
+      access: { member: true },
+      produces: produces[image],
+      handler: async ({ principal, res }) => {
+        const me = await members.self({ kind: 'member', merchantId: principal.merchantId, memberId: memberIdOf(principal) });
+        await sendImage(res, await cards.currentForMember(me.merchantId, me.id), image);
+      },
+    });
+  }
+
+  route(api, {
+    method: 'post',
+    path: '/v1/card-batches',
+    summary: 'Generate a batch of pre-printed cards (owners and managers)',
+    tag: 'cards',
+    access: { staff: MANAGERS },
+    body: BatchBody,
+    response: BatchOut,
+    status: 201,
+    handler: async ({ principal, body }) => {
+      const batch = await cards.createBatch(principal, body);
+      return { id: batch.id, count: batch.count, prefix: batch.prefix, createdAt: batch.createdAt.toISOString() };
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/card-batches/:batchId/cards.csv',
+    summary: 'The batch as CSV for a card printer',
+    tag: 'cards',
+    access: { staff: MANAGERS },
+    params: BatchParams,
+    produces: 'text/csv',
+    handler: async ({ principal, params, res }) => {
+      const { batch, cards: rows } = await cards.getBatch(principal.merchantId, params.batchId);
+      const csv = stringify(
+        rows.map((c) => [c.number, c.status, c.memberId ?? '']),
+        { header: true, columns: ['number', 'status', 'member_id'] },
+      );
+      res.setHeader('Content-Disposition', `attachment; filename="cards-${batch.id}.csv"`);
+      res.type('text/csv').send(csv);
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/card-batches/:batchId/sheet.html',
+    summary: 'A printable A4 sheet of the batch: barcode and number per card',
+    tag: 'cards',
+    access: { staff: MANAGERS },
+    params: BatchParams,
+    produces: 'text/html',
+    handler: async ({ principal, params, res }) => {
+      const { batch, cards: rows } = await cards.getBatch(principal.merchantId, params.batchId);
+      // The sheet carries inline SVG and its own print CSS, nothing else.
+      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      res.type('text/html').send(batchSheetHtml(batch, rows));
+    },
+  });
+}

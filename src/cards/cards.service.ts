@@ -1,0 +1,241 @@
+import { In, type EntityManager } from 'typeorm';
+import { audit } from '../audit/audit.service';
+import type { Deps } from '../deps';
+import { newId } from '../db/ids';
+import { AppError } from '../http/errors';
+import type { Principal } from '../http/principal';
+import { actorOf } from '../members/actor';
+import type { Member } from '../members/member.entity';
+import type { Services } from '../services';
+import { CardBatch } from './card-batch.entity';
+import { DEFAULT_CARD_PREFIX, generateCardNumber, parseScannedCode } from './card-number';
+import { CardStatusChange } from './card-status-change.entity';
+import { Card, type CardStatus } from './card.entity';
+
+export const MAX_BATCH_SIZE = 5000;
+
+/** Rows per INSERT / IN (...) list, well under SQLite's 32 766 bound parameters and MySQL's packet size. */
+const CHUNK = 500;
+
+export class CardsService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly services: Services,
+  ) {}
+
+  /** A card of this merchant (404 CARD_NOT_FOUND otherwise). */
+  async get(merchantId: string, cardId: string, tx: EntityManager = this.deps.db.manager): Promise<Card> {
+    const card = await tx.findOneBy(Card, { merchantId, id: cardId });
+    if (!card) throw new AppError('CARD_NOT_FOUND', 'Card not found');
+    return card;
+  }
+
+  /**
+   * Finds the card and its member for a till scan. Each reason a card cannot
+   * be used has its own code so the till can tell the cashier what to do.
+   */
+  async resolveForTill(merchantId: string, code: string): Promise<{ card: Card; member: Member }> {
+    const parsed = parseScannedCode(code);
+    if (!parsed.ok) {
+      throw new AppError('CARD_INVALID', parsed.reason === 'check-digit' ? 'The card number has a wrong check digit: scan or type it again' : 'Not a card number: expected 13 digits', {
+        reason: parsed.reason,
+      });
+    }
+    const card = await this.deps.db.manager.findOneBy(Card, { merchantId, number: parsed.number });
+    if (!card) throw new AppError('CARD_NOT_FOUND', 'No card with this number');
+    switch (card.status) {
+      case 'unassigned':
+        throw new AppError('CARD_NOT_ASSIGNED', 'This card has not been given to a member yet: enrol the customer with it');
+      case 'blocked':
+        throw new AppError('CARD_BLOCKED', 'This card is blocked', { reason: card.statusReason });
+      case 'lost':
+        throw new AppError('CARD_LOST', 'This card was reported lost', { reason: card.statusReason });
+      case 'replaced':
+        throw new AppError('CARD_REPLACED', 'This card was replaced by a newer card', { replacedBy: card.replacedById });
+      case 'active':
+        break;
+    }
+    const member = await this.services.members.get(merchantId, card.memberId as string);
+    if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `This membership is ${member.status}`, { status: member.status });
+    return { card, member };
+  }
+
+  async listForMember(merchantId: string, memberId: string, tx: EntityManager = this.deps.db.manager): Promise<Card[]> {
+    return tx.find(Card, { where: { merchantId, memberId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The card the member shows at the till: the newest active one. */
+  async currentForMember(merchantId: string, memberId: string): Promise<Card> {
+    const card = await this.deps.db.manager.findOne(Card, { where: { merchantId, memberId, status: 'active' }, order: { createdAt: 'DESC', id: 'DESC' } });
+    if (!card) throw new AppError('CARD_NOT_FOUND', 'This member has no active card');
+    return card;
+  }
+
+  async history(merchantId: string, cardId: string): Promise<CardStatusChange[]> {
+    return this.deps.db.manager.find(CardStatusChange, { where: { merchantId, cardId }, order: { id: 'ASC' } });
+  }
+
+  /** Issues a new digital card to a member, inside the caller's transaction. */
+  async issueDigital(tx: EntityManager, principal: Principal | null, merchantId: string, memberId: string, now = new Date()): Promise<Card> {
+    const number = await this.freshNumbers(tx, merchantId, DEFAULT_CARD_PREFIX, 1);
+    const card = tx.create(Card, {
+      id: newId(now.getTime()),
+      merchantId,
+      number: number[0],
+      memberId,
+      kind: 'digital',
+      batchId: null,
+      status: 'active',
+      statusReason: null,
+      replacedById: null,
+      issuedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.insert(Card, card);
+    await this.recordStatus(tx, card, null, 'active', 'issued', principal, now);
+    return card;
+  }
+
+  /** Gives a pre-printed card to a member: it must be this merchant's, valid and not handed out yet. */
+  async attachPrinted(tx: EntityManager, principal: Principal | null, merchantId: string, memberId: string, code: string, now = new Date()): Promise<Card> {
+    const parsed = parseScannedCode(code);
+    if (!parsed.ok) throw new AppError('CARD_INVALID', 'The card number is not valid', { reason: parsed.reason });
+    const qb = tx.createQueryBuilder(Card, 'c').where('c.merchant_id = :merchantId AND c.number = :number', { merchantId, number: parsed.number });
+    if (this.deps.db.isMysql) qb.setLock('pessimistic_write');
+    const card = await qb.getOne();
+    if (!card) throw new AppError('CARD_NOT_FOUND', 'No card with this number');
+    if (card.status !== 'unassigned' || card.memberId !== null) throw new AppError('CARD_IN_USE', 'This card is already in use', { status: card.status });
+    await tx.update(Card, { id: card.id }, { memberId, status: 'active', issuedAt: now, updatedAt: now });
+    await this.recordStatus(tx, card, 'unassigned', 'active', 'attached', principal, now);
+    return { ...card, memberId, status: 'active', issuedAt: now, updatedAt: now };
+  }
+
+  /** Staff attach a pre-printed card to an existing member. */
+  async attachToMember(principal: Principal, memberId: string, code: string, now = new Date()): Promise<Card> {
+    return this.deps.db.transaction(async (tx) => {
+      const member = await this.services.members.get(principal.merchantId, memberId, tx);
+      if (member.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'This membership is closed', { status: member.status });
+      const card = await this.attachPrinted(tx, principal, principal.merchantId, memberId, code, now);
+      await audit(tx, principal.merchantId, principal, { action: 'card.attach', entity: 'card', entityId: card.id, data: { memberId } }, now);
+      return card;
+    });
+  }
+
+  /** Blocks a card or marks it lost. Only a card in use (or a pre-printed one, for blocking) can change. */
+  async setStatus(principal: Principal, cardId: string, status: 'blocked' | 'lost', reason: string | null, now = new Date()): Promise<Card> {
+    return this.deps.db.transaction(async (tx) => {
+      const card = await this.lock(tx, principal.merchantId, cardId);
+      const allowed = status === 'blocked' ? ['active', 'lost', 'unassigned'] : ['active', 'blocked'];
+      if (!allowed.includes(card.status)) throw new AppError('CONFLICT', `A ${card.status} card cannot be marked ${status}`, { status: card.status });
+      await tx.update(Card, { id: card.id }, { status, statusReason: reason, updatedAt: now });
+      await this.recordStatus(tx, card, card.status, status, reason, principal, now);
+      await audit(tx, principal.merchantId, principal, { action: `card.${status}`, entity: 'card', entityId: card.id, data: { reason } }, now);
+      return { ...card, status, statusReason: reason, updatedAt: now };
+    });
+  }
+
+  /**
+   * Replaces a member's card with a new digital card, or with a given
+   * pre-printed one. The member keeps its balance and history because both
+   * belong to the member, not the card; the old card answers CARD_REPLACED.
+   */
+  async replace(principal: Principal, cardId: string, input: { cardCode?: string; reason?: string | null }, now = new Date()): Promise<{ old: Card; card: Card }> {
+    return this.deps.db.transaction(async (tx) => {
+      const old = await this.lock(tx, principal.merchantId, cardId);
+      if (!old.memberId || old.status === 'replaced' || old.status === 'unassigned') {
+        throw new AppError('CONFLICT', `A ${old.status} card cannot be replaced`, { status: old.status });
+      }
+      const card = input.cardCode
+        ? await this.attachPrinted(tx, principal, principal.merchantId, old.memberId, input.cardCode, now)
+        : await this.issueDigital(tx, principal, principal.merchantId, old.memberId, now);
+      const reason = input.reason ?? null;
+      await tx.update(Card, { id: old.id }, { status: 'replaced', replacedById: card.id, statusReason: reason, updatedAt: now });
+      await this.recordStatus(tx, old, old.status, 'replaced', reason, principal, now);
+      await audit(tx, principal.merchantId, principal, { action: 'card.replace', entity: 'card', entityId: old.id, data: { replacedBy: card.id, reason } }, now);
+      return { old: { ...old, status: 'replaced' as const, replacedById: card.id, statusReason: reason, updatedAt: now }, card };
+    });
+  }
+
+  /** Moves every card of one member to another (member merge), inside the caller's transaction. */
+  async moveToMember(tx: EntityManager, merchantId: string, fromMemberId: string, intoMemberId: string, now = new Date()): Promise<number> {
+    const result = await tx.update(Card, { merchantId, memberId: fromMemberId }, { memberId: intoMemberId, updatedAt: now });
+    return result.affected ?? 0;
+  }
+
+  /** Generates a batch of unassigned pre-printed cards with fresh random numbers. */
+  async createBatch(principal: Principal, input: { count: number; prefix?: string }, now = new Date()): Promise<CardBatch> {
+    const prefix = input.prefix ?? DEFAULT_CARD_PREFIX;
+    return this.deps.db.transaction(async (tx) => {
+      const batch = tx.create(CardBatch, {
+        id: newId(now.getTime()),
+        merchantId: principal.merchantId,
+        count: input.count,
+        prefix,
+        createdBy: actorOf(principal).actorId,
+        createdAt: now,
+      });
+      await tx.insert(CardBatch, batch);
+      const numbers = await this.freshNumbers(tx, principal.merchantId, prefix, input.count);
+      const rows = numbers.map((number) => ({
+        id: newId(now.getTime()),
+        merchantId: principal.merchantId,
+        number,
+        memberId: null,
+        kind: 'physical' as const,
+        batchId: batch.id,
+        status: 'unassigned' as const,
+        statusReason: null,
+        replacedById: null,
+        issuedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      }));
+      for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(Card, rows.slice(i, i + CHUNK));
+      await audit(tx, principal.merchantId, principal, { action: 'card-batch.create', entity: 'card_batch', entityId: batch.id, data: { count: input.count, prefix } }, now);
+      return batch;
+    });
+  }
+
+  async getBatch(merchantId: string, batchId: string): Promise<{ batch: CardBatch; cards: Card[] }> {
+    const batch = await this.deps.db.manager.findOneBy(CardBatch, { merchantId, id: batchId });
+    if (!batch) throw new AppError('NOT_FOUND', 'Card batch not found');
+    const cards = await this.deps.db.manager.find(Card, { where: { merchantId, batchId }, order: { number: 'ASC' } });
+    return { batch, cards };
+  }
+
+  /**
+   * `count` random numbers not yet used by this merchant. With 10^10 numbers
+   * per prefix a clash is rare; clashing numbers are simply drawn again. The
+   * unique index still guards against a concurrent writer taking one.
+   */
+  private async freshNumbers(tx: EntityManager, merchantId: string, prefix: string, count: number): Promise<string[]> {
+    const chosen = new Set<string>();
+    while (chosen.size < count) {
+      const candidates: string[] = [];
+      while (candidates.length + chosen.size < count) {
+        const n = generateCardNumber(prefix);
+        if (!chosen.has(n) && !candidates.includes(n)) candidates.push(n);
+      }
+      const taken = new Set<string>();
+      for (let i = 0; i < candidates.length; i += CHUNK) {
+        const existing = await tx.find(Card, { select: { number: true }, where: { merchantId, number: In(candidates.slice(i, i + CHUNK)) } });
+        for (const c of existing) taken.add(c.number);
+      }
+      for (const n of candidates) if (!taken.has(n)) chosen.add(n);
+    }
+    return [...chosen];
+  }
+
+  private async lock(tx: EntityManager, merchantId: string, cardId: string): Promise<Card> {
+    const qb = tx.createQueryBuilder(Card, 'c').where('c.merchant_id = :merchantId AND c.id = :cardId', { merchantId, cardId });
+    if (this.deps.db.isMysql) qb.setLock('pessimistic_write');
+    const card = await qb.getOne();
+    if (!card) throw new AppError('CARD_NOT_FOUND', 'Card not found');
+    return card;
+  }
+
+  private async recordStatus(tx: EntityManager, card: Card, from: CardStatus | null, to: CardStatus, reason: string | null, principal: Principal | null, now: Date): Promise<void> {
+    await tx.insert(CardStatusChange, { merchantId: card.merchantId, cardId: card.id, fromStatus: from, toStatus: to, reason, ...actorOf(principal), createdAt: now });
+  }
+}

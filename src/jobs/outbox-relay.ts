@@ -1,0 +1,159 @@
+import type { Db } from '../db/db';
+import type { Logger } from '../logger';
+import type { JobQueue } from './job-queue';
+import { OutboxEntry } from './outbox-entry.entity';
+
+export interface OutboxRelayOptions {
+  /** Rows claimed per round. */
+  batchSize?: number;
+  /** Pause after a round that found rows. */
+  busyIntervalMs?: number;
+  /** Longest pause while the outbox stays empty (the pause doubles from busyIntervalMs up to this). */
+  idleIntervalMs?: number;
+  /** How long a claimed row is hidden from other relays; a relay that dies mid-round frees its rows after this. */
+  leaseMs?: number;
+}
+
+export interface RelayRound {
+  claimed: number;
+  relayed: number;
+  /** Rows whose queue.add failed (or was not tried after a failure); retried after a backoff. */
+  deferred: number;
+}
+
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_CAP_MS = 5 * 60_000;
+
+/** Wait before the next try of a row that failed `attempts` times: 1 s, 2 s, 4 s … at most 5 min. */
+export function relayBackoffMs(attempts: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(attempts - 1, 0), BACKOFF_CAP_MS);
+}
+
+/**
+ * Moves committed outbox rows to the job queue. Every process role runs one:
+ * a round claims due rows in a short transaction (MySQL `FOR UPDATE SKIP
+ * LOCKED`, so concurrent relays take disjoint rows; SQLite serialises writers)
+ * by pushing their `available_at` past a lease, adds them to the queue outside
+ * any transaction with `jobId = outbox:<id>` (a row relayed twice after a
+ * crash is one job), then marks them relayed. When the queue refuses (Redis
+ * down) the rows keep their place with the error and a backoff: delayed, never lost.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly busyIntervalMs: number;
+  private readonly idleIntervalMs: number;
+  private readonly leaseMs: number;
+  private running = false;
+  private pause: number;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly queue: JobQueue,
+    private readonly log: Logger,
+    options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100;
+    this.busyIntervalMs = options.busyIntervalMs ?? 200;
+    this.idleIntervalMs = options.idleIntervalMs ?? 1000;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pause = this.busyIntervalMs;
+  }
+
+  /** Polls until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Lets a round in progress finish (its rows end up relayed or deferred), then stops polling. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One round: claim due rows, add them to the queue, record the outcome. */
+  async relayOnce(now: Date = new Date()): Promise<RelayRound> {
+    const rows = await this.claim(now);
+    if (rows.length === 0) return { claimed: 0, relayed: 0, deferred: 0 };
+    const relayed: number[] = [];
+    let failure: Error | undefined;
+    for (const row of rows) {
+      try {
+        await this.queue.add(row.jobName, row.payload, { jobId: `outbox:${row.id}` });
+        relayed.push(row.id);
+      } catch (err) {
+        // The queue's backend is down, not this row: the rest of the batch would fail the same way.
+        failure = err instanceof Error ? err : new Error(String(err));
+        break;
+      }
+    }
+    const deferred = rows.slice(relayed.length);
+    await this.db.transaction(async (tx) => {
+      if (relayed.length) {
+        await tx.createQueryBuilder().update(OutboxEntry).set({ relayedAt: now }).whereInIds(relayed).execute();
+      }
+      for (const row of deferred) {
+        await tx
+          .createQueryBuilder()
+          .update(OutboxEntry)
+          .set({
+            attempts: () => 'attempts + 1',
+            lastError: failure?.message.slice(0, 2000) ?? null,
+            availableAt: new Date(now.getTime() + relayBackoffMs(row.attempts + 1)),
+          })
+          .whereInIds([row.id])
+          .execute();
+      }
+    });
+    if (failure) this.log.warn({ err: failure.message, deferred: deferred.length }, 'outbox relay: queue unavailable; rows kept for a later try');
+    return { claimed: rows.length, relayed: relayed.length, deferred: deferred.length };
+  }
+
+  private claim(now: Date): Promise<OutboxEntry[]> {
+    return this.db.transaction(async (tx) => {
+      let select = tx
+        .createQueryBuilder(OutboxEntry, 'o')
+        .where('o.relayedAt IS NULL')
+        .andWhere('o.availableAt <= :now', { now })
+        // (relayed_at, available_at) is indexed, so this order reads the index.
+        .orderBy('o.availableAt', 'ASC')
+        .addOrderBy('o.id', 'ASC')
+        .limit(this.batchSize);
+      if (this.db.isMysql) select = select.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const rows = await select.getMany();
+      if (rows.length) {
+        const leaseUntil = new Date(now.getTime() + this.leaseMs);
+        await tx.createQueryBuilder().update(OutboxEntry).set({ availableAt: leaseUntil }).whereInIds(rows.map((r) => r.id)).execute();
+      }
+      return rows;
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.round = this.tick().finally(() => {
+        this.round = undefined;
+      });
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    let next: number;
+    try {
+      const round = await this.relayOnce();
+      // A full batch means more are waiting: go on at once. An empty outbox: poll less and less often.
+      if (round.claimed >= this.batchSize && round.deferred === 0) next = 0;
+      else if (round.claimed > 0) next = this.busyIntervalMs;
+      else next = Math.min(this.pause * 2, this.idleIntervalMs);
+    } catch (err) {
+      this.log.warn({ err }, 'outbox relay round failed; retrying');
+      next = this.idleIntervalMs;
+    }
+    this.pause = Math.max(next, this.busyIntervalMs);
+    if (this.running) this.schedule(next);
+  }
+}

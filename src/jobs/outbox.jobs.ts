@@ -1,0 +1,12 @@
+import type { JobDefinition } from './job-definition';
+
+/** Hourly, and also triggerable through the outbox: deletes relayed outbox rows older than 7 days. */
+export const outboxPruneJob: JobDefinition = {
+  name: 'outbox.prune',
+  schedule: '17 * * * *',
+  async handle(_data, services) {
+    await services.outbox.prune(new Date());
+  },
+};
+
+export const outboxJobs: JobDefinition[] = [outboxPruneJob];

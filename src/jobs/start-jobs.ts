@@ -1,0 +1,43 @@
+import type { Deps } from '../deps';
+import type { Services } from '../services';
+import type { JobDefinition } from './job-definition';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { allJobs } from './registry';
+
+export interface StartJobsOptions {
+  /** Consume jobs and register schedules here (worker, single process, or api with RUN_JOBS_IN_API). */
+  consume: boolean;
+  jobs?: JobDefinition[];
+  relay?: OutboxRelayOptions;
+}
+
+export interface RunningJobs {
+  relay: OutboxRelay;
+  /** Stops the relay after its current round; the caller then closes the queue (which waits for running jobs). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the background side of a process. Every role runs the outbox relay
+ * (concurrent relays are safe: SKIP LOCKED claims and jobId de-duplication);
+ * only consuming roles register handlers and schedules.
+ */
+export async function startJobs(
+  runtime: Pick<Deps, 'db' | 'queue' | 'log'> & { services: Services },
+  options: StartJobsOptions,
+): Promise<RunningJobs> {
+  const { db, queue, log, services } = runtime;
+  const jobs = options.jobs ?? allJobs;
+  if (options.consume) {
+    const seen = new Set<string>();
+    for (const def of jobs) {
+      if (seen.has(def.name)) throw new Error(`job ${def.name} is defined twice`);
+      seen.add(def.name);
+      queue.process(def.name, (data) => def.handle(data, services));
+    }
+    for (const def of jobs) if (def.schedule) await queue.schedule(def.name, def.schedule);
+  }
+  const relay = new OutboxRelay(db, queue, log, options.relay);
+  relay.start();
+  return { relay, stop: () => relay.stop() };
+}

@@ -1,0 +1,460 @@
+import { Brackets, type EntityManager } from 'typeorm';
+import { audit } from '../audit/audit.service';
+import type { Card } from '../cards/card.entity';
+import { isValidEan13 } from '../cards/card-number';
+import type { Deps } from '../deps';
+import { newId } from '../db/ids';
+import { AppError } from '../http/errors';
+import type { Principal } from '../http/principal';
+import type { Services } from '../services';
+import { actorOf } from './actor';
+import { completenessOf, type Completeness } from './completeness';
+import { MemberChange } from './member-change.entity';
+import { MemberConsent, type ConsentKind } from './member-consent.entity';
+import { generateMemberNumber, isValidMemberNumber } from './member-number';
+import { MemberStats } from './member-stats.entity';
+import type { MemberPurchaseStats } from './member-stats';
+import { Member, type CaptureSource, type MemberStatus } from './member.entity';
+import { normalizeEmail, normalizePhone, phoneRegionOf } from './phone';
+
+/** Consent answers as the API names them. */
+export interface ConsentAnswers {
+  marketingEmail?: boolean;
+  marketingSms?: boolean;
+  profiling?: boolean;
+}
+
+const CONSENT_FIELDS: Record<keyof ConsentAnswers, ConsentKind> = {
+  marketingEmail: 'marketing_email',
+  marketingSms: 'marketing_sms',
+  profiling: 'profiling',
+};
+
+export interface CurrentConsent {
+  granted: boolean;
+  source: CaptureSource;
+  at: Date;
+}
+
+export type CurrentConsents = Record<keyof ConsentAnswers, CurrentConsent | null>;
+
+export interface ProfileInput {
+  firstName?: string;
+  lastName?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  birthDate?: string | null;
+  locale?: string | null;
+}
+
+export interface EnrolInput extends ProfileInput {
+  firstName: string;
+  consents?: ConsentAnswers;
+  /** A pre-printed card to attach; without it a digital card is issued. */
+  cardCode?: string;
+}
+
+export interface StaffProfileInput extends ProfileInput {
+  tierOverride?: string | null;
+}
+
+export interface SearchInput {
+  q?: string;
+  status?: MemberStatus;
+  deletionRequested?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface MemberProfile {
+  member: Member;
+  stats: MemberStats | null;
+  completeness: Completeness;
+  consents: CurrentConsents;
+  cards: Card[];
+}
+
+/** Profile fields whose changes are kept in member_changes. */
+const TRACKED_FIELDS = ['firstName', 'lastName', 'phone', 'email', 'birthDate', 'locale', 'tierOverride'] as const;
+type TrackedField = (typeof TRACKED_FIELDS)[number];
+
+/**
+ * Methods of modules written in parallel (points, purchases) that a merge
+ * must call when they exist. Looked up at call time, so a build without those
+ * modules still merges members and cards.
+ */
+interface MergeParticipants {
+  points?: { mergeMembers?: (tx: EntityManager, merchantId: string, fromId: string, intoId: string) => Promise<unknown> };
+  purchases?: { reassignMember?: (tx: EntityManager, merchantId: string, fromId: string, intoId: string) => Promise<unknown> };
+}
+
+interface ExportParticipants {
+  points?: { summary?: (merchantId: string, memberId: string, now: Date) => Promise<unknown> };
+}
+
+export class MembersService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly services: Services,
+  ) {}
+
+  /** A member of this merchant (404 MEMBER_NOT_FOUND otherwise). */
+  async get(merchantId: string, memberId: string, tx: EntityManager = this.deps.db.manager): Promise<Member> {
+    const member = await tx.findOneBy(Member, { merchantId, id: memberId });
+    if (!member) throw new AppError('MEMBER_NOT_FOUND', 'Member not found');
+    return member;
+  }
+
+  /** Finds an active member at the till by phone (any common formatting) or member number. */
+  async findForTill(merchantId: string, by: { phone?: string; memberNumber?: string }): Promise<Member> {
+    const m = this.deps.db.manager;
+    let member: Member | null = null;
+    if (by.memberNumber !== undefined) {
+      const number = by.memberNumber.trim();
+      if (!isValidMemberNumber(number)) throw new AppError('VALIDATION_FAILED', 'Not a valid member number', [{ path: 'query.number', message: 'not a valid member number' }]);
+      member = await m.findOneBy(Member, { merchantId, memberNumber: number });
+    } else if (by.phone !== undefined) {
+      const phone = normalizePhone(by.phone, await this.phoneRegion(merchantId, m));
+      if (!phone) throw new AppError('VALIDATION_FAILED', 'Not a valid phone number', [{ path: 'query.phone', message: 'not a valid phone number' }]);
+      member = await m.findOneBy(Member, { merchantId, phone });
+    } else {
+      throw new AppError('VALIDATION_FAILED', 'Give a phone or a member number', [{ path: 'query', message: 'phone or number is required' }]);
+    }
+    if (!member) throw new AppError('MEMBER_NOT_FOUND', 'No member found');
+    if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `This membership is ${member.status}`, { status: member.status });
+    return member;
+  }
+
+  /**
+   * Enrols a member with a card in one transaction: at the till, in the back
+   * office or from the portal. Consents are recorded with time and source.
+   */
+  async enrol(principal: Principal, input: EnrolInput, source: CaptureSource, now = new Date()): Promise<{ member: Member; card: Card }> {
+    const merchantId = principal.merchantId;
+    return this.deps.db.transaction(async (tx) => {
+      const contact = await this.normalizeContact(tx, merchantId, input);
+      if (!contact.phone && !contact.email) {
+        throw new AppError('VALIDATION_FAILED', 'Give a phone number or an email address', [{ path: 'body.phone', message: 'phone or email is required' }]);
+      }
+      await this.assertContactFree(tx, merchantId, contact, null);
+      const member = tx.create(Member, {
+        id: newId(now.getTime()),
+        merchantId,
+        memberNumber: await this.freshMemberNumber(tx, merchantId),
+        firstName: input.firstName.trim(),
+        lastName: input.lastName?.trim() || null,
+        phone: contact.phone ?? null,
+        email: contact.email ?? null,
+        birthDate: input.birthDate ?? null,
+        locale: input.locale ?? null,
+        status: 'active',
+        statusReason: null,
+        tierOverride: null,
+        mergedIntoId: null,
+        enrolledAt: now,
+        enrolledStoreId: principal.kind === 'terminal' ? principal.storeId : null,
+        enrolledBy: source,
+        deletionRequestedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(Member, member);
+      await this.recordConsents(tx, principal, member, input.consents ?? {}, source, now);
+      const card = input.cardCode
+        ? await this.services.cards.attachPrinted(tx, principal, merchantId, member.id, input.cardCode, now)
+        : await this.services.cards.issueDigital(tx, principal, merchantId, member.id, now);
+      await audit(tx, merchantId, principal, { action: 'member.enrol', entity: 'member', entityId: member.id, data: { source, cardId: card.id } }, now);
+      return { member, card };
+    });
+  }
+
+  /** Search by name, phone, email, member number or card number; paged. */
+  async search(merchantId: string, input: SearchInput): Promise<{ items: Member[]; total: number }> {
+    const m = this.deps.db.manager;
+    const qb = m.createQueryBuilder(Member, 'm').where('m.merchant_id = :merchantId', { merchantId });
+    if (input.status) qb.andWhere('m.status = :status', { status: input.status });
+    if (input.deletionRequested !== undefined) qb.andWhere(input.deletionRequested ? 'm.deletion_requested_at IS NOT NULL' : 'm.deletion_requested_at IS NULL');
+    const q = input.q?.trim();
+    if (q) {
+      const phone = /\d/.test(q) ? normalizePhone(q, await this.phoneRegion(merchantId, m)) : null;
+      const digits = q.replace(/[\s-]/g, '');
+      const tokens = q.split(/\s+/).slice(0, 5);
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('m.member_number = :number', { number: digits });
+          w.orWhere('m.email = :email', { email: normalizeEmail(q) });
+          if (phone) w.orWhere('m.phone = :phone', { phone });
+          if (isValidEan13(digits)) {
+            w.orWhere('m.id IN (SELECT c.member_id FROM cards c WHERE c.merchant_id = :merchantId AND c.number = :card)', { card: digits });
+          }
+          // Every word must appear in the first or last name: "ann lee" finds Ann Lee.
+          w.orWhere(
+            new Brackets((names) => {
+              tokens.forEach((token, i) => {
+                names.andWhere(`(m.first_name LIKE :t${i} ESCAPE '!' OR m.last_name LIKE :t${i} ESCAPE '!')`, { [`t${i}`]: `%${escapeLike(token)}%` });
+              });
+            }),
+          );
+        }),
+      );
+    }
+    const total = await qb.getCount();
+    const items = await qb.orderBy('m.last_name', 'ASC').addOrderBy('m.first_name', 'ASC').addOrderBy('m.id', 'ASC').offset(input.offset).limit(input.limit).getMany();
+    return { items, total };
+  }
+
+  /** Profile with derived stats, completeness, current consents and cards. */
+  async profile(merchantId: string, memberId: string): Promise<MemberProfile> {
+    const m = this.deps.db.manager;
+    const member = await this.get(merchantId, memberId, m);
+    const [stats, consents, cards] = await Promise.all([
+      m.findOneBy(MemberStats, { merchantId, memberId }),
+      this.currentConsents(merchantId, memberId, m),
+      this.services.cards.listForMember(merchantId, memberId, m),
+    ]);
+    return { member, stats, consents, cards, completeness: this.completeness(member, consents) };
+  }
+
+  completeness(member: Member, consents: CurrentConsents): Completeness {
+    const answered = (Object.keys(CONSENT_FIELDS) as (keyof ConsentAnswers)[]).filter((k) => consents[k] !== null).map((k) => CONSENT_FIELDS[k]);
+    return completenessOf(member, answered);
+  }
+
+  /** Changes profile fields; every changed field is kept in the history with who changed it. */
+  async update(principal: Principal, memberId: string, patch: StaffProfileInput, now = new Date()): Promise<Member> {
+    const merchantId = principal.merchantId;
+    return this.deps.db.transaction(async (tx) => {
+      const member = await this.lock(tx, merchantId, memberId);
+      if (member.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'A closed membership cannot be changed', { status: member.status });
+      const contact = await this.normalizeContact(tx, merchantId, patch);
+      const next: Pick<Member, TrackedField> = {
+        firstName: patch.firstName !== undefined ? patch.firstName.trim() : member.firstName,
+        lastName: patch.lastName !== undefined ? patch.lastName?.trim() || null : member.lastName,
+        phone: contact.phone !== undefined ? contact.phone : member.phone,
+        email: contact.email !== undefined ? contact.email : member.email,
+        birthDate: patch.birthDate !== undefined ? patch.birthDate : member.birthDate,
+        locale: patch.locale !== undefined ? patch.locale : member.locale,
+        tierOverride: patch.tierOverride !== undefined ? patch.tierOverride : member.tierOverride,
+      };
+      if (!next.phone && !next.email) {
+        throw new AppError('VALIDATION_FAILED', 'A member keeps a phone number or an email address', [{ path: 'body.phone', message: 'phone or email is required' }]);
+      }
+      const changed = TRACKED_FIELDS.filter((f) => next[f] !== member[f]);
+      if (changed.length === 0) return member;
+      await this.assertContactFree(tx, merchantId, { phone: changed.includes('phone') ? next.phone : null, email: changed.includes('email') ? next.email : null }, member.id);
+      await tx.update(Member, { id: member.id }, { ...next, updatedAt: now });
+      for (const field of changed) await this.recordChange(tx, principal, member, field, member[field], next[field], now);
+      if (principal.kind === 'staff') {
+        await audit(tx, merchantId, principal, { action: 'member.update', entity: 'member', entityId: member.id, data: { fields: changed } }, now);
+      }
+      return { ...member, ...next, updatedAt: now };
+    });
+  }
+
+  async setStatus(principal: Principal, memberId: string, status: MemberStatus, reason: string | null, now = new Date()): Promise<Member> {
+    const merchantId = principal.merchantId;
+    return this.deps.db.transaction(async (tx) => {
+      const member = await this.lock(tx, merchantId, memberId);
+      if (member.mergedIntoId) throw new AppError('CONFLICT', 'This member was merged into another and stays closed', { mergedIntoId: member.mergedIntoId });
+      if (member.status === status) return member;
+      await tx.update(Member, { id: member.id }, { status, statusReason: reason, updatedAt: now });
+      await this.recordChange(tx, principal, member, 'status', member.status, status, now);
+      await audit(tx, merchantId, principal, { action: 'member.status', entity: 'member', entityId: member.id, data: { from: member.status, to: status, reason } }, now);
+      return { ...member, status, statusReason: reason, updatedAt: now };
+    });
+  }
+
+  async changes(merchantId: string, memberId: string): Promise<MemberChange[]> {
+    await this.get(merchantId, memberId);
+    return this.deps.db.manager.find(MemberChange, { where: { merchantId, memberId }, order: { id: 'ASC' } });
+  }
+
+  async consents(merchantId: string, memberId: string): Promise<{ current: CurrentConsents; history: MemberConsent[] }> {
+    await this.get(merchantId, memberId);
+    const history = await this.deps.db.manager.find(MemberConsent, { where: { merchantId, memberId }, order: { id: 'ASC' } });
+    return { current: currentOf(history), history };
+  }
+
+  /** Records the answers that differ from the current ones. */
+  async setConsents(principal: Principal, memberId: string, answers: ConsentAnswers, source: CaptureSource, now = new Date()): Promise<CurrentConsents> {
+    return this.deps.db.transaction(async (tx) => {
+      const member = await this.lock(tx, principal.merchantId, memberId);
+      await this.recordConsents(tx, principal, member, answers, source, now);
+      return this.currentConsents(member.merchantId, member.id, tx);
+    });
+  }
+
+  /**
+   * Merges `fromId` into `intoId`: cards, points and purchases move, contact
+   * details the target lacks move too, and `fromId` is closed with a pointer
+   * to the member it became. Recorded in both members' changes and the audit.
+   */
+  async merge(principal: Principal, fromId: string, intoId: string, now = new Date()): Promise<{ member: Member; cardsMoved: number }> {
+    const merchantId = principal.merchantId;
+    if (fromId === intoId) throw new AppError('UNPROCESSABLE', 'A member cannot be merged into itself');
+    return this.deps.db.transaction(async (tx) => {
+      // Lock in id order so two merges of the same pair in opposite directions cannot deadlock.
+      const locked = new Map<string, Member>();
+      for (const id of [fromId, intoId].sort()) locked.set(id, await this.lock(tx, merchantId, id));
+      const from = locked.get(fromId) as Member;
+      const into = locked.get(intoId) as Member;
+      if (from.mergedIntoId) throw new AppError('CONFLICT', 'This member was already merged', { mergedIntoId: from.mergedIntoId });
+      if (into.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'Cannot merge into a closed membership', { status: into.status });
+
+      const cardsMoved = await this.services.cards.moveToMember(tx, merchantId, from.id, into.id, now);
+      const participants = this.services as unknown as MergeParticipants;
+      if (participants.points?.mergeMembers) await participants.points.mergeMembers(tx, merchantId, from.id, into.id);
+      if (participants.purchases?.reassignMember) await participants.purchases.reassignMember(tx, merchantId, from.id, into.id);
+      // The source's purchases now belong to the target; its cached stats describe nothing any more.
+      await tx.delete(MemberStats, { merchantId, memberId: from.id });
+
+      const moved: Partial<Pick<Member, 'lastName' | 'phone' | 'email' | 'birthDate'>> = {};
+      for (const f of ['lastName', 'phone', 'email', 'birthDate'] as const) if (!into[f] && from[f]) moved[f] = from[f];
+      const cleared = Object.fromEntries(Object.keys(moved).filter((f) => f === 'phone' || f === 'email').map((f) => [f, null]));
+      // Clear the source's phone/email first: both are unique per merchant.
+      await tx.update(Member, { id: from.id }, { ...cleared, status: 'closed', statusReason: `merged into ${into.memberNumber}`, mergedIntoId: into.id, updatedAt: now });
+      if (Object.keys(moved).length) await tx.update(Member, { id: into.id }, { ...moved, updatedAt: now });
+
+      await this.recordChange(tx, principal, from, 'status', from.status, 'closed', now);
+      await this.recordChange(tx, principal, from, 'mergedInto', null, into.memberNumber, now);
+      for (const f of Object.keys(cleared) as ('phone' | 'email')[]) await this.recordChange(tx, principal, from, f, from[f], null, now);
+      await this.recordChange(tx, principal, into, 'mergedFrom', null, from.memberNumber, now);
+      for (const [f, v] of Object.entries(moved) as [TrackedField, string][]) await this.recordChange(tx, principal, into, f, into[f], v, now);
+      await audit(tx, merchantId, principal, { action: 'member.merge', entity: 'member', entityId: into.id, data: { fromId: from.id, intoId: into.id, cardsMoved, moved: Object.keys(moved) } }, now);
+      return { member: { ...into, ...moved, updatedAt: now }, cardsMoved };
+    });
+  }
+
+  /** Stores the derived purchase stats computed by the purchases module (insert or overwrite). */
+  async recordStats(merchantId: string, memberId: string, stats: MemberPurchaseStats, tx?: EntityManager): Promise<void> {
+    const m = tx ?? this.deps.db.manager;
+    await this.get(merchantId, memberId, m);
+    await m.upsert(
+      MemberStats,
+      {
+        memberId,
+        merchantId,
+        firstPurchaseAt: stats.firstPurchaseAt,
+        lastPurchaseAt: stats.lastPurchaseAt,
+        visits: stats.visits,
+        spendMinor: stats.spendMinor,
+        averageBasketMinor: stats.averageBasketMinor,
+        favouriteStoreId: stats.favouriteStoreId,
+        topCategories: stats.topCategories,
+        updatedAt: new Date(),
+      },
+      ['memberId'],
+    );
+  }
+
+  /** The signed-in member; a closed membership no longer has a portal. */
+  async self(principal: Principal & { kind: 'member' }): Promise<Member> {
+    const member = await this.get(principal.merchantId, principal.memberId);
+    if (member.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'This membership is closed', { status: member.status });
+    return member;
+  }
+
+  /** Records the member's wish to be deleted, for staff to handle; the ledger is never hard-deleted. */
+  async requestDeletion(principal: Principal & { kind: 'member' }, now = new Date()): Promise<Member> {
+    return this.deps.db.transaction(async (tx) => {
+      const member = await this.lock(tx, principal.merchantId, principal.memberId);
+      if (member.deletionRequestedAt) return member;
+      await tx.update(Member, { id: member.id }, { deletionRequestedAt: now, updatedAt: now });
+      await this.recordChange(tx, principal, member, 'deletionRequestedAt', null, now.toISOString(), now);
+      await audit(tx, member.merchantId, principal, { action: 'member.deletion-request', entity: 'member', entityId: member.id }, now);
+      return { ...member, deletionRequestedAt: now, updatedAt: now };
+    });
+  }
+
+  /** Everything kept about the member, for a data access request. */
+  async exportData(merchantId: string, memberId: string, now = new Date()) {
+    const profile = await this.profile(merchantId, memberId);
+    const [changes, consents] = await Promise.all([this.changes(merchantId, memberId), this.consents(merchantId, memberId)]);
+    const participants = this.services as unknown as ExportParticipants;
+    const points = participants.points?.summary ? await participants.points.summary(merchantId, memberId, now) : undefined;
+    return { ...profile, changes, consentHistory: consents.history, points, exportedAt: now };
+  }
+
+  /** The merchant's region for reading phone numbers without a country code. */
+  async phoneRegion(merchantId: string, m: EntityManager = this.deps.db.manager) {
+    return phoneRegionOf(await this.services.merchants.getMerchant(merchantId, m));
+  }
+
+  private async currentConsents(merchantId: string, memberId: string, m: EntityManager): Promise<CurrentConsents> {
+    return currentOf(await m.find(MemberConsent, { where: { merchantId, memberId }, order: { id: 'ASC' } }));
+  }
+
+  private async recordConsents(tx: EntityManager, principal: Principal, member: Member, answers: ConsentAnswers, source: CaptureSource, now: Date): Promise<void> {
+    const current = await this.currentConsents(member.merchantId, member.id, tx);
+    for (const key of Object.keys(CONSENT_FIELDS) as (keyof ConsentAnswers)[]) {
+      const granted = answers[key];
+      if (granted === undefined || current[key]?.granted === granted) continue;
+      await tx.insert(MemberConsent, { merchantId: member.merchantId, memberId: member.id, kind: CONSENT_FIELDS[key], granted, source, ...actorOf(principal), createdAt: now });
+    }
+  }
+
+  /** Normalises the phone (E.164, merchant region) and email (lower case) that are present in the input. */
+  private async normalizeContact(tx: EntityManager, merchantId: string, input: ProfileInput): Promise<{ phone?: string | null; email?: string | null }> {
+    const out: { phone?: string | null; email?: string | null } = {};
+    if (input.phone !== undefined) {
+      if (input.phone === null || input.phone.trim() === '') out.phone = null;
+      else {
+        const phone = normalizePhone(input.phone, await this.phoneRegion(merchantId, tx));
+        if (!phone) throw new AppError('VALIDATION_FAILED', 'Not a valid phone number', [{ path: 'body.phone', message: 'not a valid phone number for this shop\'s region; add the country code' }]);
+        out.phone = phone;
+      }
+    }
+    if (input.email !== undefined) out.email = input.email === null || input.email.trim() === '' ? null : normalizeEmail(input.email);
+    return out;
+  }
+
+  private async assertContactFree(tx: EntityManager, merchantId: string, contact: { phone?: string | null; email?: string | null }, exceptId: string | null): Promise<void> {
+    for (const field of ['phone', 'email'] as const) {
+      const value = contact[field];
+      if (!value) continue;
+      const other = await tx.findOneBy(Member, { merchantId, [field]: value });
+      if (other && other.id !== exceptId) {
+        throw new AppError('MEMBER_EXISTS', `A member with this ${field} already exists`, { field, memberNumber: other.memberNumber });
+      }
+    }
+  }
+
+  private async freshMemberNumber(tx: EntityManager, merchantId: string): Promise<string> {
+    for (;;) {
+      const number = generateMemberNumber();
+      if (!(await tx.existsBy(Member, { merchantId, memberNumber: number }))) return number;
+    }
+  }
+
+  private async lock(tx: EntityManager, merchantId: string, memberId: string): Promise<Member> {
+    const qb = tx.createQueryBuilder(Member, 'm').where('m.merchant_id = :merchantId AND m.id = :memberId', { merchantId, memberId });
+    if (this.deps.db.isMysql) qb.setLock('pessimistic_write');
+    const member = await qb.getOne();
+    if (!member) throw new AppError('MEMBER_NOT_FOUND', 'Member not found');
+    return member;
+  }
+
+  private async recordChange(tx: EntityManager, principal: Principal, member: Member, field: string, oldValue: unknown, newValue: unknown, now: Date): Promise<void> {
+    await tx.insert(MemberChange, {
+      merchantId: member.merchantId,
+      memberId: member.id,
+      ...actorOf(principal),
+      field,
+      oldValue: oldValue === null || oldValue === undefined ? null : String(oldValue),
+      newValue: newValue === null || newValue === undefined ? null : String(newValue),
+      createdAt: now,
+    });
+  }
+}
+
+function currentOf(history: MemberConsent[]): CurrentConsents {
+  const current: CurrentConsents = { marketingEmail: null, marketingSms: null, profiling: null };
+  const byKind = Object.fromEntries(Object.entries(CONSENT_FIELDS).map(([k, v]) => [v, k])) as Record<ConsentKind, keyof ConsentAnswers>;
+  for (const row of history) current[byKind[row.kind]] = { granted: row.granted, source: row.source, at: row.createdAt };
+  return current;
+}
+
+/** Escapes LIKE wildcards with '!' (an escape character both dialects accept the same way). */
+function escapeLike(value: string): string {
+  return value.replace(/[!%_]/g, (c) => `!${c}`);
+}

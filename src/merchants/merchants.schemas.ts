@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+/** ISO 4217 code known to the runtime's ICU data, e.g. THB. */
+export const CurrencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an upper-case ISO 4217 code such as USD')
+  .refine((c) => CURRENCIES.has(c), 'is not an ISO 4217 currency');
+
+/** True when Intl knows the IANA zone (accepts UTC and aliases, which supportedValuesOf omits). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z.string().max(64).refine(isTimeZone, 'is not an IANA time zone such as Asia/Bangkok');
+
+/** BCP 47 tag, stored in canonical form (e.g. "th-TH"). */
+export const Locale = z
+  .string()
+  .max(16)
+  .transform((tag, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical && canonical.length <= 16) return canonical;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'is not a BCP 47 locale such as en or th-TH' });
+    return z.NEVER;
+  });
+
+export const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
+
+export const Password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH);
+
+const Name = z.string().trim().min(1).max(200);
+const Id = z.string().min(1).max(36);
+
+export const StaffRoleSchema = z.enum(['owner', 'manager', 'cashier']);
+
+/** ?q=&limit=&offset= on list routes. */
+export const PageQuery = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), total: z.number().int() });
+}
+
+// --- merchant ---
+
+export const MerchantInput = z.strictObject({
+  name: Name,
+  currency: CurrencyCode,
+  timeZone: TimeZone,
+  locale: Locale,
+});
+export const MerchantPatch = MerchantInput.partial();
+
+export const MerchantOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  currency: z.string(),
+  timeZone: z.string(),
+  locale: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+// --- stores ---
+
+export const StoreParams = z.strictObject({ storeId: Id });
+
+export const StoreInput = z.strictObject({
+  /** Printed on receipts and typed by shoppers claiming a receipt; fixed once created. */
+  code: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _ (up to 32)')
+    .transform((c) => c.toUpperCase()),
+  name: Name,
+  address: z.string().trim().max(500).nullable().optional(),
+  timeZone: TimeZone.nullable().optional(),
+});
+export const StorePatch = z.strictObject({
+  name: Name.optional(),
+  address: z.string().trim().max(500).nullable().optional(),
+  timeZone: TimeZone.nullable().optional(),
+  active: z.boolean().optional(),
+});
+
+export const StoreOut = z.object({
+  id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  address: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+// --- staff ---
+
+export const StaffParams = z.strictObject({ userId: Id });
+
+export const StaffInput = z.strictObject({
+  email: Email,
+  name: Name,
+  password: Password,
+  role: StaffRoleSchema,
+  /** Omit or null for all stores. */
+  storeIds: z.array(Id).min(1).max(500).nullable().optional(),
+});
+export const StaffPatch = z.strictObject({
+  name: Name.optional(),
+  role: StaffRoleSchema.optional(),
+  storeIds: z.array(Id).min(1).max(500).nullable().optional(),
+  active: z.boolean().optional(),
+  /** Sets a new password (a reset by an owner or manager); signs the user out everywhere. */
+  password: Password.optional(),
+});
+
+export const StaffOut = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: StaffRoleSchema,
+  storeIds: z.array(z.string()).nullable(),
+  active: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  lastSignInAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+// --- terminals ---
+
+export const TerminalParams = z.strictObject({ terminalId: Id });
+export const TerminalQuery = PageQuery.extend({ storeId: Id.optional() });
+
+export const TerminalInput = z.strictObject({
+  storeId: Id,
+  name: Name.max(120),
+});
+
+export const TerminalOut = z.object({
+  id: z.string(),
+  storeId: z.string(),
+  name: z.string(),
+  keyPrefix: z.string(),
+  revokedAt: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const NewTerminalOut = z.object({
+  terminal: TerminalOut,
+  /** The full key, shown only in this answer; store it in the till's configuration. */
+  apiKey: z.string(),
+});
+
+// --- audit ---
+
+export const AuditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  entity: z.string().max(64).optional(),
+  entityId: z.string().max(64).optional(),
+});
+
+export const AuditOut = z.object({
+  id: z.number().int(),
+  actorKind: z.string(),
+  actorId: z.string().nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+});

@@ -1,0 +1,187 @@
+import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
+import { audit } from '../audit/audit.service';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { newId } from '../db/ids';
+import type { Deps } from '../deps';
+import { AppError, forbidden, found } from '../http/errors';
+import { canUseStore, type Principal } from '../http/principal';
+import type { Services } from '../services';
+import { Merchant } from './merchant.entity';
+import type { PageQuery } from './merchants.schemas';
+import { Store } from './store.entity';
+
+export interface MerchantInput {
+  name: string;
+  currency: string;
+  timeZone: string;
+  locale: string;
+}
+
+export interface StoreInput {
+  code: string;
+  name: string;
+  address?: string | null;
+  timeZone?: string | null;
+}
+
+export interface StorePatch {
+  name?: string;
+  address?: string | null;
+  timeZone?: string | null;
+  active?: boolean;
+}
+
+export interface AuditQuery {
+  limit: number;
+  offset: number;
+  entity?: string;
+  entityId?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** `LIKE` pattern matching `q` anywhere; `!` escapes, since SQLite has no default escape character. */
+export function containsPattern(q: string): string {
+  return `%${q.replace(/[!%_]/g, '!$&')}%`;
+}
+
+export async function pageOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, page: { limit: number; offset: number }): Promise<Page<T>> {
+  const [items, total] = await qb.take(page.limit).skip(page.offset).getManyAndCount();
+  return { items, total };
+}
+
+/** The merchant itself, its stores and its audit log. Other modules read merchants and stores through here. */
+export class MerchantsService {
+  constructor(
+    private readonly deps: Deps,
+    _services: Services,
+  ) {}
+
+  /** The merchant, or 404. Other modules use it for currency, time zone and locale. */
+  async getMerchant(merchantId: string, tx: EntityManager = this.deps.db.manager): Promise<Merchant> {
+    return found(await tx.findOneBy(Merchant, { id: merchantId }), 'merchant');
+  }
+
+  /** A store of this merchant, or 404 (also for another merchant's store). */
+  async getStore(merchantId: string, storeId: string, tx: EntityManager = this.deps.db.manager): Promise<Store> {
+    return found(await tx.findOneBy(Store, { id: storeId, merchantId }), 'store');
+  }
+
+  /** A store by its receipt code (case-insensitive), or 404. */
+  async getStoreByCode(merchantId: string, code: string): Promise<Store> {
+    return found(await this.deps.db.manager.findOneBy(Store, { merchantId, code: code.toUpperCase() }), 'store');
+  }
+
+  /** Merchants across all tenants, oldest first: for operator tools on the shell (create-owner), never for the API. */
+  async listMerchantsForOperator(limit: number): Promise<Merchant[]> {
+    return this.deps.db.manager.find(Merchant, { order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
+  }
+
+  async hasAnyMerchant(tx: EntityManager = this.deps.db.manager): Promise<boolean> {
+    return (await tx.getRepository(Merchant).createQueryBuilder('m').select('m.id').limit(1).getRawOne()) !== undefined;
+  }
+
+  /** Inserts a merchant inside the caller's transaction (first-run setup). */
+  async createMerchant(tx: EntityManager, input: MerchantInput, now = new Date()): Promise<Merchant> {
+    const merchant = tx.create(Merchant, { id: newId(now.getTime()), ...input, settings: null, createdAt: now, updatedAt: now });
+    await tx.save(merchant);
+    return merchant;
+  }
+
+  async updateMerchant(principal: Principal, patch: Partial<MerchantInput>): Promise<Merchant> {
+    return this.deps.db.transaction(async (tx) => {
+      const merchant = await this.getMerchant(principal.merchantId, tx);
+      const changes = changedFields(merchant, patch);
+      if (Object.keys(changes).length === 0) return merchant;
+      Object.assign(merchant, patch, { updatedAt: new Date() });
+      await tx.save(merchant);
+      await audit(tx, merchant.id, principal, { action: 'merchant.update', entity: 'merchant', entityId: merchant.id, data: changes });
+      return merchant;
+    });
+  }
+
+  /** Stores the caller may see: all of the merchant's, or a store-limited user's own. */
+  async listStores(principal: Principal, page: PageQuery): Promise<Page<Store>> {
+    const qb = this.deps.db.manager.getRepository(Store).createQueryBuilder('s').where('s.merchant_id = :mid', { mid: principal.merchantId }).orderBy('s.code', 'ASC');
+    const limitedTo = storeLimit(principal);
+    if (limitedTo) qb.andWhere('s.id IN (:...ids)', { ids: limitedTo.length ? limitedTo : [''] });
+    if (page.q) qb.andWhere("(s.name LIKE :q ESCAPE '!' OR s.code LIKE :q ESCAPE '!')", { q: containsPattern(page.q) });
+    return pageOf(qb, page);
+  }
+
+  /** A store the caller may use: 404 for another merchant's, 403 outside a store-limited user's stores. */
+  async getStoreFor(principal: Principal, storeId: string, tx?: EntityManager): Promise<Store> {
+    const store = await this.getStore(principal.merchantId, storeId, tx);
+    if (!canUseStore(principal, store.id)) throw forbidden('This store is not one of yours');
+    return store;
+  }
+
+  async createStore(principal: Principal, input: StoreInput): Promise<Store> {
+    // A store-limited manager could not use a store they created; opening stores is for those who see all.
+    if (storeLimit(principal)) throw forbidden('Only staff with access to all stores can open a store');
+    return this.deps.db.transaction(async (tx) => {
+      const now = new Date();
+      const existing = await tx.findOneBy(Store, { merchantId: principal.merchantId, code: input.code });
+      if (existing) throw new AppError('ALREADY_EXISTS', `A store with code ${input.code} already exists`, [{ path: 'body.code', message: 'already used by another store' }]);
+      const store = tx.create(Store, {
+        id: newId(now.getTime()),
+        merchantId: principal.merchantId,
+        code: input.code,
+        name: input.name,
+        address: input.address ?? null,
+        timeZone: input.timeZone ?? null,
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(Store, store);
+      await audit(tx, principal.merchantId, principal, { action: 'store.create', entity: 'store', entityId: store.id, data: { code: store.code, name: store.name } }, now);
+      return store;
+    });
+  }
+
+  async updateStore(principal: Principal, storeId: string, patch: StorePatch): Promise<Store> {
+    return this.deps.db.transaction(async (tx) => {
+      const store = await this.getStoreFor(principal, storeId, tx);
+      const changes = changedFields(store, patch);
+      if (Object.keys(changes).length === 0) return store;
+      Object.assign(store, patch, { updatedAt: new Date() });
+      await tx.save(store);
+      await audit(tx, principal.merchantId, principal, { action: 'store.update', entity: 'store', entityId: store.id, data: changes });
+      return store;
+    });
+  }
+
+  /** The merchant's audit log, newest first. */
+  async listAudit(principal: Principal, query: AuditQuery): Promise<Page<AuditEntry>> {
+    const qb = this.deps.db.manager
+      .getRepository(AuditEntry)
+      .createQueryBuilder('a')
+      .where('a.merchant_id = :mid', { mid: principal.merchantId })
+      .orderBy('a.id', 'DESC');
+    if (query.entity) qb.andWhere('a.entity = :entity', { entity: query.entity });
+    if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
+    return pageOf(qb, query);
+  }
+}
+
+/** The stores a staff user is limited to, or null when they may use all. */
+export function storeLimit(principal: Principal): string[] | null {
+  if (principal.kind === 'staff') return principal.storeIds;
+  if (principal.kind === 'terminal') return [principal.storeId];
+  return [];
+}
+
+/** `{ field: { from, to } }` for each patched field whose value differs: the audit record of a change. */
+export function changedFields<T extends object>(current: T, patch: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, to] of Object.entries(patch)) {
+    if (to === undefined) continue;
+    const from = (current as Record<string, unknown>)[key];
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to };
+  }
+  return changes;
+}

@@ -1,0 +1,63 @@
+import { audit } from '../audit/audit.service';
+import { newTerminalKey } from '../auth/secrets';
+import { newId } from '../db/ids';
+import type { Deps } from '../deps';
+import { forbidden, found } from '../http/errors';
+import { canUseStore, type Principal } from '../http/principal';
+import type { Services } from '../services';
+import { containsPattern, pageOf, storeLimit, type Page } from './merchants.service';
+import type { PageQuery } from './merchants.schemas';
+import { Terminal } from './terminal.entity';
+
+/** Tills. Each gets an API key shown once; revoking stops it on its next request. */
+export class TerminalsService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly services: Services,
+  ) {}
+
+  async list(principal: Principal, query: PageQuery & { storeId?: string }): Promise<Page<Terminal>> {
+    const qb = this.deps.db.manager.getRepository(Terminal).createQueryBuilder('t').where('t.merchant_id = :mid', { mid: principal.merchantId }).orderBy('t.name', 'ASC').addOrderBy('t.id', 'ASC');
+    const limitedTo = storeLimit(principal);
+    if (limitedTo) qb.andWhere('t.store_id IN (:...ids)', { ids: limitedTo.length ? limitedTo : [''] });
+    if (query.storeId) qb.andWhere('t.store_id = :storeId', { storeId: query.storeId });
+    if (query.q) qb.andWhere("t.name LIKE :q ESCAPE '!'", { q: containsPattern(query.q) });
+    return pageOf(qb, query);
+  }
+
+  /** Creates a terminal and returns its API key — the only time the key exists outside the till. */
+  async create(principal: Principal, input: { storeId: string; name: string }): Promise<{ terminal: Terminal; apiKey: string }> {
+    return this.deps.db.transaction(async (tx) => {
+      const store = await this.services.merchants.getStoreFor(principal, input.storeId, tx);
+      const now = new Date();
+      const key = newTerminalKey();
+      const terminal = tx.create(Terminal, {
+        id: newId(now.getTime()),
+        merchantId: principal.merchantId,
+        storeId: store.id,
+        name: input.name,
+        keyPrefix: key.prefix,
+        keyHash: key.hash,
+        revokedAt: null,
+        lastSeenAt: null,
+        createdAt: now,
+      });
+      await tx.insert(Terminal, terminal);
+      await audit(tx, principal.merchantId, principal, { action: 'terminal.create', entity: 'terminal', entityId: terminal.id, data: { storeId: store.id, name: terminal.name, keyPrefix: key.prefix } }, now);
+      return { terminal, apiKey: key.apiKey };
+    });
+  }
+
+  /** Revokes a terminal; its tokens stop working at once because every request checks the row. Repeating is harmless. */
+  async revoke(principal: Principal, terminalId: string): Promise<Terminal> {
+    return this.deps.db.transaction(async (tx) => {
+      const terminal = found(await tx.findOneBy(Terminal, { id: terminalId, merchantId: principal.merchantId }), 'terminal');
+      if (!canUseStore(principal, terminal.storeId)) throw forbidden('This terminal belongs to a store that is not yours');
+      if (terminal.revokedAt) return terminal;
+      terminal.revokedAt = new Date();
+      await tx.update(Terminal, { id: terminal.id }, { revokedAt: terminal.revokedAt });
+      await audit(tx, principal.merchantId, principal, { action: 'terminal.revoke', entity: 'terminal', entityId: terminal.id, data: { storeId: terminal.storeId } }, terminal.revokedAt);
+      return terminal;
+    });
+  }
+}

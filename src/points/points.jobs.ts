@@ -1,0 +1,34 @@
+import type { JobDefinition } from '../jobs/job-definition';
+
+/** Every 10 minutes: lots past their expiry are expired (one entry per member per run). */
+export const expirePointsJob: JobDefinition = {
+  name: 'points.expire',
+  schedule: '*/10 * * * *',
+  async handle(_data, services) {
+    await services.points.expireDue(new Date());
+  },
+};
+
+/** Every 10 minutes: pending lots whose hold period is over become spendable. */
+export const releasePendingPointsJob: JobDefinition = {
+  name: 'points.release-pending',
+  schedule: '5-59/10 * * * *',
+  async handle(_data, services) {
+    await services.points.releaseDue(new Date());
+  },
+};
+
+/**
+ * Nightly: compares every cached balance with its ledger and lots. A mismatch
+ * is a bug, never expected: it is logged at error level and recorded in the
+ * merchant's audit log. Not thrown: a retry would only record it again.
+ */
+export const reconcilePointsJob: JobDefinition = {
+  name: 'points.reconcile',
+  schedule: '40 3 * * *',
+  async handle(_data, services) {
+    await services.points.recordMismatches(await services.points.reconcile(), new Date());
+  },
+};
+
+export const pointsJobs: JobDefinition[] = [expirePointsJob, releasePendingPointsJob, reconcilePointsJob];

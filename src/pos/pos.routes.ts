@@ -1,0 +1,148 @@
+import type { Request, Response } from 'express';
+import type { Api } from '../http/api';
+import { AppError, forbidden } from '../http/errors';
+import { ALL_STAFF, MANAGERS, canUseStore, type Principal } from '../http/principal';
+import { route, validationError } from '../http/route';
+import type { Idempotent, TillContext } from '../purchases/purchases.service';
+import {
+  BasketEvaluation,
+  CardCodeParams,
+  CommitPurchaseRequest,
+  EvaluateBasketRequest,
+  IdempotencyHeaders,
+  IdempotencyKey,
+  MemberLookupQuery,
+  MemberSummary,
+  PurchaseIdParams,
+  PurchaseReceipt,
+  ReturnReceipt,
+  ReturnRequest,
+  VoidReceipt,
+  VoidRequest,
+} from './pos.schemas';
+
+/**
+ * The till protocol. A terminal (POS plugin) signs in with its key and is
+ * bound to its store. Staff signed in to the web cashier terminal may look
+ * up members and evaluate baskets for a store they work in (sending
+ * `storeId`), return goods, and (managers) void sales; recording a sale needs
+ * a terminal, because a receipt is unique per terminal.
+ */
+export function posRoutes(api: Api): void {
+  const { purchases } = api.services;
+  const lookupAccess = { terminal: true, staff: ALL_STAFF };
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/cards/:code',
+    summary: 'Scan a card: member, tier, points and offers for the till',
+    tag: 'pos',
+    access: lookupAccess,
+    params: CardCodeParams,
+    response: MemberSummary,
+    handler: async ({ principal, params }) => purchases.lookupCard(principal.merchantId, params.code),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/members',
+    summary: 'Find a member at the till by phone or member number',
+    tag: 'pos',
+    access: lookupAccess,
+    query: MemberLookupQuery,
+    response: MemberSummary,
+    handler: async ({ principal, query }) => purchases.lookupMember(principal.merchantId, query),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/pos/baskets/evaluate',
+    summary: 'Price a basket: points to earn and redeem, receipt text (writes nothing)',
+    tag: 'pos',
+    access: lookupAccess,
+    body: EvaluateBasketRequest,
+    response: BasketEvaluation,
+    handler: async ({ principal, body }) => purchases.evaluate(await tillOf(api, principal, body.storeId), body),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/pos/purchases',
+    summary: 'Record a sale once (idempotent by Idempotency-Key and by terminal + receipt number)',
+    tag: 'pos',
+    access: { terminal: true },
+    headers: IdempotencyHeaders,
+    body: CommitPurchaseRequest,
+    response: PurchaseReceipt,
+    status: 201,
+    handler: async ({ principal, body, req, res }) => {
+      const key = idempotencyKeyOf(req);
+      return answer(res, await purchases.commit(await tillOf(api, principal, body.storeId), body, key));
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/pos/purchases/:purchaseId/returns',
+    summary: 'Return goods by lines or by amount; reverses earned points and gives back redeemed points pro rata',
+    tag: 'pos',
+    access: { terminal: true, staff: ALL_STAFF },
+    headers: IdempotencyHeaders,
+    params: PurchaseIdParams,
+    body: ReturnRequest,
+    response: ReturnReceipt,
+    status: 201,
+    handler: async ({ principal, params, body, req, res }) => {
+      const key = idempotencyKeyOf(req);
+      return answer(res, await purchases.returnPurchase(principal, params.purchaseId, body, key));
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/pos/purchases/:purchaseId/void',
+    summary: 'Void a sale (its terminal within 24 hours, managers any time); reverses all its points',
+    tag: 'pos',
+    access: { terminal: true, staff: MANAGERS },
+    headers: IdempotencyHeaders,
+    params: PurchaseIdParams,
+    body: VoidRequest,
+    response: VoidReceipt,
+    handler: async ({ principal, params, body, req, res }) => {
+      const key = idempotencyKeyOf(req);
+      return answer(res, await purchases.voidPurchase(principal, params.purchaseId, body, key));
+    },
+  });
+}
+
+/**
+ * The till a request comes from. A terminal is bound to its store; staff name
+ * the store and must work there.
+ */
+async function tillOf(api: Api, principal: Principal, storeId: string | undefined): Promise<TillContext> {
+  if (principal.kind === 'terminal') {
+    if (storeId !== undefined && storeId !== principal.storeId) throw forbidden('A terminal works for its own store only');
+    return { principal, merchantId: principal.merchantId, storeId: principal.storeId, terminalId: principal.terminalId };
+  }
+  if (storeId === undefined) {
+    throw new AppError('VALIDATION_FAILED', 'Staff at the web terminal must send storeId', [{ path: 'body.storeId', message: 'required for staff' }]);
+  }
+  const store = await api.services.merchants.getStore(principal.merchantId, storeId);
+  if (!canUseStore(principal, store.id)) throw forbidden('This store is not one of yours');
+  return { principal, merchantId: principal.merchantId, storeId: store.id, terminalId: null };
+}
+
+/** Every write at the till needs an Idempotency-Key header: a retry with it gets the first answer. */
+function idempotencyKeyOf(req: Request): string {
+  const parsed = IdempotencyKey.safeParse(req.header('idempotency-key'));
+  if (!parsed.success) throw validationError(parsed.error, 'headers.idempotency-key');
+  return parsed.data;
+}
+
+/** A first answer goes out with the route's status; a replay as 200 with `Idempotent-Replay: true`. */
+function answer<T>(res: Response, result: Idempotent<T>): T | undefined {
+  if (!result.replay) return result.body;
+  res.setHeader('Idempotent-Replay', 'true');
+  res.status(200).json(result.body);
+  return undefined;
+}

@@ -1,0 +1,261 @@
+import { z } from 'zod';
+
+/**
+ * The till (POS) protocol: request and response shapes of every /v1/pos
+ * endpoint. The POS plugin package and the web cashier terminal import these,
+ * so they are the contract between the till and the server. Bodies are strict
+ * (an unknown field is a 400, so a typo never silently drops data); money is
+ * integer minor units, quantities integer thousandths (1000 = one unit,
+ * 0.452 kg = 452), points integers. Timestamps are ISO 8601 strings.
+ */
+
+/** Largest basket the till may send; bigger receipts are split by the POS. */
+export const MAX_BASKET_LINES = 500;
+/** 10 000 units (or kg) on one line. */
+export const MAX_QUANTITY_MILLI = 10_000_000;
+/** Bounds that keep quantity × price and basket sums far inside a safe integer. */
+export const MAX_UNIT_PRICE_MINOR = 100_000_000;
+export const MAX_LINE_AMOUNT_MINOR = 1_000_000_000;
+export const MAX_POINTS = 1_000_000_000;
+
+const id = z.uuid();
+const minor = (max: number) => z.number().int().min(0).max(max);
+const points = z.number().int().min(0).max(MAX_POINTS);
+/** A timestamp the till sends: ISO 8601 with a Z or an explicit offset (a bare local time is ambiguous). */
+export const TillTimestamp = z.iso.datetime({ offset: true });
+/** What the server sends back: ISO 8601 UTC. */
+const timestamp = z.string();
+
+/** Receipt numbers as tills print them: letters, digits and . _ / - (no spaces or control characters). */
+export const ReceiptNumber = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'letters, digits and . _ / - only, starting with a letter or digit');
+
+/** A scanned card: EAN-13 digits from a 1D scanner or the payload of the card's QR code. */
+export const CardCode = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+export const BasketLine = z.strictObject({
+  sku: z.string().min(1).max(64),
+  category: z.string().min(1).max(64).nullable().optional(),
+  description: z.string().max(200).optional(),
+  /** Integer thousandths of a unit: 1000 = one piece, 452 = 0.452 kg. */
+  quantity: z.number().int().min(1).max(MAX_QUANTITY_MILLI),
+  unitPriceMinor: minor(MAX_UNIT_PRICE_MINOR),
+  /**
+   * What the line actually costs after the till's own line discounts. When
+   * absent: quantity × unitPriceMinor / 1000, rounded half up to the minor unit.
+   */
+  amountMinor: minor(MAX_LINE_AMOUNT_MINOR).optional(),
+});
+export type BasketLine = z.infer<typeof BasketLine>;
+
+const basketShape = {
+  /** Who buys: the member id from a lookup, or the scanned card. Neither = anonymous. */
+  memberId: id.optional(),
+  cardCode: CardCode.optional(),
+  /**
+   * The store the basket is rung up in. A terminal is bound to its store and
+   * may omit it; staff using the web terminal must send a store they work in.
+   */
+  storeId: id.optional(),
+  lines: z.array(BasketLine).min(1).max(MAX_BASKET_LINES),
+  /** Points the member wants to pay with (must follow the program's minimum, step and share). */
+  redeemPoints: points.optional(),
+  /** Offers the cashier applied; offers are evaluated in a later release, so any id is refused today. */
+  offerIds: z.array(id).max(20).optional(),
+};
+
+const oneMember = (b: { memberId?: string; cardCode?: string }) => !(b.memberId && b.cardCode);
+const oneMemberError = { message: 'send memberId or cardCode, not both', path: ['cardCode'] };
+
+export const EvaluateBasketRequest = z
+  .strictObject({
+    ...basketShape,
+    /** When the sale happens by the till clock; defaults to now. */
+    occurredAt: TillTimestamp.optional(),
+  })
+  .refine(oneMember, oneMemberError);
+export type EvaluateBasketRequest = z.infer<typeof EvaluateBasketRequest>;
+
+export const CommitPurchaseRequest = z
+  .strictObject({
+    ...basketShape,
+    receiptNumber: ReceiptNumber,
+    /** Till clock at the sale; a journalled offline sale sends its original time. */
+    occurredAt: TillTimestamp,
+    /** The available balance the cashier saw at evaluate; a different balance now is a 409 BALANCE_CHANGED. */
+    expectedBalance: points.optional(),
+  })
+  .refine(oneMember, oneMemberError);
+export type CommitPurchaseRequest = z.infer<typeof CommitPurchaseRequest>;
+
+/** Every write on the till carries one; a retry with the same key gets the first answer back. */
+export const IdempotencyKey = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+export const IdempotencyHeaders = z.object({ 'idempotency-key': IdempotencyKey });
+
+export const ReturnLine = z.strictObject({
+  lineNo: z.number().int().min(1).max(MAX_BASKET_LINES),
+  /** Thousandths, like the sale. */
+  quantity: z.number().int().min(1).max(MAX_QUANTITY_MILLI),
+});
+
+/** A return by lines (the usual case) or by an amount (a price adjustment, a missing receipt line). */
+export const ReturnRequest = z
+  .strictObject({
+    lines: z.array(ReturnLine).min(1).max(MAX_BASKET_LINES).optional(),
+    amountMinor: z.number().int().min(1).max(MAX_LINE_AMOUNT_MINOR * MAX_BASKET_LINES).optional(),
+    reason: z.string().max(200).optional(),
+  })
+  .refine((b) => (b.lines === undefined) !== (b.amountMinor === undefined), { message: 'send either lines or amountMinor', path: ['lines'] });
+export type ReturnRequest = z.infer<typeof ReturnRequest>;
+
+export const VoidRequest = z.strictObject({ reason: z.string().max(200).optional() });
+export type VoidRequest = z.infer<typeof VoidRequest>;
+
+export const MemberLookupQuery = z
+  .strictObject({
+    phone: z.string().min(3).max(32).optional(),
+    number: z.string().min(1).max(32).optional(),
+  })
+  .refine((q) => (q.phone === undefined) !== (q.number === undefined), { message: 'send phone or number', path: ['phone'] });
+export type MemberLookupQuery = z.infer<typeof MemberLookupQuery>;
+
+export const ReceiptClaimRequest = z.strictObject({
+  storeCode: z.string().min(1).max(32),
+  receiptNumber: ReceiptNumber,
+  /** The total printed on the receipt, as a check that the shopper holds it. */
+  totalMinor: minor(MAX_LINE_AMOUNT_MINOR * MAX_BASKET_LINES),
+});
+export type ReceiptClaimRequest = z.infer<typeof ReceiptClaimRequest>;
+
+// ---- responses ----
+
+const TierRef = z.object({ code: z.string(), name: z.string() });
+
+export const MemberSummary = z.object({
+  member: z.object({ id, memberNumber: z.string(), name: z.string(), status: z.enum(['active', 'suspended', 'closed']) }),
+  /** The card that was scanned; null when the member was found by phone or number. */
+  card: z.object({ id: z.string() }).nullable(),
+  tier: TierRef.nullable(),
+  nextTier: TierRef.extend({ remaining: z.number().int(), unit: z.enum(['spend_minor', 'points']) }).nullable(),
+  points: z.object({
+    available: z.number().int(),
+    pending: z.number().int(),
+    expiringSoon: z.object({ points: z.number().int(), expiresAt: timestamp }).nullable(),
+  }),
+  /** Offers that can apply at the till; always empty until offers land. */
+  offers: z.array(z.never()),
+  /** How complete the profile is (0–100) and what the cashier could ask for. */
+  completeness: z.object({ score: z.number().int().min(0).max(100), missing: z.array(z.string()) }),
+});
+export type MemberSummary = z.infer<typeof MemberSummary>;
+
+export const BasketEvaluation = z.object({
+  memberId: id.nullable(),
+  programVersion: z.number().int().nullable(),
+  totalMinor: z.number().int(),
+  /** Offer discounts (none until offers land); points paid are in redeemValueMinor. */
+  discountMinor: z.number().int(),
+  pointsToRedeem: z.number().int(),
+  redeemValueMinor: z.number().int(),
+  /** totalMinor − discountMinor − redeemValueMinor: what the shopper pays in money. */
+  payableMinor: z.number().int(),
+  pointsToEarn: z.number().int(),
+  appliedOffers: z.array(z.never()),
+  /** Per line (1-based, in the order sent): its amount and the points it earns. */
+  lines: z.array(z.object({ lineNo: z.number().int(), amountMinor: z.number().int(), points: z.number().int() })),
+  breakdown: z.array(z.object({ rule: z.string(), label: z.string(), points: z.number().int() })),
+  /** Available points after this basket (earned points may be pending first); null when anonymous. */
+  balanceAfter: z.number().int().nullable(),
+  /** Lines to print on the receipt. */
+  receiptText: z.array(z.string()),
+});
+export type BasketEvaluation = z.infer<typeof BasketEvaluation>;
+
+export const PurchaseLineView = z.object({
+  lineNo: z.number().int(),
+  sku: z.string(),
+  category: z.string().nullable(),
+  description: z.string().nullable(),
+  quantity: z.number().int(),
+  unitPriceMinor: z.number().int(),
+  amountMinor: z.number().int(),
+  points: z.number().int(),
+  returnedQuantity: z.number().int(),
+  returnedAmountMinor: z.number().int(),
+});
+
+export const PurchaseView = z.object({
+  id,
+  storeId: id,
+  terminalId: z.string().nullable(),
+  receiptNumber: z.string(),
+  memberId: id.nullable(),
+  occurredAt: timestamp,
+  recordedAt: timestamp,
+  status: z.enum(['completed', 'voided']),
+  totalMinor: z.number().int(),
+  discountMinor: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  redeemValueMinor: z.number().int(),
+  payableMinor: z.number().int(),
+  pointsEarned: z.number().int(),
+  /** Refunded so far by returns. */
+  refundedMinor: z.number().int(),
+  programVersion: z.number().int().nullable(),
+  claimedAt: timestamp.nullable(),
+  lines: z.array(PurchaseLineView),
+});
+export type PurchaseView = z.infer<typeof PurchaseView>;
+
+const BalanceView = z.object({ available: z.number().int(), pending: z.number().int() }).nullable();
+
+export const PurchaseReceipt = z.object({
+  purchase: PurchaseView,
+  /** The member's balance right after the sale; null for an anonymous sale. */
+  balance: BalanceView,
+  /** When the earned points become spendable, if the program holds them. */
+  pointsPendingUntil: timestamp.nullable(),
+  receiptText: z.array(z.string()),
+});
+export type PurchaseReceipt = z.infer<typeof PurchaseReceipt>;
+
+export const ReturnReceipt = z.object({
+  returnId: id,
+  purchaseId: id,
+  /** Value of the goods returned. */
+  refundMinor: z.number().int(),
+  /** What to pay back in money: refundMinor less the value of the points given back. */
+  cashRefundMinor: z.number().int(),
+  /** Earned points taken back (may be less than owed under a 'cap' clawback policy). */
+  pointsReversed: z.number().int(),
+  /** Points the shopper had paid with, given back. */
+  pointsRestored: z.number().int(),
+  lines: z.array(z.object({ lineNo: z.number().int(), quantity: z.number().int(), amountMinor: z.number().int() })),
+  balance: BalanceView,
+  receiptText: z.array(z.string()),
+});
+export type ReturnReceipt = z.infer<typeof ReturnReceipt>;
+
+export const VoidReceipt = z.object({
+  purchaseId: id,
+  status: z.literal('voided'),
+  pointsReversed: z.number().int(),
+  pointsRestored: z.number().int(),
+  balance: BalanceView,
+  receiptText: z.array(z.string()),
+});
+export type VoidReceipt = z.infer<typeof VoidReceipt>;
+
+export const PurchaseIdParams = z.strictObject({ purchaseId: id });
+export const CardCodeParams = z.strictObject({ code: CardCode });

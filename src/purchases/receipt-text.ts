@@ -1,0 +1,53 @@
+/**
+ * The lines a till prints under the receipt. Plain strings in the merchant's
+ * locale and currency, so every POS can print them without knowing the rules.
+ */
+export interface ReceiptFacts {
+  locale: string;
+  currency: string;
+  /** Dates print in the merchant's calendar. */
+  timeZone: string;
+  pointsEarned: number;
+  /** Set when earned points are held before they can be spent. */
+  pendingUntil: Date | null;
+  pointsRedeemed: number;
+  redeemValueMinor: number;
+  /** Available balance after the sale; null for an anonymous sale. */
+  balance: number | null;
+  nextTier: { name: string; remaining: number; unit: 'spend_minor' | 'points' } | null;
+  expiringSoon: { points: number; expiresAt: Date } | null;
+}
+
+export function formatMinor(minor: number, currency: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  // Division only for display: the amount itself stays an integer everywhere else.
+  return format.format(minor / 10 ** digits);
+}
+
+function formatDate(at: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD, which reads the same everywhere.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function formatPoints(points: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(points);
+}
+
+export function receiptText(f: ReceiptFacts): string[] {
+  const pts = (n: number) => formatPoints(n, f.locale);
+  const lines: string[] = [];
+  if (f.balance === null) return lines;
+  if (f.pointsRedeemed > 0) lines.push(`Points redeemed: ${pts(f.pointsRedeemed)} (${formatMinor(f.redeemValueMinor, f.currency, f.locale)})`);
+  const pendingNote = f.pendingUntil && f.pointsEarned > 0 ? `, spendable from ${formatDate(f.pendingUntil, f.timeZone)}` : '';
+  lines.push(`Points earned: ${pts(f.pointsEarned)}${pendingNote}`);
+  lines.push(`Points balance: ${pts(f.balance)}`);
+  if (f.nextTier) {
+    const remaining = f.nextTier.unit === 'points' ? `${pts(f.nextTier.remaining)} points` : formatMinor(f.nextTier.remaining, f.currency, f.locale);
+    lines.push(`${remaining} to ${f.nextTier.name}`);
+  }
+  if (f.expiringSoon && f.expiringSoon.points > 0) {
+    lines.push(`${pts(f.expiringSoon.points)} points expire on ${formatDate(f.expiringSoon.expiresAt, f.timeZone)}`);
+  }
+  return lines;
+}

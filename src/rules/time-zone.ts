@@ -1,0 +1,78 @@
+/**
+ * Wall-clock arithmetic in a merchant's IANA time zone with the built-in
+ * Intl data (no extra dependency). A "wall" date is a Date whose UTC fields
+ * hold the local calendar fields; it is only used for calendar maths and
+ * never stored.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The local wall-clock time of an instant, as a "wall" date (UTC fields = local fields). */
+export function toWall(instant: Date, timeZone: string): Date {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(instant)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, instant.getUTCMilliseconds()));
+}
+
+/**
+ * The instant a local wall-clock time happens. A time skipped by a DST jump
+ * moves forward by the jump (01:30 on a 01:00→02:00 night is 02:30); a
+ * repeated hour maps to its first pass.
+ */
+export function fromWall(wall: Date, timeZone: string): Date {
+  const target = wall.getTime();
+  const offsetAt = (t: number) => toWall(new Date(t), timeZone).getTime() - t;
+  // The offset near the target, then once more in case a DST change lies in between.
+  let guess = target - offsetAt(target);
+  guess = target - offsetAt(guess);
+  const hourEarlier = guess - 3_600_000;
+  if (toWall(new Date(hourEarlier), timeZone).getTime() === target) return new Date(hourEarlier);
+  return new Date(guess);
+}
+
+/** Local midnight starting the day/week (Monday)/month containing the instant. */
+export function startOfLocalPeriod(instant: Date, period: 'day' | 'week' | 'month', timeZone: string): Date {
+  const w = toWall(instant, timeZone);
+  let start: Date;
+  if (period === 'month') start = new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), 1));
+  else {
+    start = new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate()));
+    if (period === 'week') start = new Date(start.getTime() - ((start.getUTCDay() + 6) % 7) * 86_400_000);
+  }
+  return fromWall(start, timeZone);
+}
+
+/** The local calendar date of an instant, YYYY-MM-DD. */
+export function localDateOf(instant: Date, timeZone: string): string {
+  return toWall(instant, timeZone).toISOString().slice(0, 10);
+}
+
+/** True when the zone name is one Intl knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,24 @@
+import { startJobs } from './jobs/start-jobs';
+import { failStartup, shutdownOnSignals } from './lifecycle';
+import { openRuntime } from './runtime';
+
+/**
+ * `npm run start:worker`: consumes the jobs api processes enqueue (through
+ * Redis) and runs the schedules. Start as many as the load needs; migrations
+ * are run beforehand with `npm run migrate`.
+ */
+async function main(): Promise<void> {
+  const runtime = await openRuntime();
+  const { log, queue } = runtime;
+  if (queue.kind !== 'bull') log.warn('REDIS_URL is not set: this worker only sees the outbox of its own database and its own schedules');
+  const jobs = await startJobs(runtime, { consume: true });
+  log.info({ queue: queue.kind }, 'Tally worker started');
+  shutdownOnSignals(log, {
+    close: async () => {
+      await jobs.stop();
+      await runtime.close();
+    },
+  });
+}
+
+main().catch(failStartup);

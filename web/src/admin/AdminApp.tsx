@@ -1,0 +1,89 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router-dom';
+import { api } from '../api/client';
+import { staffSession, staffSlot, useStored } from '../api/sessions';
+import { applyPreferredLanguage } from '../i18n';
+import { ErrorBanner, LanguageSwitcher, useLoad } from '../ui/kit';
+import { AdminContext, type MerchantInfo } from './admin-context';
+import { CardBatches } from './CardBatches';
+import { Dashboard } from './Dashboard';
+import { MemberDetail, Members } from './Members';
+import { Program } from './Program';
+import { Staff, Stores, Terminals } from './Organisation';
+
+export default function AdminApp() {
+  const { t } = useTranslation();
+  const staff = useStored(staffSlot);
+  const location = useLocation();
+  const merchant = useLoad(
+    (signal) => (staff ? api<MerchantInfo>('/v1/merchant', { session: staffSession, signal }) : Promise.resolve(null)),
+    [staff?.merchantId],
+  );
+  useEffect(() => {
+    document.title = `${t('admin.title')} · Tally`;
+  }, [t]);
+  useEffect(() => applyPreferredLanguage(merchant.data?.locale), [merchant.data?.locale]);
+
+  if (!staff) return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
+  if (staff.role === 'cashier') return <Navigate to="/terminal" replace />;
+  const links: [string, string][] = [
+    ['/admin', t('admin.nav.dashboard')],
+    ['/admin/members', t('admin.nav.members')],
+    ['/admin/stores', t('admin.nav.stores')],
+    ['/admin/staff', t('admin.nav.staff')],
+    ['/admin/terminals', t('admin.nav.terminals')],
+    ['/admin/program', t('admin.nav.program')],
+    ['/admin/cards', t('admin.nav.cards')],
+  ];
+  return (
+    <>
+      <a className="skip" href="#content">
+        {t('common.skipToContent')}
+      </a>
+      <header className="topbar">
+        <span className="brand">Tally</span>
+        <span>{merchant.data?.name}</span>
+        <span className="spacer" />
+        <span>{staff.name}</span>
+        <LanguageSwitcher />
+        <button
+          type="button"
+          className="linkish"
+          onClick={() => {
+            void api('/v1/auth/sign-out', { method: 'POST', body: { refreshToken: staff.refreshToken }, session: staffSession }).catch(() => undefined);
+            staffSlot.set(null);
+          }}
+        >
+          {t('common.signOut')}
+        </button>
+      </header>
+      <div className="admin">
+        <nav className="side" aria-label={t('admin.title')}>
+          {links.map(([to, label]) => (
+            <NavLink key={to} to={to} end={to === '/admin'}>
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <main id="content" tabIndex={-1}>
+          <ErrorBanner error={merchant.error} />
+          {merchant.data && (
+            <AdminContext.Provider value={{ merchant: merchant.data, staff }}>
+              <Routes>
+                <Route index element={<Dashboard />} />
+                <Route path="members" element={<Members />} />
+                <Route path="members/:memberId" element={<MemberDetail />} />
+                <Route path="stores" element={<Stores />} />
+                <Route path="staff" element={<Staff />} />
+                <Route path="terminals" element={<Terminals />} />
+                <Route path="program" element={<Program />} />
+                <Route path="cards" element={<CardBatches />} />
+              </Routes>
+            </AdminContext.Provider>
+          )}
+        </main>
+      </div>
+    </>
+  );
+}

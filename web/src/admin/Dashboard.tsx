@@ -1,0 +1,119 @@
+import { BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineElement, PointElement, Tooltip } from 'chart.js';
+import { useState } from 'react';
+import { Bar, Line } from 'react-chartjs-2';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { staffSession } from '../api/sessions';
+import { currencyDigits, formatDate, formatMoney, formatNumber, formatPercent } from '../format';
+import { useLocale } from '../i18n';
+import { ErrorBanner, Select, useLoad } from '../ui/kit';
+import { useAdmin } from './admin-context';
+import type { DashboardOut } from '../../../src/reports/reports.schemas';
+
+// Only the parts of Chart.js the dashboard draws, so the bundle stays small.
+ChartJS.register(CategoryScale, LinearScale, BarElement, LineElement, PointElement, Tooltip, Legend);
+
+const GREEN = '#0a6b4f';
+const GREY = '#8a9a93';
+const ORANGE = '#b45309';
+
+export function Dashboard() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { merchant } = useAdmin();
+  const [days, setDays] = useState(30);
+  const report = useLoad((signal) => api<DashboardOut>('/v1/reports/dashboard', { session: staffSession, signal, query: { days, weeks: 12 } }), [days]);
+  const d = report.data;
+  const money = (minor: number) => formatMoney(minor, d?.currency ?? merchant.currency, locale);
+  const major = (minor: number) => minor / 10 ** currencyDigits(d?.currency ?? merchant.currency);
+  const labels = d?.weekly.map((w) => formatDate(w.from, locale, merchant.timeZone)) ?? [];
+  const rate = d && d.points.lifetimeEarned > 0 ? d.points.lifetimeRedeemed / d.points.lifetimeEarned : null;
+
+  return (
+    <>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h1>{t('admin.nav.dashboard')}</h1>
+        <Select label={t('dashboard.period')} value={String(days)} onChange={(e) => setDays(Number(e.target.value))}>
+          {[7, 30, 90, 365].map((n) => (
+            <option key={n} value={n}>
+              {t('dashboard.lastDays', { count: n })}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <ErrorBanner error={report.error} />
+      {d && (
+        <>
+          <div className="grid" data-testid="kpis">
+            <Kpi label={t('dashboard.members')} value={formatNumber(d.members.total, locale)} />
+            <Kpi label={t('dashboard.active30')} value={formatNumber(d.members.active30, locale)} />
+            <Kpi label={t('dashboard.active90')} value={formatNumber(d.members.active90, locale)} />
+            <Kpi label={t('dashboard.memberSales')} value={money(d.sales.memberMinor)} note={t('dashboard.receipts', { count: d.sales.memberCount })} />
+            <Kpi label={t('dashboard.anonymousSales')} value={money(d.sales.anonymousMinor)} note={t('dashboard.receipts', { count: d.sales.anonymousCount })} />
+            <Kpi label={t('dashboard.pointsIssued')} value={formatNumber(d.points.issued, locale)} />
+            <Kpi label={t('dashboard.pointsRedeemed')} value={formatNumber(d.points.redeemed, locale)} />
+            <Kpi label={t('dashboard.liability')} value={money(d.points.liabilityMinor)} note={t('dashboard.outstanding', { points: formatNumber(d.points.outstanding, locale) })} />
+            <Kpi label={t('dashboard.redemptionRate')} value={rate === null ? '—' : formatPercent(rate, locale)} />
+          </div>
+          <div className="grid">
+            <section className="card">
+              <h2>{t('dashboard.newPerWeek')}</h2>
+              <div className="chart-box">
+                <Bar
+                  aria-label={t('dashboard.newPerWeek')}
+                  role="img"
+                  data={{ labels, datasets: [{ label: t('dashboard.newMembers'), data: d.weekly.map((w) => w.newMembers), backgroundColor: GREEN }] }}
+                  options={{ maintainAspectRatio: false, locale, plugins: { legend: { display: false } } }}
+                />
+              </div>
+            </section>
+            <section className="card">
+              <h2>{t('dashboard.salesSplit')}</h2>
+              <div className="chart-box">
+                <Bar
+                  aria-label={t('dashboard.salesSplit')}
+                  role="img"
+                  data={{
+                    labels,
+                    datasets: [
+                      { label: t('dashboard.memberSales'), data: d.weekly.map((w) => major(w.memberSalesMinor)), backgroundColor: GREEN },
+                      { label: t('dashboard.anonymousSales'), data: d.weekly.map((w) => major(w.anonymousSalesMinor)), backgroundColor: GREY },
+                    ],
+                  }}
+                  options={{ maintainAspectRatio: false, locale, scales: { x: { stacked: true }, y: { stacked: true } } }}
+                />
+              </div>
+            </section>
+            <section className="card">
+              <h2>{t('dashboard.pointsFlow')}</h2>
+              <div className="chart-box">
+                <Line
+                  aria-label={t('dashboard.pointsFlow')}
+                  role="img"
+                  data={{
+                    labels,
+                    datasets: [
+                      { label: t('dashboard.pointsIssued'), data: d.weekly.map((w) => w.pointsIssued), borderColor: GREEN, backgroundColor: GREEN },
+                      { label: t('dashboard.pointsRedeemed'), data: d.weekly.map((w) => w.pointsRedeemed), borderColor: ORANGE, backgroundColor: ORANGE },
+                    ],
+                  }}
+                  options={{ maintainAspectRatio: false, locale }}
+                />
+              </div>
+            </section>
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
+function Kpi({ label, value, note }: { label: string; value: string; note?: string }) {
+  return (
+    <section className="card">
+      <div className="muted">{label}</div>
+      <div className="kpi">{value}</div>
+      {note && <div className="muted">{note}</div>}
+    </section>
+  );
+}

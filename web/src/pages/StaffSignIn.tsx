@@ -1,0 +1,76 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { api } from '../api/client';
+import { staffSlot, type StaffState } from '../api/sessions';
+import { applyPreferredLanguage } from '../i18n';
+import { ErrorBanner, Field, LanguageSwitcher, Notice } from '../ui/kit';
+
+export interface SessionAnswer {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: { id: string; merchantId: string; name: string; email: string; role: StaffState['role']; storeIds: string[] | null; locale?: string | null };
+}
+
+export function signedIn(answer: SessionAnswer): void {
+  staffSlot.set({
+    accessToken: answer.accessToken,
+    refreshToken: answer.refreshToken,
+    merchantId: answer.user.merchantId,
+    role: answer.user.role,
+    name: answer.user.name,
+    storeIds: answer.user.storeIds,
+  });
+  applyPreferredLanguage(answer.user.locale);
+}
+
+/** Staff sign-in for the back office and for cashiers using the web terminal. */
+export function StaffSignIn() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const next = params.get('next');
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<SessionAnswer>('/v1/auth/sign-in', { body: { email: email.trim(), password } });
+      signedIn(answer);
+      // Only same-app paths: never follow an absolute URL from the query string.
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : answer.user.role === 'cashier' ? '/terminal' : '/admin');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Tally</span>
+        <span className="spacer" />
+        <LanguageSwitcher />
+      </header>
+      <main className="narrow">
+        <h1>{t('signin.title')}</h1>
+        {params.get('setup') === 'done' && <Notice>{t('setup.done')}</Notice>}
+        <ErrorBanner error={error} />
+        <form className="card stack" onSubmit={submit}>
+          <Field label={t('common.email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="username" autoFocus />
+          <Field label={t('common.password')} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
+          <button className="btn btn-primary btn-big" type="submit" disabled={busy}>
+            {t('signin.submit')}
+          </button>
+        </form>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+/**
+ * Shapes of the till protocol, imported as types from the server's zod
+ * schemas (src/pos/pos.schemas.ts), so the terminal cannot drift from the API.
+ * Type-only: nothing of zod ends up in the bundle.
+ */
+export type {
+  BasketEvaluation,
+  BasketLine,
+  CommitPurchaseRequest,
+  EvaluateBasketRequest,
+  MemberSummary,
+  PurchaseReceipt,
+  ReturnReceipt,
+} from '../../../src/pos/pos.schemas';
