@@ -9,6 +9,7 @@ import { errorHandler, routeNotFound } from './http/error-handler';
 import { createRegistry, mountApiDocs } from './http/openapi';
 import { registerRoutes } from './routes';
 import type { Services } from './services';
+import { mountWebApp } from './web/web';
 
 export interface AppDeps extends Deps {
   services: Services;
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   registerRoutes({ router, registry, services });
   app.use(router);
   mountApiDocs(app, registry, config.publicUrl);
+  mountWebApp(app);
 
   app.use(routeNotFound);
   app.use(errorHandler(log));

@@ -11,7 +11,7 @@ import { createServices, type Services } from './services';
 
 export interface Runtime extends Deps {
   services: Services;
-  /** Closes the queue and the database, in that order. */
+  /** Closes the queue (waiting for running jobs) and the database, in that order; stop `startJobs` first. */
   close(): Promise<void>;
 }
 

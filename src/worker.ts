@@ -11,14 +11,16 @@ async function main(): Promise<void> {
   const runtime = await openRuntime();
   const { log, queue } = runtime;
   if (queue.kind !== 'bull') log.warn('REDIS_URL is not set: this worker only sees the outbox of its own database and its own schedules');
-  const jobs = await startJobs(runtime, { consume: true });
-  log.info({ queue: queue.kind }, 'Tally worker started');
+  const jobs = startJobs(runtime, { consume: true });
+  // Signals are handled from here on: handlers already consume while schedules are still being registered.
   shutdownOnSignals(log, {
     close: async () => {
-      await jobs.stop();
+      await jobs.then((running) => running.stop(), () => undefined);
       await runtime.close();
     },
   });
+  await jobs;
+  log.info({ queue: queue.kind }, 'Tally worker started');
 }
 
 main().catch(failStartup);

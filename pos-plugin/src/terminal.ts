@@ -64,6 +64,8 @@ export class TallyTerminal {
   private token: { value: string; expiresAt: number } | null = null;
   private signingIn: Promise<string> | null = null;
   private skewMs = 0;
+  /** Whether any server answer has told us the server's time yet. */
+  private clockChecked = false;
   private replaying: Promise<ReplayReport> | null = null;
   private replayTimer: NodeJS.Timeout | null = null;
   /** Who Tally says this till is; known after the first sign-in. */
@@ -133,13 +135,16 @@ export class TallyTerminal {
    */
   async commitPurchase(input: CommitPurchaseInput): Promise<CommitOutcome> {
     const { idempotencyKey = newIdempotencyKey(), ...rest } = input;
-    // Checked locally first: a sale the server would refuse in form must fail now, not sit in the journal.
+    // A fresh SDK learns the server's clock from its sign-in first, so even the first sale of the day gets a corrected time.
+    const offline = rest.occurredAt === undefined && !this.clockChecked ? await this.accessToken(idempotencyKey).then(() => null, onlyUnavailable) : null;
+    // Checked locally: a sale the server would refuse in form must fail now, not sit in the journal.
     const body = validatePurchase({ ...rest, occurredAt: rest.occurredAt ?? this.now().toISOString() });
     const redeems = (body.redeemPoints ?? 0) > 0;
     const journal = this.options.journal;
     // While older sales wait in the journal, newer earn-only ones queue behind them so the server sees them in order.
     if (journal && !redeems && journal.head()) return this.enqueue(journal, idempotencyKey, body);
     try {
+      if (offline) throw offline;
       const answer = await this.send('POST', '/v1/pos/purchases', body, idempotencyKey);
       if (isSuccess(answer)) return { status: 'recorded', idempotencyKey, receipt: answer.body as PurchaseReceipt };
       if (!isTransient(answer.status)) throw apiError(answer);
@@ -246,6 +251,7 @@ export class TallyTerminal {
       const midpoint = (sentAt + this.clock().getTime()) / 2;
       const skew = answer.serverDate.getTime() + 500 - midpoint;
       this.skewMs = Math.abs(skew) > this.skewTolerance ? Math.round(skew) : 0;
+      this.clockChecked = true;
     }
     return answer;
   }
@@ -274,6 +280,11 @@ export class TallyTerminal {
 /** Idempotency keys: letters, digits and . _ : - (the server's rule), unique per sale. */
 export function newIdempotencyKey(): string {
   return `pos-${randomUUID()}`;
+}
+
+function onlyUnavailable(err: unknown): TallyUnavailableError {
+  if (err instanceof TallyUnavailableError) return err;
+  throw err;
 }
 
 function isSuccess(answer: HttpAnswer): boolean {

@@ -78,6 +78,17 @@ export function cardsRoutes(api: Api): void {
 
   route(api, {
     method: 'post',
+    path: '/v1/cards/:cardId/unblock',
+    summary: 'Undo a block or a lost report (managers)',
+    tag: 'cards',
+    access: { staff: MANAGERS },
+    params: CardParams,
+    response: CardOut,
+    handler: async ({ principal, params }) => cardView(await cards.reactivate(principal, params.cardId)),
+  });
+
+  route(api, {
+    method: 'post',
     path: '/v1/cards/:cardId/replace',
     summary: 'Replace a card with a new digital card or a given pre-printed one; the member keeps balance and history',
     tag: 'cards',

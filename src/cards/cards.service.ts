@@ -135,6 +135,19 @@ export class CardsService {
     });
   }
 
+  /** Undoes a block or a lost report (the card turned up): back in use, or back in stock if never handed out. */
+  async reactivate(principal: Principal, cardId: string, now = new Date()): Promise<Card> {
+    return this.deps.db.transaction(async (tx) => {
+      const card = await this.lock(tx, principal.merchantId, cardId);
+      if (card.status !== 'blocked' && card.status !== 'lost') throw new AppError('CONFLICT', `A ${card.status} card cannot be unblocked`, { status: card.status });
+      const status: CardStatus = card.memberId ? 'active' : 'unassigned';
+      await tx.update(Card, { id: card.id }, { status, statusReason: null, updatedAt: now });
+      await this.recordStatus(tx, card, card.status, status, null, principal, now);
+      await audit(tx, principal.merchantId, principal, { action: 'card.unblock', entity: 'card', entityId: card.id }, now);
+      return { ...card, status, statusReason: null, updatedAt: now };
+    });
+  }
+
   /**
    * Replaces a member's card with a new digital card, or with a given
    * pre-printed one. The member keeps its balance and history because both
@@ -146,6 +159,8 @@ export class CardsService {
       if (!old.memberId || old.status === 'replaced' || old.status === 'unassigned') {
         throw new AppError('CONFLICT', `A ${old.status} card cannot be replaced`, { status: old.status });
       }
+      const member = await this.services.members.get(principal.merchantId, old.memberId, tx);
+      if (member.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'This membership is closed', { status: member.status });
       const card = input.cardCode
         ? await this.attachPrinted(tx, principal, principal.merchantId, old.memberId, input.cardCode, now)
         : await this.issueDigital(tx, principal, principal.merchantId, old.memberId, now);

@@ -36,6 +36,9 @@ export class BullJobQueue implements JobQueue {
   ) {
     this.client = this.connect('client');
     this.subscriber = this.connect('subscriber');
+    // Every Bull queue adds its own listeners to the two shared connections: one per job name, by design.
+    this.client.setMaxListeners(0);
+    this.subscriber.setMaxListeners(0);
   }
 
   process<T>(name: string, handler: JobHandler<T>): void {

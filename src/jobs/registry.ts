@@ -1,6 +1,7 @@
 import type { JobDefinition } from './job-definition';
 import { outboxJobs } from './outbox.jobs';
 import { notificationJobs } from '../notifications/notifications.jobs';
+import { memberJobs } from '../members/members.jobs';
 import { purchasesJobs } from '../purchases/purchases.jobs';
 import { pointsJobs } from '../points/points.jobs';
 import { rulesJobs } from '../rules/rules.jobs';
@@ -9,6 +10,7 @@ import { rulesJobs } from '../rules/rules.jobs';
 export const allJobs: JobDefinition[] = [
   ...outboxJobs,
   ...notificationJobs,
+  ...memberJobs,
   ...purchasesJobs,
   ...pointsJobs,
   ...rulesJobs,

@@ -19,8 +19,8 @@ export interface RunningJobs {
 
 /**
  * Starts the background side of a process. Every role runs the outbox relay
- * (concurrent relays are safe: SKIP LOCKED claims and jobId de-duplication);
- * only consuming roles register handlers and schedules.
+ * when it can deliver (concurrent relays are safe: SKIP LOCKED claims and
+ * jobId de-duplication); only consuming roles register handlers and schedules.
  */
 export async function startJobs(
   runtime: Pick<Deps, 'db' | 'queue' | 'log'> & { services: Services },
@@ -38,6 +38,9 @@ export async function startJobs(
     for (const def of jobs) if (def.schedule) await queue.schedule(def.name, def.schedule);
   }
   const relay = new OutboxRelay(db, queue, log, options.relay);
-  relay.start();
+  // An in-process queue delivers only to this process's handlers: without them, relayed rows
+  // would be marked done and then dropped, so they stay in the outbox for a consuming process.
+  if (options.consume || queue.kind === 'bull') relay.start();
+  else log.warn('jobs are neither consumed here nor sent to Redis: outbox rows wait for a process that consumes them');
   return { relay, stop: () => relay.stop() };
 }

@@ -3,8 +3,10 @@ import type { Api } from '../http/api';
 import type { Principal } from '../http/principal';
 import { route } from '../http/route';
 import {
+  CardOut,
   ChangeOut,
   changeView,
+  CompletenessOut,
   ConsentsInput,
   ConsentsOut,
   consentHistoryView,
@@ -19,6 +21,7 @@ import {
   SignInCodeParams,
   SignInOut,
   SignInVerifyBody,
+  StatsOut,
   cardView,
   statsView,
 } from './members.schemas';
@@ -144,18 +147,19 @@ export function meRoutes(api: Api): void {
     access: { member: true },
     response: z.object({
       member: MemberOut,
-      stats: z.unknown(),
-      completeness: z.unknown(),
+      stats: StatsOut,
+      completeness: CompletenessOut,
       consents: CurrentConsentsOut,
       consentHistory: ConsentsOut.shape.history,
       changes: z.array(ChangeOut),
-      cards: z.array(z.unknown()),
-      points: z.unknown().optional(),
+      cards: z.array(CardOut),
+      points: z.object({ balance: z.unknown(), entries: z.array(z.unknown()) }),
+      purchases: z.array(z.unknown()),
       exportedAt: z.string(),
     }),
     handler: async ({ principal }) => {
       const me = await members.self(asMember(principal));
-      const data = await members.exportData(me.merchantId, me.id);
+      const data = await members.exportData({ kind: 'member', merchantId: me.merchantId, memberId: me.id });
       return {
         member: memberView(data.member),
         stats: statsView(data.stats),
@@ -164,7 +168,8 @@ export function meRoutes(api: Api): void {
         consentHistory: consentHistoryView(data.consentHistory),
         changes: data.changes.map(changeView),
         cards: data.cards.map(cardView),
-        ...(data.points !== undefined ? { points: data.points } : {}),
+        points: data.points,
+        purchases: data.purchases,
         exportedAt: data.exportedAt.toISOString(),
       };
     },

@@ -1,5 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { MoreThan } from 'typeorm';
+import { LessThan, MoreThan } from 'typeorm';
 import { signAccessToken } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
@@ -10,12 +10,13 @@ import { Member } from './member.entity';
 import { normalizeEmail, normalizePhone, phoneRegionOf } from './phone';
 import { SignInCode } from './sign-in-code.entity';
 
-export const CODE_TTL_MS = 10 * 60_000;
-export const MAX_CODE_ATTEMPTS = 5;
+const CODE_TTL_MS = 10 * 60_000;
+const MAX_CODE_ATTEMPTS = 5;
 /** Codes per destination and per requesting address within RATE_WINDOW_MS. */
-export const MAX_CODES_PER_DESTINATION = 3;
-export const MAX_CODES_PER_IP = 20;
+const MAX_CODES_PER_DESTINATION = 3;
+const MAX_CODES_PER_IP = 20;
 const RATE_WINDOW_MS = 15 * 60_000;
+const CODE_RETENTION_MS = 24 * 3_600_000;
 
 export type SignInDestination = { phone: string; email?: undefined } | { email: string; phone?: undefined };
 
@@ -111,6 +112,16 @@ export class MemberSignInService {
     const { config } = this.deps;
     const accessToken = signAccessToken(config.jwtSecret, config.accessTokenTtlSeconds, { kind: 'member', merchantId, memberId: member.id });
     return { accessToken, expiresIn: config.accessTokenTtlSeconds, member };
+  }
+
+  /**
+   * Housekeeping: code rows are only needed for their 10-minute life and the
+   * 15-minute rate window; after a day they go. Undelivered codes are discarded.
+   */
+  async prune(now = new Date()): Promise<{ codes: number; notifications: number }> {
+    const result = await this.deps.db.manager.delete(SignInCode, { createdAt: LessThan(new Date(now.getTime() - CODE_RETENTION_MS)) });
+    const notifications = await this.services.notifications.discardStaleSensitive(new Date(now.getTime() - CODE_TTL_MS));
+    return { codes: result.affected ?? 0, notifications };
   }
 
   /** The merchant named in the portal URL, or null: an unknown merchant is treated like an unknown member. */

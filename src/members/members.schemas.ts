@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Card } from '../cards/card.entity';
+import { CARD_STATUSES, type Card } from '../cards/card.entity';
 import type { Completeness } from './completeness';
 import type { MemberChange } from './member-change.entity';
 import type { MemberConsent } from './member-consent.entity';
@@ -111,7 +111,7 @@ export const CardOut = z.object({
   id: z.string(),
   number: z.string(),
   kind: z.enum(['digital', 'physical']),
-  status: z.enum(['unassigned', 'active', 'lost', 'blocked', 'replaced']),
+  status: z.enum(CARD_STATUSES),
   statusReason: z.string().nullable(),
   memberId: z.string().nullable(),
   batchId: z.string().nullable(),

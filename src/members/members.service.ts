@@ -3,6 +3,7 @@ import { audit } from '../audit/audit.service';
 import type { Card } from '../cards/card.entity';
 import { isValidEan13 } from '../cards/card-number';
 import type { Deps } from '../deps';
+import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
 import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
@@ -74,23 +75,13 @@ export interface MemberProfile {
   cards: Card[];
 }
 
+/** Rows per page when an export reads another module's history. */
+const EXPORT_PAGE = 200;
+
 /** Profile fields whose changes are kept in member_changes. */
 const TRACKED_FIELDS = ['firstName', 'lastName', 'phone', 'email', 'birthDate', 'locale', 'tierOverride'] as const;
 type TrackedField = (typeof TRACKED_FIELDS)[number];
 
-/**
- * Methods of modules written in parallel (points, purchases) that a merge
- * must call when they exist. Looked up at call time, so a build without those
- * modules still merges members and cards.
- */
-interface MergeParticipants {
-  points?: { mergeMembers?: (tx: EntityManager, merchantId: string, fromId: string, intoId: string) => Promise<unknown> };
-  purchases?: { reassignMember?: (tx: EntityManager, merchantId: string, fromId: string, intoId: string) => Promise<unknown> };
-}
-
-interface ExportParticipants {
-  points?: { summary?: (merchantId: string, memberId: string, now: Date) => Promise<unknown> };
-}
 
 export class MembersService {
   constructor(
@@ -131,11 +122,11 @@ export class MembersService {
    */
   async enrol(principal: Principal, input: EnrolInput, source: CaptureSource, now = new Date()): Promise<{ member: Member; card: Card }> {
     const merchantId = principal.merchantId;
-    return this.deps.db.transaction(async (tx) => {
-      const contact = await this.normalizeContact(tx, merchantId, input);
-      if (!contact.phone && !contact.email) {
-        throw new AppError('VALIDATION_FAILED', 'Give a phone number or an email address', [{ path: 'body.phone', message: 'phone or email is required' }]);
-      }
+    const contact = await this.normalizeContact(this.deps.db.manager, merchantId, input);
+    if (!contact.phone && !contact.email) {
+      throw new AppError('VALIDATION_FAILED', 'Give a phone number or an email address', [{ path: 'body.phone', message: 'phone or email is required' }]);
+    }
+    const write = this.deps.db.transaction(async (tx) => {
       await this.assertContactFree(tx, merchantId, contact, null);
       const member = tx.create(Member, {
         id: newId(now.getTime()),
@@ -166,6 +157,13 @@ export class MembersService {
       await audit(tx, merchantId, principal, { action: 'member.enrol', entity: 'member', entityId: member.id, data: { source, cardId: card.id } }, now);
       return { member, card };
     });
+    try {
+      return await write;
+    } catch (err) {
+      // Two tills enrolling the same phone at once both pass the check above; the unique index stops the second.
+      if (isUniqueViolation(err)) await this.assertContactFree(this.deps.db.manager, merchantId, contact, null);
+      throw err;
+    }
   }
 
   /** Search by name, phone, email, member number or card number; paged. */
@@ -241,7 +239,8 @@ export class MembersService {
       }
       const changed = TRACKED_FIELDS.filter((f) => next[f] !== member[f]);
       if (changed.length === 0) return member;
-      await this.assertContactFree(tx, merchantId, { phone: changed.includes('phone') ? next.phone : null, email: changed.includes('email') ? next.email : null }, member.id);
+      // A member editing their own profile must not learn who else uses a phone or email.
+      await this.assertContactFree(tx, merchantId, { phone: changed.includes('phone') ? next.phone : null, email: changed.includes('email') ? next.email : null }, member.id, principal.kind !== 'member');
       await tx.update(Member, { id: member.id }, { ...next, updatedAt: now });
       for (const field of changed) await this.recordChange(tx, principal, member, field, member[field], next[field], now);
       if (principal.kind === 'staff') {
@@ -302,9 +301,8 @@ export class MembersService {
       if (into.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'Cannot merge into a closed membership', { status: into.status });
 
       const cardsMoved = await this.services.cards.moveToMember(tx, merchantId, from.id, into.id, now);
-      const participants = this.services as unknown as MergeParticipants;
-      if (participants.points?.mergeMembers) await participants.points.mergeMembers(tx, merchantId, from.id, into.id);
-      if (participants.purchases?.reassignMember) await participants.purchases.reassignMember(tx, merchantId, from.id, into.id);
+      await this.services.points.mergeMembers(tx, merchantId, from.id, into.id, now);
+      await this.services.purchases.reassignMember(tx, merchantId, from.id, into.id);
       // The source's purchases now belong to the target; its cached stats describe nothing any more.
       await tx.delete(MemberStats, { merchantId, memberId: from.id });
 
@@ -366,13 +364,33 @@ export class MembersService {
     });
   }
 
-  /** Everything kept about the member, for a data access request. */
-  async exportData(merchantId: string, memberId: string, now = new Date()) {
+  /**
+   * Everything kept about the member, for a data access request: profile,
+   * consents, changes, cards, points ledger and purchases. The ledger and the
+   * purchases are read page by page through their modules.
+   */
+  async exportData(principal: Principal & { kind: 'member' }, now = new Date()) {
+    const { merchantId, memberId } = principal;
     const profile = await this.profile(merchantId, memberId);
-    const [changes, consents] = await Promise.all([this.changes(merchantId, memberId), this.consents(merchantId, memberId)]);
-    const participants = this.services as unknown as ExportParticipants;
-    const points = participants.points?.summary ? await participants.points.summary(merchantId, memberId, now) : undefined;
-    return { ...profile, changes, consentHistory: consents.history, points, exportedAt: now };
+    const [changes, consents, balance] = await Promise.all([
+      this.changes(merchantId, memberId),
+      this.consents(merchantId, memberId),
+      this.services.points.summary(merchantId, memberId, now),
+    ]);
+    const entries = [];
+    for (let before: number | undefined; ; ) {
+      const page = await this.services.points.entries(merchantId, memberId, { limit: EXPORT_PAGE, before });
+      entries.push(...page.items);
+      if (page.nextBefore === null) break;
+      before = page.nextBefore;
+    }
+    const purchases = [];
+    for (let offset = 0; ; offset += EXPORT_PAGE) {
+      const page = await this.services.purchases.list(principal, { limit: EXPORT_PAGE, offset });
+      purchases.push(...page.items);
+      if (page.items.length < EXPORT_PAGE) break;
+    }
+    return { ...profile, changes, consentHistory: consents.history, points: { balance, entries }, purchases, exportedAt: now };
   }
 
   /** The merchant's region for reading phone numbers without a country code. */
@@ -408,13 +426,19 @@ export class MembersService {
     return out;
   }
 
-  private async assertContactFree(tx: EntityManager, merchantId: string, contact: { phone?: string | null; email?: string | null }, exceptId: string | null): Promise<void> {
+  private async assertContactFree(
+    tx: EntityManager,
+    merchantId: string,
+    contact: { phone?: string | null; email?: string | null },
+    exceptId: string | null,
+    revealMember = true,
+  ): Promise<void> {
     for (const field of ['phone', 'email'] as const) {
       const value = contact[field];
       if (!value) continue;
       const other = await tx.findOneBy(Member, { merchantId, [field]: value });
       if (other && other.id !== exceptId) {
-        throw new AppError('MEMBER_EXISTS', `A member with this ${field} already exists`, { field, memberNumber: other.memberNumber });
+        throw new AppError('MEMBER_EXISTS', `A member with this ${field} already exists`, revealMember ? { field, memberNumber: other.memberNumber } : { field });
       }
     }
   }

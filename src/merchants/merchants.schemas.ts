@@ -4,10 +4,8 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** ISO 4217 code known to the runtime's ICU data, e.g. THB. */
-export const CurrencyCode = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be an upper-case ISO 4217 code such as USD')
-  .refine((c) => CURRENCIES.has(c), 'is not an ISO 4217 currency');
+export const CurrencyCode = z.string().refine((c) => /^[A-Z]{3}$/.test(c) && CURRENCIES.has(c), 'must be an upper-case ISO 4217 currency code such as USD')
+  .describe('ISO 4217 currency code, e.g. USD');
 
 /** True when Intl knows the IANA zone (accepts UTC and aliases, which supportedValuesOf omits). */
 export function isTimeZone(zone: string): boolean {
@@ -19,7 +17,7 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-export const TimeZone = z.string().max(64).refine(isTimeZone, 'is not an IANA time zone such as Asia/Bangkok');
+export const TimeZone = z.string().max(64).refine(isTimeZone, 'is not an IANA time zone such as Asia/Bangkok').describe('IANA time zone, e.g. Asia/Bangkok');
 
 /** BCP 47 tag, stored in canonical form (e.g. "th-TH"). */
 export const Locale = z
@@ -34,7 +32,8 @@ export const Locale = z
     }
     ctx.addIssue({ code: 'custom', message: 'is not a BCP 47 locale such as en or th-TH' });
     return z.NEVER;
-  });
+  })
+  .describe('BCP 47 locale, e.g. en or th-TH');
 
 export const Email = z
   .email()

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { LessThan, type EntityManager } from 'typeorm';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
 import { enqueueInTransaction } from '../jobs/outbox';
@@ -58,6 +58,19 @@ export class NotificationsService {
     });
     await enqueueInTransaction(tx, SEND_NOTIFICATION_JOB, { notificationId: id }, { merchantId: input.merchantId, now });
     return id;
+  }
+
+  /**
+   * Gives up on sensitive messages still queued after `cutoff` (a sign-in
+   * code nobody delivered in time is useless): marked failed, text cleared.
+   */
+  async discardStaleSensitive(cutoff: Date): Promise<number> {
+    const result = await this.deps.db.manager.update(
+      Notification,
+      { sensitive: true, status: 'queued', createdAt: LessThan(cutoff) },
+      { status: 'failed', body: null, lastError: 'expired before delivery' },
+    );
+    return result.affected ?? 0;
   }
 
   /**

@@ -9,7 +9,7 @@ import {
   AdjustmentHeaders,
   AdjustmentOut,
   EntriesQuery,
-  EntryOut,
+  type EntryOut,
   EntryPageOut,
   IdempotencyKeyValue,
   MemberPointsParams,

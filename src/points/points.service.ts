@@ -7,7 +7,7 @@ import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
 import { lotExpiresAt, lotPendingUntil } from '../rules/expiry';
 import type { Program } from '../rules/program.schemas';
-import { startOfLocalPeriod } from '../rules/time-zone';
+import { localPeriod } from '../rules/time-zone';
 import type { Services } from '../services';
 import { MemberBalance } from './member-balance.entity';
 import { PointEntry } from './point-entry.entity';
@@ -290,24 +290,25 @@ export class PointsService {
     return { items, nextBefore: rows.length > page.limit ? items[items.length - 1].id : null };
   }
 
-  /** Promotion and product-bonus points the member earned in the cap period containing `at`. */
+  /** Promotion and product-bonus points the member earned in the (local) cap period containing `at`. */
   async earnedInCapPeriod(tx: EntityManager, merchantId: string, memberId: string, program: Program, at: Date): Promise<number> {
     if (!program.promotionCap) return 0;
-    const from = startOfLocalPeriod(at, program.promotionCap.period, program.timeZone);
+    // The whole period counts, also entries after `at` (a purchase replayed late shares its day's cap).
+    const { from, to } = localPeriod(at, program.promotionCap.period, program.timeZone);
     const raw = await tx
       .createQueryBuilder(PointEntry, 'e')
       .select('SUM(e.capped_points)', 'total')
-      .where('e.merchant_id = :merchantId AND e.member_id = :memberId AND e.occurred_at >= :from AND e.occurred_at <= :at', { merchantId, memberId, from, at })
+      .where('e.merchant_id = :merchantId AND e.member_id = :memberId AND e.occurred_at >= :from AND e.occurred_at < :to', { merchantId, memberId, from, to })
       .getRawOne<{ total: unknown }>();
     return toInt(raw?.total);
   }
 
-  /** Points earned (net of reversals) with occurredAt in [from, to): the 'points' tier basis. */
+  /** Points earned (net of reversals) with occurredAt in [from, to]: the 'points' tier basis. */
   async earnedInWindow(merchantId: string, memberId: string, from: Date, to: Date, tx: EntityManager = this.deps.db.manager): Promise<number> {
     const raw = await tx
       .createQueryBuilder(PointEntry, 'e')
       .select('SUM(e.points)', 'total')
-      .where('e.merchant_id = :merchantId AND e.member_id = :memberId AND e.kind IN (:...kinds) AND e.occurred_at >= :from AND e.occurred_at < :to', {
+      .where('e.merchant_id = :merchantId AND e.member_id = :memberId AND e.kind IN (:...kinds) AND e.occurred_at >= :from AND e.occurred_at <= :to', {
         merchantId,
         memberId,
         kinds: ['earn', 'bonus', 'reverse'],

@@ -154,7 +154,7 @@ export const MemberSummary = z.object({
     expiringSoon: z.object({ points: z.number().int(), expiresAt: timestamp }).nullable(),
   }),
   /** Offers that can apply at the till; always empty until offers land. */
-  offers: z.array(z.never()),
+  offers: z.array(z.unknown()).max(0),
   /** How complete the profile is (0–100) and what the cashier could ask for. */
   completeness: z.object({ score: z.number().int().min(0).max(100), missing: z.array(z.string()) }),
 });
@@ -171,7 +171,7 @@ export const BasketEvaluation = z.object({
   /** totalMinor − discountMinor − redeemValueMinor: what the shopper pays in money. */
   payableMinor: z.number().int(),
   pointsToEarn: z.number().int(),
-  appliedOffers: z.array(z.never()),
+  appliedOffers: z.array(z.unknown()).max(0),
   /** Per line (1-based, in the order sent): its amount and the points it earns. */
   lines: z.array(z.object({ lineNo: z.number().int(), amountMinor: z.number().int(), points: z.number().int() })),
   breakdown: z.array(z.object({ rule: z.string(), label: z.string(), points: z.number().int() })),

@@ -31,8 +31,9 @@ import type { Services } from '../services';
 import { PurchaseLine } from './purchase-line.entity';
 import { lineAmount, proRataStep, requestHash } from './purchase-math';
 import { PurchaseReturn } from './purchase-return.entity';
+import type { PurchaseListQuery } from './purchases.schemas';
 import { Purchase } from './purchase.entity';
-import { receiptText } from './receipt-text';
+import { progressAfter, receiptText } from './receipt-text';
 
 /** A journalled offline sale is accepted this long after it happened. */
 export const OFFLINE_WINDOW_MS = 14 * 24 * 3600_000;
@@ -55,15 +56,6 @@ export interface TillContext {
 export interface Idempotent<T> {
   body: T;
   replay: boolean;
-}
-
-export interface PurchaseListQuery {
-  storeId?: string;
-  memberId?: string;
-  from?: string;
-  to?: string;
-  limit: number;
-  offset: number;
 }
 
 interface BasketInput {
@@ -166,7 +158,7 @@ export class PurchasesService {
         pointsRedeemed: priced.pointsToRedeem,
         redeemValueMinor: priced.redeemValueMinor,
         balance: balanceAfter,
-        nextTier,
+        ...progressAfter(nextTier, priced.totalMinor - priced.discountMinor, priced.earn.points),
         expiringSoon,
       }),
     };
@@ -279,7 +271,7 @@ export class PurchasesService {
             pointsRedeemed: priced.pointsToRedeem,
             redeemValueMinor: priced.redeemValueMinor,
             balance: after?.available ?? null,
-            nextTier: progress?.next ?? null,
+            ...progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points),
             // Redeeming consumes the oldest lots first, which are the ones expiring soonest.
             expiringSoon: expiringBefore ? { ...expiringBefore, points: Math.max(0, expiringBefore.points - priced.pointsToRedeem) } : null,
           }),
@@ -515,6 +507,8 @@ export class PurchasesService {
       'receipt',
     );
     if (sale.memberId) throw new AppError('ALREADY_CLAIMED', 'Points for this receipt were already collected');
+    // Points follow what was kept; a receipt with returns is settled at the service desk by an adjustment.
+    if (sale.refundedMinor > 0) throw new AppError('UNPROCESSABLE', 'Goods on this receipt were returned; it can no longer be claimed');
     const program = await this.services.rules.programAt(merchantId, sale.occurredAt);
     if (now.getTime() - sale.occurredAt.getTime() > program.receiptClaimWindowDays * 24 * 3600_000) {
       throw new AppError('CLAIM_WINDOW_PASSED', `Receipts can be claimed within ${program.receiptClaimWindowDays} days`);
@@ -532,13 +526,9 @@ export class PurchasesService {
         .execute();
       if (!claimed.affected) throw new AppError('ALREADY_CLAIMED', 'Points for this receipt were already collected');
       const lines = await tx.find(PurchaseLine, { where: { purchaseId: sale.id }, order: { lineNo: 'ASC' } });
-      // Earn on what the shopper kept: goods returned before the claim earn nothing.
       const earn = evaluateEarning(
         program,
-        {
-          lines: lines.map((l) => ({ sku: l.sku, category: l.category, quantityMilli: l.quantityMilli - l.returnedQuantityMilli, amountMinor: l.amountMinor - l.returnedAmountMinor })),
-          paidWithPointsMinor: 0,
-        },
+        { lines: lines.map((l) => ({ sku: l.sku, category: l.category, quantityMilli: l.quantityMilli, amountMinor: l.amountMinor })), paidWithPointsMinor: 0 },
         await this.earnContext(tx, program, merchantId, sale.storeId, memberId, progress.tier?.code ?? null, sale.occurredAt, sale.id),
       );
       let pendingUntil: Date | null = null;
@@ -581,7 +571,7 @@ export class PurchasesService {
           pointsRedeemed: 0,
           redeemValueMinor: 0,
           balance: after.available,
-          nextTier: progress.next,
+          ...progressAfter(progress.next, sale.totalMinor - sale.discountMinor, earn.points),
           expiringSoon: null,
         }),
       };

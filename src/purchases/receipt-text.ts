@@ -15,6 +15,8 @@ export interface ReceiptFacts {
   /** Available balance after the sale; null for an anonymous sale. */
   balance: number | null;
   nextTier: { name: string; remaining: number; unit: 'spend_minor' | 'points' } | null;
+  /** The tier this sale lifted the member into, if any. */
+  tierReached?: string | null;
   expiringSoon: { points: number; expiresAt: Date } | null;
 }
 
@@ -42,6 +44,7 @@ export function receiptText(f: ReceiptFacts): string[] {
   const pendingNote = f.pendingUntil && f.pointsEarned > 0 ? `, spendable from ${formatDate(f.pendingUntil, f.timeZone)}` : '';
   lines.push(`Points earned: ${pts(f.pointsEarned)}${pendingNote}`);
   lines.push(`Points balance: ${pts(f.balance)}`);
+  if (f.tierReached) lines.push(`Welcome to ${f.tierReached}!`);
   if (f.nextTier) {
     const remaining = f.nextTier.unit === 'points' ? `${pts(f.nextTier.remaining)} points` : formatMinor(f.nextTier.remaining, f.currency, f.locale);
     lines.push(`${remaining} to ${f.nextTier.name}`);
@@ -50,4 +53,19 @@ export function receiptText(f: ReceiptFacts): string[] {
     lines.push(`${pts(f.expiringSoon.points)} points expire on ${formatDate(f.expiringSoon.expiresAt, f.timeZone)}`);
   }
   return lines;
+}
+
+/**
+ * Progress to the next tier once a sale counts, from progress read before it:
+ * the sale's spend or points come off what remained, and reaching the tier
+ * (upgrades happen at once) becomes `tierReached`.
+ */
+export function progressAfter(
+  next: NonNullable<ReceiptFacts['nextTier']> | null,
+  spendMinor: number,
+  points: number,
+): Pick<ReceiptFacts, 'nextTier' | 'tierReached'> {
+  if (!next) return { nextTier: null, tierReached: null };
+  const remaining = next.remaining - (next.unit === 'spend_minor' ? spendMinor : points);
+  return remaining > 0 ? { nextTier: { ...next, remaining }, tierReached: null } : { nextTier: null, tierReached: next.name };
 }

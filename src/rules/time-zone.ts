@@ -62,6 +62,14 @@ export function startOfLocalPeriod(instant: Date, period: 'day' | 'week' | 'mont
   return fromWall(start, timeZone);
 }
 
+/** [start, end) of the local day/week/month containing the instant. */
+export function localPeriod(instant: Date, period: 'day' | 'week' | 'month', timeZone: string): { from: Date; to: Date } {
+  const from = startOfLocalPeriod(instant, period, timeZone);
+  // Past the end by more than any DST shift, less than a whole period more.
+  const beyondHours = { day: 36, week: 7 * 24 + 12, month: 32 * 24 }[period];
+  return { from, to: startOfLocalPeriod(new Date(from.getTime() + beyondHours * 3_600_000), period, timeZone) };
+}
+
 /** The local calendar date of an instant, YYYY-MM-DD. */
 export function localDateOf(instant: Date, timeZone: string): string {
   return toWall(instant, timeZone).toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+/* global self, caches, fetch, URL, Response */
 /*
  * Tally service worker: makes the shopper portal open and show the card
  * with no network. Hashed build files (/assets/) are cached on first use

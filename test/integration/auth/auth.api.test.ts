@@ -1,6 +1,9 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { PassThrough } from 'node:stream';
 import { hashPassword } from '../../../src/auth/passwords';
+import { printSetupInstructions } from '../../../src/auth/setup-instructions';
+import { SetupToken } from '../../../src/auth/setup-token.entity';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb, type TestRuntime } from '../../support/test-runtime';
 
@@ -24,10 +27,14 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
   describe('first run', () => {
     it('reports that setup is needed and mints a one-time token', async () => {
       await request(rt().app).get('/v1/setup').expect(200, { setupRequired: true });
-      const minted = await rt().services.auth.ensureSetupToken();
-      expect(minted).not.toBeNull();
-      setupToken = minted!.token;
-      expect(minted!.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
+      // What `npm start` prints on an empty database.
+      const out = new PassThrough();
+      await printSetupInstructions(rt().services, 'http://shop.test', out);
+      const printed = String(out.read());
+      setupToken = /http:\/\/shop\.test\/setup\?token=([A-Za-z0-9_-]+)/.exec(printed)![1];
+      expect(printed).toContain(`curl -X POST http://shop.test/v1/setup`);
+      const [minted] = await rt().db.manager.find(SetupToken);
+      expect(minted.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
       // Only the hash is stored.
       const rows: { token_hash: string }[] = await rt().db.manager.query('SELECT token_hash FROM setup_tokens');
       expect(rows.map((r) => r.token_hash)).not.toContain(setupToken);
@@ -73,6 +80,9 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
       expect(res.body.error.code).toBe('SETUP_ALREADY_DONE');
       await request(rt().app).get('/v1/setup').expect(200, { setupRequired: false });
       await expect(rt().services.auth.ensureSetupToken()).resolves.toBeNull();
+      const out = new PassThrough();
+      await printSetupInstructions(rt().services, 'http://shop.test', out);
+      expect(out.read()).toBeNull();
       expect(await count(rt(), 'merchants')).toBe(1);
     });
   });
@@ -113,8 +123,12 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
       expect(res.body).toMatchObject({ expiresIn: 900, terminal: { id: terminalId, name: 'Till 1', storeId } });
       const me = await request(rt().app).get('/v1/auth/me').set(bearer(res.body.accessToken)).expect(200);
       expect(me.body).toMatchObject({ kind: 'terminal', terminal: { id: terminalId, storeId }, merchant: { currency: 'THB' } });
-      const [row] = await rt().db.manager.query('SELECT last_seen_at FROM terminals WHERE id = ?', [terminalId]);
-      expect(row.last_seen_at).not.toBeNull();
+      const seen = async () => String((await rt().db.manager.query('SELECT last_seen_at FROM terminals WHERE id = ?', [terminalId]))[0].last_seen_at);
+      const first = await seen();
+      expect(first).not.toBe('null');
+      // Within a minute further requests do not write it again.
+      await request(rt().app).get('/v1/auth/me').set(bearer(res.body.accessToken)).expect(200);
+      expect(await seen()).toBe(first);
     });
 
     it('refuses a wrong key or a key of the wrong shape with 401', async () => {

@@ -67,9 +67,18 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
     expect(await count(Member, a.merchant.id)).toBe(before);
   });
 
+  it('lets only one of several tills enrolling the same phone at once succeed', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => enrolAtTill(a, { firstName: `Race ${i}`, phone: i % 2 ? '+66 81 444 0000' : '0814440000' })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    const refused = results.filter((r) => r.status !== 201);
+    expect(refused.map((r) => [r.status, r.body.error.code])).toEqual(Array.from({ length: 5 }, () => [409, 'MEMBER_EXISTS']));
+    expect(await rt().db.manager.countBy(Member, { merchantId: a.merchant.id, phone: '+66814440000' })).toBe(1);
+  });
+
   it('refuses bad input with details and writes nothing', async () => {
     const members = await count(Member, a.merchant.id);
     const cards = await count(Card, a.merchant.id);
+    const consents = await count(MemberConsent, a.merchant.id);
     const cases: [Record<string, unknown>, string][] = [
       [{ firstName: 'No contact' }, 'body.phone'],
       [{ firstName: '', phone: '0812000001' }, 'body.firstName'],
@@ -77,7 +86,9 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
       [{ firstName: 'X', email: 'not-an-email' }, 'body.email'],
       [{ firstName: 'X', phone: '12' }, 'body.phone'],
       [{ firstName: 'X', phone: '0812000001', consents: { marketingSms: 'yes' } }, 'body.consents.marketingSms'],
-      [{ firstName: 'X', phone: '0812000001', cardCode: '2712345678903' }, ''],
+      // Card problems surface after the member row is written: the transaction rolls it all back.
+      [{ firstName: 'X', phone: '0812000001', consents: { marketingSms: true }, cardCode: '2712345678903' }, ''],
+      [{ firstName: 'X', phone: '0812000001', consents: { marketingSms: true }, cardCode: '2712345678902' }, ''],
     ];
     for (const [body, path] of cases) {
       const res = await enrolAtTill(a, body);
@@ -87,6 +98,7 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
     }
     expect(await count(Member, a.merchant.id)).toBe(members);
     expect(await count(Card, a.merchant.id)).toBe(cards);
+    expect(await count(MemberConsent, a.merchant.id)).toBe(consents);
   });
 
   it('finds members by name words, phone in any format, email, member number and card number; never another merchant', async () => {
@@ -207,6 +219,9 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
     const from = (await enrolAtTill(a, { firstName: 'Dup', phone: '0816660001', email: 'dup@example.test' })).body;
     const into = (await enrolAtTill(a, { firstName: 'Dup', lastName: 'Real', phone: '0816660002' })).body;
     const other = (await enrolAtTill(b, { firstName: 'Foreign', phone: '0816660003' })).body;
+    const managerA = { kind: 'staff' as const, merchantId: a.merchant.id, userId: a.manager.id, role: 'manager' as const, storeIds: null };
+    await rt().services.points.adjust(managerA, from.member.id, { points: 150, reason: 'welcome', idempotencyKey: null });
+    await rt().services.points.adjust(managerA, into.member.id, { points: 50, reason: 'welcome', idempotencyKey: null });
 
     await request(rt().app).post(`/v1/members/${from.member.id}/merge`).set(auth(a.tokens.cashier)).send({ intoMemberId: into.member.id }).expect(403);
     await request(rt().app).post(`/v1/members/${from.member.id}/merge`).set(auth(a.tokens.manager)).send({ intoMemberId: other.member.id }).expect(404);
@@ -232,6 +247,10 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
     const intoChanges = (await request(rt().app).get(`/v1/members/${into.member.id}/changes`).set(auth(a.tokens.cashier))).body.items;
     expect(intoChanges).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'mergedFrom', newValue: from.member.memberNumber }), expect.objectContaining({ field: 'email', newValue: 'dup@example.test' })]));
     expect(await rt().db.manager.countBy(AuditEntry, { merchantId: a.merchant.id, action: 'member.merge', entityId: into.member.id })).toBe(1);
+    // The balance moved with the member, and the ledger still adds up.
+    expect((await rt().services.points.summary(a.merchant.id, into.member.id)).available).toBe(200);
+    expect((await rt().services.points.summary(a.merchant.id, from.member.id)).available).toBe(0);
+    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
 
     // Merged members stay closed and cannot be merged again.
     await request(rt().app).post(`/v1/members/${from.member.id}/status`).set(auth(a.tokens.manager)).send({ status: 'active' }).expect(409);

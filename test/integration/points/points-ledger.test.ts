@@ -1,8 +1,11 @@
+import { AuditEntry } from '../../../src/audit/audit-entry.entity';
 import { AppError } from '../../../src/http/errors';
+import { allJobs } from '../../../src/jobs/registry';
+import { reconcilePointsJob } from '../../../src/points/points.jobs';
 import { PointEntry } from '../../../src/points/point-entry.entity';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
-import { enrolMember, lotsOf, programWith } from './points-helpers';
+import { enrolMember, lotsOf, ownerOf, programWith } from './points-helpers';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 const DAY = 86_400_000;
@@ -193,6 +196,16 @@ describeEachDb('points ledger', (rt) => {
     await expect(redeem(61, T0)).rejects.toMatchObject({ code: 'INSUFFICIENT_POINTS' });
   });
 
+  it('moves points when the members service merges two members', async () => {
+    await earn(70, T0);
+    const fromId = memberId;
+    const into = await enrolMember(rt(), fx);
+    await rt().services.members.merge(ownerOf(fx), fromId, into.id, T0);
+    memberId = into.id;
+    expect(await balance(T0)).toMatchObject({ available: 70 });
+    expect((await rt().services.points.summary(fx.merchant.id, fromId, T0)).available).toBe(0);
+  });
+
   it('sums capped points in the local cap period', async () => {
     const program = programWith({ promotionCap: { period: 'day', points: 100 } }, 'Asia/Bangkok');
     const earnCapped = (when: Date, capped: number) =>
@@ -218,6 +231,19 @@ describeEachDb('points ledger', (rt) => {
         { merchantId: fx.merchant.id, memberId, check: 'lots', cached: 15, ledger: 10 },
       ]),
     );
+    // The nightly job records what it found in the merchant's audit log.
+    await reconcilePointsJob.handle({}, rt().services);
+    const recorded = await rt().db.manager.findBy(AuditEntry, { merchantId: fx.merchant.id, action: 'points.reconcile.mismatch', entityId: memberId });
+    expect(recorded.map((r) => r.data)).toEqual(expect.arrayContaining([{ check: 'entries', cached: 15, ledger: 10 }]));
     await rt().db.manager.query('UPDATE member_balances SET available = available - 5 WHERE member_id = ?', [memberId]);
+  });
+
+  it('runs the scheduled jobs through their definitions', async () => {
+    const names = allJobs.map((j) => j.name);
+    expect(names).toEqual(expect.arrayContaining(['points.expire', 'points.release-pending', 'points.reconcile', 'rules.evaluate-tiers']));
+    for (const job of allJobs.filter((j) => j.name.startsWith('points.') || j.name.startsWith('rules.'))) {
+      expect(job.schedule).toBeDefined();
+      await job.handle({}, rt().services);
+    }
   });
 });

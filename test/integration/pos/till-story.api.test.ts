@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { OutboxEntry } from '../../../src/jobs/outbox-entry.entity';
 import { OutboxRelay } from '../../../src/jobs/outbox-relay';
+import { Store } from '../../../src/merchants/store.entity';
 import { refreshMemberStatsJob } from '../../../src/purchases/purchases.jobs';
 import { tokenFor, createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
@@ -22,11 +23,23 @@ describeEachDb('till story', (rt) => {
   beforeAll(async () => {
     server = await listen(rt());
     a = await createMerchantFixture(rt());
+    // Store codes are upper-case (the stores API normalises them); the fixture's random code is not.
+    a.store.code = a.store.code.toUpperCase();
+    await rt().db.manager.update(Store, { id: a.store.id }, { code: a.store.code });
     ana = await enrol(server, a, 'Ana');
   });
   afterAll(() => closeServer(server));
 
   const groceries = [line('MILK', 'dairy', 2000, 150), line('CIGS', 'tobacco', 1000, 900), line('BANANA', 'fruit', 452, 399)];
+
+  it('documents the till routes, with the Idempotency-Key header, in OpenAPI', async () => {
+    const doc = await request(server).get('/openapi.json').expect(200);
+    for (const path of ['/v1/pos/cards/{code}', '/v1/pos/members', '/v1/pos/baskets/evaluate', '/v1/pos/purchases', '/v1/pos/purchases/{purchaseId}/returns', '/v1/pos/purchases/{purchaseId}/void']) {
+      expect(doc.body.paths[path]).toBeDefined();
+    }
+    const params = doc.body.paths['/v1/pos/purchases'].post.parameters as { name: string; in: string }[];
+    expect(params).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'idempotency-key', in: 'header' })]));
+  });
 
   it('scans the card and shows the member summary', async () => {
     const res = await request(server).get(`/v1/pos/cards/${ana.cardNumber}`).set(auth(a.tokens.terminal)).expect(200);

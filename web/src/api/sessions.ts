@@ -124,8 +124,14 @@ export const terminalSession: Session = {
       return false;
     }
   },
-  expired: () => terminalSlot.set(null),
+  expired: () => {
+    // Tell the sign-in screen why the till is signed out (usually: its key was revoked).
+    sessionStorage.setItem(TERMINAL_SIGNED_OUT, '1');
+    terminalSlot.set(null);
+  },
 };
+
+export const TERMINAL_SIGNED_OUT = 'tally.terminal.signedOut';
 
 // ---- member (shopper portal, one slot per merchant) ----
 

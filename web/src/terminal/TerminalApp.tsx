@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, fieldErrors, newIdempotencyKey } from '../api/client';
-import { terminalSession, terminalSlot, useStored, type TerminalTokenAnswer } from '../api/sessions';
+import { TERMINAL_SIGNED_OUT, terminalSession, terminalSlot, useStored, type TerminalTokenAnswer } from '../api/sessions';
 import { currencyDigits, formatDate, formatMoney, formatNumber, minorToInput, parseMoney, parseQuantity } from '../format';
 import { applyPreferredLanguage, useLocale } from '../i18n';
 import { Checkbox, ErrorBanner, Field, LanguageSwitcher, Notice, useLoad } from '../ui/kit';
@@ -27,12 +27,15 @@ export default function TerminalApp() {
 function TerminalSignIn() {
   const { t } = useTranslation();
   const [apiKey, setApiKey] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(() =>
+    sessionStorage.getItem(TERMINAL_SIGNED_OUT) ? new ApiError('INVALID_TOKEN', 'signed out', 401) : null,
+  );
   async function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
     try {
       const answer = await api<TerminalTokenAnswer>('/v1/auth/terminal-token', { body: { apiKey: apiKey.trim() } });
+      sessionStorage.removeItem(TERMINAL_SIGNED_OUT);
       terminalSlot.set({ accessToken: answer.accessToken, apiKey: apiKey.trim(), terminal: answer.terminal });
     } catch (err) {
       setError(err);
@@ -48,7 +51,7 @@ function TerminalSignIn() {
       <main className="narrow">
         <h1>{t('terminal.signInTitle')}</h1>
         <p>{t('terminal.signInIntro')}</p>
-        <ErrorBanner error={error} />
+        <TillError error={error} />
         <form className="card stack" onSubmit={submit}>
           <Field label={t('terminal.apiKey')} value={apiKey} onChange={(e) => setApiKey(e.target.value)} required autoComplete="off" autoFocus />
           <button type="submit" className="btn btn-primary btn-big">

@@ -24,5 +24,5 @@ let phoneSeq = Math.floor(Math.random() * 1_000_000);
 /** A UK mobile number in E.164 that no other test uses. */
 export function uniquePhone(): string {
   phoneSeq = (phoneSeq + 1) % 1_000_000;
-  return `+447700${String(900000 + (phoneSeq % 100000)).padStart(6, '0')}`;
+  return `+447911${String(phoneSeq).padStart(6, '0')}`;
 }

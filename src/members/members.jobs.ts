@@ -1,0 +1,12 @@
+import type { JobDefinition } from '../jobs/job-definition';
+
+/** Hourly: deletes old sign-in code rows and discards sign-in messages that were never delivered in time. */
+export const memberJobs: JobDefinition[] = [
+  {
+    name: 'members.prune-sign-in',
+    schedule: '23 * * * *',
+    async handle(_data, services) {
+      await services.memberSignIn.prune(new Date());
+    },
+  },
+];

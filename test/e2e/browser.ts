@@ -1,0 +1,79 @@
+import { execSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { createTestRuntime, type TestRuntime } from '../support/test-runtime';
+
+/** Debian's Chromium; the suite drives it with playwright-core (no browser download). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = resolve(__dirname, '../..');
+export const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const DOCS_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+export const TILL = { width: 1024, height: 768 };
+
+/**
+ * Whether the browser suite can run. Without Chromium it is skipped with a
+ * loud message, except under CI=true where a missing browser fails the run
+ * (a green CI must mean the browser tests ran).
+ */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const banner = `\n${'!'.repeat(78)}\n  NO BROWSER at ${CHROMIUM}: the web (e2e) browser suite is SKIPPED.\n  Install it: apt-get install -y chromium   (or set CHROMIUM_PATH)\n${'!'.repeat(78)}\n`;
+  if (process.env.CI === 'true') throw new Error(`${banner}  CI=true: the browser suite must run.`);
+  process.stderr.write(banner);
+  return false;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Builds the web app first (a few seconds), so the suite never tests a stale bundle. */
+export function buildWeb(): void {
+  execSync('npm run build:web', { cwd: ROOT, stdio: 'ignore' });
+}
+
+export interface LiveServer {
+  rt: TestRuntime;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The real app on SQLite, listening on a free port on 127.0.0.1. */
+export async function startServer(): Promise<LiveServer> {
+  buildWeb();
+  const rt = await createTestRuntime('sqlite');
+  const server: Server = await new Promise((ok) => {
+    const s = rt.app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    rt,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await rt.close();
+    },
+  };
+}
+
+/** Path for a screenshot artifact; `keep` also copies it to docs/screenshots for the README. */
+export function shot(name: string): string {
+  const file = join(SCREENSHOTS, `${name}.png`);
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+}
+
+export function keepForDocs(name: string): void {
+  mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+  copyFileSync(join(SCREENSHOTS, `${name}.png`), join(DOCS_SCREENSHOTS, `${name}.png`));
+}
