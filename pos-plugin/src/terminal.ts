@@ -14,6 +14,7 @@ import type {
   VoidReceipt,
   VoidRequest,
 } from './api-types';
+import { IdempotencyKeySchema } from './api-types';
 import { checkCardCode } from './card-code';
 import { InvalidCardCodeError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from './errors';
 import { httpCall, type HttpAnswer } from './http';
@@ -135,6 +136,7 @@ export class TallyTerminal {
    */
   async commitPurchase(input: CommitPurchaseInput): Promise<CommitOutcome> {
     const { idempotencyKey = newIdempotencyKey(), ...rest } = input;
+    checkIdempotencyKey(idempotencyKey);
     // A fresh SDK learns the server's clock from its sign-in first, so even the first sale of the day gets a corrected time.
     const offline = rest.occurredAt === undefined && !this.clockChecked ? await this.accessToken(idempotencyKey).then(() => null, onlyUnavailable) : null;
     // Checked locally: a sale the server would refuse in form must fail now, not sit in the journal.
@@ -280,6 +282,13 @@ export class TallyTerminal {
 /** Idempotency keys: letters, digits and . _ : - (the server's rule), unique per sale. */
 export function newIdempotencyKey(): string {
   return `pos-${randomUUID()}`;
+}
+
+/** The server's rule for keys, checked before a sale is journalled under one. */
+function checkIdempotencyKey(key: string): void {
+  if (!IdempotencyKeySchema.safeParse(key).success) {
+    throw new TallyApiError(400, 'VALIDATION_FAILED', 'Idempotency-Key must be 8–128 letters, digits and . _ : -', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
+  }
 }
 
 function onlyUnavailable(err: unknown): TallyUnavailableError {

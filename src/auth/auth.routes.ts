@@ -2,7 +2,7 @@ import type { Api } from '../http/api';
 import { ALL_STAFF } from '../http/principal';
 import { route } from '../http/route';
 import { merchantView, staffView } from '../merchants/views';
-import { MeOut, RefreshBody, SessionOut, SetupBody, SetupStatusOut, SignInBody, TerminalSessionOut, TerminalTokenBody } from './auth.schemas';
+import { ChangePasswordBody, MeOut, RefreshBody, SessionOut, SetupBody, SetupStatusOut, SignInBody, TerminalSessionOut, TerminalTokenBody } from './auth.schemas';
 import type { Me, StaffSession, TerminalSession } from './auth.service';
 import { failedAttemptLimit } from './rate-limit';
 
@@ -72,6 +72,18 @@ export function authRoutes(api: Api): void {
     access: { staff: ALL_STAFF, terminal: true, member: true },
     response: MeOut,
     handler: async ({ principal }) => meView(await auth.me(principal)),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/auth/password',
+    summary: 'Change your own password; other sessions end and a new session is returned',
+    tag: TAG,
+    access: { staff: ALL_STAFF },
+    before: [signInLimit],
+    body: ChangePasswordBody,
+    response: SessionOut,
+    handler: async ({ principal, body }) => sessionView(await auth.changePassword(principal, body.currentPassword, body.newPassword)),
   });
 
   route(api, {

@@ -21,6 +21,11 @@ export const SetupBody = z.strictObject({
   owner: z.strictObject({ email: Email, name: z.string().trim().min(1).max(200), password: Password }),
 });
 
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  newPassword: Password,
+});
+
 export const SessionUser = StaffOut.extend({ merchantId: z.string() });
 
 export const SessionOut = z.object({

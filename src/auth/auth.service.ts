@@ -95,8 +95,9 @@ export class AuthService {
     // Same answer as a wrong password: a disabled account's existence is not confirmed.
     if (!user.active) throw invalidCredentials();
     return this.deps.db.transaction(async (tx) => {
-      await tx.update(StaffUser, { id: user.id }, { failedSignIns: 0, lockedUntil: null, lastSignInAt: now });
-      return this.issueStaffSession(tx, user, null, now);
+      const signedIn = { failedSignIns: 0, lockedUntil: null, lastSignInAt: now };
+      await tx.update(StaffUser, { id: user.id }, signedIn);
+      return this.issueStaffSession(tx, Object.assign(user, signedIn), null, now);
     });
   }
 
@@ -115,6 +116,29 @@ export class AuthService {
         .set({ failedSignIns: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) })
         .where('id = :id AND failed_sign_ins >= :max', { id: userId, max: MAX_FAILED_SIGN_INS })
         .execute();
+    });
+  }
+
+  /**
+   * A signed-in staff user changes their own password. Every other session
+   * ends (someone who knew the old password may hold one); the caller gets a
+   * fresh session in its place.
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string, now = new Date()): Promise<StaffSession> {
+    if (principal.kind !== 'staff') throw new AppError('FORBIDDEN', 'Only staff accounts have passwords here');
+    const user = found(await this.deps.db.manager.findOneBy(StaffUser, { id: principal.userId, merchantId: principal.merchantId }), 'staff user');
+    // Guessing the current password with a stolen access token meets the same lockout as sign-in.
+    if (user.lockedUntil && user.lockedUntil > now) throw accountLocked(user.lockedUntil, now);
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      await this.recordFailedSignIn(user.id, now);
+      throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong', [{ path: 'body.currentPassword', message: 'is wrong' }]);
+    }
+    const passwordHash = await hashPassword(newPassword);
+    return this.deps.db.transaction(async (tx) => {
+      await tx.update(StaffUser, { id: user.id }, { passwordHash, failedSignIns: 0, lockedUntil: null, updatedAt: now });
+      await this.revokeUserSessions(tx, user.id, now);
+      await audit(tx, user.merchantId, principal, { action: 'staff.change-password', entity: 'staff_user', entityId: user.id }, now);
+      return this.issueStaffSession(tx, user, null, now);
     });
   }
 

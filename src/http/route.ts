@@ -63,6 +63,8 @@ export function route<
   const status = spec.status ?? 200;
   const handler: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
     try {
+      // Set first so a handler can still choose another status (503 from /readyz, 200 for a replay).
+      res.status(status);
       const principal = await authorize(req, spec.access);
       const body = parse(spec.body, req.body, 'body');
       const query = parse(spec.query, req.query, 'query');
@@ -74,8 +76,8 @@ export function route<
         A
       >);
       if (res.headersSent) return;
-      if (status === 204 || result === undefined) res.status(status === 200 && result === undefined ? 204 : status).end();
-      else res.status(status).json(result);
+      if (result === undefined) res.status(res.statusCode === 200 ? 204 : res.statusCode).end();
+      else res.json(result);
     } catch (err) {
       next(err);
     }

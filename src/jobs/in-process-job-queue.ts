@@ -50,6 +50,8 @@ export class InProcessJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Memory is all an in-process queue has: say what a stop throws away.
+    if (this.timers.size) this.log.warn({ jobs: this.timers.size }, 'closing with delayed jobs or retries waiting; they are dropped');
     for (const t of [...this.timers, ...this.schedules.values()]) clearTimeout(t);
     this.timers.clear();
     this.schedules.clear();

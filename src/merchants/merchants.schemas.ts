@@ -125,12 +125,15 @@ export const StaffInput = z.strictObject({
   role: StaffRoleSchema,
   /** Omit or null for all stores. */
   storeIds: z.array(Id).min(1).max(500).nullable().optional(),
+  /** Language of the back office for this user; null follows the merchant's. */
+  locale: Locale.nullable().optional(),
 });
 export const StaffPatch = z.strictObject({
   name: Name.optional(),
   role: StaffRoleSchema.optional(),
   storeIds: z.array(Id).min(1).max(500).nullable().optional(),
   active: z.boolean().optional(),
+  locale: Locale.nullable().optional(),
   /** Sets a new password (a reset by an owner or manager); signs the user out everywhere. */
   password: Password.optional(),
 });
@@ -141,6 +144,7 @@ export const StaffOut = z.object({
   name: z.string(),
   role: StaffRoleSchema,
   storeIds: z.array(z.string()).nullable(),
+  locale: z.string().nullable(),
   active: z.boolean(),
   lockedUntil: z.string().nullable(),
   lastSignInAt: z.string().nullable(),

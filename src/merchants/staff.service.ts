@@ -18,6 +18,7 @@ export interface StaffInput {
   password: string;
   role: StaffRole;
   storeIds?: string[] | null;
+  locale?: string | null;
 }
 
 export interface StaffPatch {
@@ -25,6 +26,7 @@ export interface StaffPatch {
   role?: StaffRole;
   storeIds?: string[] | null;
   active?: boolean;
+  locale?: string | null;
   password?: string;
 }
 
@@ -82,7 +84,7 @@ export class StaffService {
       passwordHash: input.passwordHash,
       role: input.role,
       storeIds: input.storeIds ?? null,
-      locale: null,
+      locale: input.locale ?? null,
       active: true,
       failedSignIns: 0,
       lockedUntil: null,
@@ -116,9 +118,10 @@ export class StaffService {
       const active = patch.active ?? user.active;
       if (user.role === 'owner' && user.active && (role !== 'owner' || !active)) await this.assertAnotherOwner(tx, user);
 
-      const changes = changedFields(user, { name: patch.name, role, storeIds, active });
+      const locale = patch.locale !== undefined ? patch.locale : user.locale;
+      const changes = changedFields(user, { name: patch.name, role, storeIds, active, locale });
       const now = new Date();
-      Object.assign(user, { name: patch.name ?? user.name, role, storeIds, active, updatedAt: now });
+      Object.assign(user, { name: patch.name ?? user.name, role, storeIds, active, locale, updatedAt: now });
       if (passwordHash) Object.assign(user, { passwordHash, failedSignIns: 0, lockedUntil: null });
       if (Object.keys(changes).length === 0 && !passwordHash) return user;
       await tx.save(user);

@@ -32,6 +32,7 @@ export function staffView(u: StaffUser): z.infer<typeof StaffOut> {
     name: u.name,
     role: u.role,
     storeIds: u.storeIds,
+    locale: u.locale,
     active: u.active,
     lockedUntil: iso(u.lockedUntil),
     lastSignInAt: iso(u.lastSignInAt),

@@ -439,22 +439,25 @@ export class PointsService {
     const { merchantId, memberId } = row;
     const b = pick(row);
     let changed = false;
-    const due = await tx
+    // One query for both (this runs on every lock): lots due for release, and open lots past expiry.
+    const lots = await tx
       .createQueryBuilder(PointLot, 'l')
-      .where('l.merchant_id = :merchantId AND l.member_id = :memberId AND l.pending = :pending AND l.available_at <= :now', { merchantId, memberId, pending: true, now })
+      .where('l.merchant_id = :merchantId AND l.member_id = :memberId', { merchantId, memberId })
+      .andWhere('((l.pending = :yes AND l.available_at <= :now) OR (l.open = :yes AND l.expires_at <= :now))', { yes: true, now })
       .orderBy('l.id', 'ASC')
       .getMany();
-    for (const lot of due) {
+    for (const lot of lots) {
+      if (!lot.pending || lot.availableAt > now) continue;
       const paid = debtPaid(b.available, lot.remaining);
       await tx.update(PointLot, { id: lot.id }, { pending: false, remaining: lot.remaining - paid, open: lot.remaining - paid > 0 });
       b.pending -= lot.remaining;
       b.available += lot.remaining;
+      lot.pending = false;
+      lot.remaining -= paid;
+      lot.open = lot.remaining > 0;
       changed = true;
     }
-    const expired = await tx
-      .createQueryBuilder(PointLot, 'l')
-      .where('l.merchant_id = :merchantId AND l.member_id = :memberId AND l.open = :open AND l.expires_at <= :now', { merchantId, memberId, open: true, now })
-      .getMany();
+    const expired = lots.filter((l) => l.open && l.expiresAt !== null && l.expiresAt <= now);
     if (expired.length > 0) {
       let total = 0;
       for (const lot of expired) {
@@ -493,7 +496,7 @@ export class PointsService {
     actor: string | null,
     b: Balance,
   ): Promise<{ entryId: number; balance: Balance }> {
-    const program = await this.services.rules.programAt(input.merchantId, input.now);
+    const program = await this.services.rules.programAt(input.merchantId, input.now, tx);
     const entryId = await this.insertEntry(tx, { ...entryBase(input), kind, points: input.points, reason, actor });
     await this.insertLot(tx, input, entryId, input.points, input.points - debtPaid(b.available, input.points), false, input.now, lotExpiresAt(program, input.now));
     const after = {

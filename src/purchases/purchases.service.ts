@@ -187,7 +187,7 @@ export class PurchasesService {
     const purchaseId = newId(now.getTime());
 
     try {
-      return await this.deps.db.transaction(async (tx) => {
+      const result = await this.deps.db.transaction(async (tx): Promise<Idempotent<PurchaseReceipt>> => {
         const balance = buyer ? await this.services.points.lockBalance(tx, till.merchantId, buyer.member.id, now) : null;
         // Checked again under the lock: a twin request may have committed while this one waited for it.
         const twin = await this.findEarlierPurchase(tx, till.merchantId, terminalId, body.receiptNumber, idempotencyKey);
@@ -281,10 +281,11 @@ export class PurchasesService {
         await tx.insert(PurchaseLine, lines as QueryDeepPartialEntity<PurchaseLine>[]);
         if (buyer) {
           await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId: till.merchantId, memberId: buyer.member.id }, { merchantId: till.merchantId, now });
-          await this.services.rules.evaluateTier(tx, till.merchantId, buyer.member.id, now);
         }
         return { body: receipt, replay: false };
       });
+      if (buyer && !result.replay) await this.upgradeTier(till.merchantId, buyer.member.id, now);
+      return result;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       // Lost a race on the receipt or key index: the winner's answer is the answer.
@@ -515,7 +516,7 @@ export class PurchasesService {
     }
     const progress = await this.services.rules.tierProgress(merchantId, memberId, now);
     const merchant = await this.services.merchants.getMerchant(merchantId);
-    return this.deps.db.transaction(async (tx) => {
+    const receipt = await this.deps.db.transaction(async (tx): Promise<PurchaseReceipt> => {
       await this.services.points.lockBalance(tx, merchantId, memberId, now);
       // Conditional update: of two claims racing for one receipt, exactly one changes the row.
       const claimed = await tx
@@ -552,7 +553,6 @@ export class PurchasesService {
       await tx.update(Purchase, { id: sale.id, merchantId }, { pointsEarned: earn.points });
       const after = await this.services.points.lockBalance(tx, merchantId, memberId, now);
       await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId, memberId }, { merchantId, now });
-      await this.services.rules.evaluateTier(tx, merchantId, memberId, now);
       if (principal.kind === 'staff') {
         await audit(tx, merchantId, principal, { action: 'purchase.claim', entity: 'purchase', entityId: sale.id, data: { memberId, points: earn.points } }, now);
       }
@@ -576,6 +576,8 @@ export class PurchasesService {
         }),
       };
     });
+    await this.upgradeTier(merchantId, memberId, now);
+    return receipt;
   }
 
   // ---- back office and portal ----
@@ -674,13 +676,34 @@ export class PurchasesService {
     };
   }
 
-  /** The job behind `purchases.refresh-member-stats`: idempotent, it recomputes from scratch. */
-  async refreshMemberStats(merchantId: string, memberId: string): Promise<void> {
+  /**
+   * The job behind `purchases.refresh-member-stats`: idempotent, it recomputes
+   * the stats from scratch and evaluates the tier again (the durable half of
+   * the upgrade made right after the sale).
+   */
+  async refreshMemberStats(merchantId: string, memberId: string, now = new Date()): Promise<void> {
     const stats = await this.memberPurchaseStats(merchantId, memberId);
     await this.services.members.recordStats(merchantId, memberId, stats);
+    await this.services.rules.evaluateTier(undefined, merchantId, memberId, now);
   }
 
   // ---- internals ----
+
+  /**
+   * Upgrades the member's tier at once, in its own transaction right after the
+   * sale commits. Not inside the sale's transaction: tier evaluation reads the
+   * program outside the caller's transaction, and on MySQL many sales waiting
+   * on one member's lock would then need a second pool connection each and
+   * could starve the pool. The stats job enqueued with the sale evaluates the
+   * tier again, so a failure here delays an upgrade but never loses it.
+   */
+  private async upgradeTier(merchantId: string, memberId: string, now: Date): Promise<void> {
+    try {
+      await this.services.rules.evaluateTier(undefined, merchantId, memberId, now);
+    } catch (err) {
+      this.deps.log.warn({ err, merchantId, memberId }, 'tier evaluation after a sale failed; the stats job evaluates it again');
+    }
+  }
 
   private async summaryOf(merchantId: string, member: Member, cardId: string | null, now: Date): Promise<MemberSummary> {
     const points = await this.services.points.summary(merchantId, member.id, now);

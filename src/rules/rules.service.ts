@@ -49,9 +49,14 @@ export class RulesService {
     private readonly services: Services,
   ) {}
 
-  /** The program in force at `at`; the built-in default (version 0) if the merchant never saved one. */
-  async programAt(merchantId: string, at: Date): Promise<Program> {
-    const versions = await this.versionsOf(merchantId);
+  /**
+   * The program in force at `at`; the built-in default (version 0) if the
+   * merchant never saved one. Inside a transaction pass `tx`: a cache miss
+   * then reads on the transaction's own connection instead of waiting for a
+   * second one from a pool that concurrent transactions may have exhausted.
+   */
+  async programAt(merchantId: string, at: Date, tx?: EntityManager): Promise<Program> {
+    const versions = await this.versionsOf(merchantId, tx);
     let best = versions[0];
     for (const v of versions) {
       if (v.program.effectiveFrom <= at) best = v;
@@ -130,7 +135,7 @@ export class RulesService {
     options: { allowDowngrade?: boolean } = {},
   ): Promise<{ tierCode: string | null }> {
     return this.deps.db.transaction(async (t) => {
-      const program = await this.programAt(merchantId, now);
+      const program = await this.programAt(merchantId, now, t);
       const member = await this.services.members.get(merchantId, memberId, t);
       const ladder = sortedTiers(program);
       if (ladder.length === 0) return { tierCode: null };
@@ -216,11 +221,11 @@ export class RulesService {
     return this.services.purchases.spendInWindow(merchantId, memberId, from, now, tx);
   }
 
-  private async versionsOf(merchantId: string): Promise<CachedPrograms['versions']> {
+  private async versionsOf(merchantId: string, m: EntityManager = this.deps.db.manager): Promise<CachedPrograms['versions']> {
     const cached = this.cache.get(merchantId);
     if (cached && Date.now() - cached.loadedAt < PROGRAM_CACHE_MS) return cached.versions;
-    const merchant = await this.services.merchants.getMerchant(merchantId);
-    const rows = await this.deps.db.manager
+    const merchant = await this.services.merchants.getMerchant(merchantId, m);
+    const rows = await m
       .createQueryBuilder(ProgramVersion, 'p')
       .where('p.merchant_id = :merchantId', { merchantId })
       .orderBy('p.effective_from', 'ASC')

@@ -194,6 +194,31 @@ suite('web apps in Chromium', () => {
     await portalPage.getByTestId('portal-available').filter({ hasText: /^45$/ }).waitFor();
   });
 
+  test('a cashier enrols a new member in one short form, sells, and takes a return', async () => {
+    await tillPage.getByRole('button', { name: 'Next customer' }).click();
+    await tillPage.getByRole('button', { name: 'New member' }).click();
+    await tillPage.getByLabel('First name').fill('Boris');
+    await tillPage.getByLabel('Phone', { exact: true }).fill('+66898765432');
+    await tillPage.getByRole('button', { name: 'Enrol', exact: true }).click();
+    await tillPage.getByTestId('member-panel').getByText('Boris').waitFor();
+    await ringUp(tillPage, '40.00', 'Total (THB)');
+    expect(await tillPage.getByTestId('points-to-earn').textContent()).toBe('80');
+    await tillPage.getByRole('button', { name: 'Complete sale' }).click();
+    const receipt = (await tillPage.getByTestId('receipt').textContent()) ?? '';
+    const receiptNumber = /Receipt no\.: ([A-Za-z0-9._/-]+)/.exec(receipt)?.[1];
+    expect(receiptNumber).toBeTruthy();
+
+    await tillPage.getByRole('button', { name: 'Next customer' }).click();
+    await tillPage.getByRole('button', { name: 'Return' }).click();
+    await tillPage.getByLabel('Receipt no.').fill(receiptNumber!);
+    await tillPage.getByRole('button', { name: 'Find' }).click();
+    await tillPage.getByLabel('Amount to refund').fill('10.00');
+    await tillPage.getByRole('button', { name: 'Record return' }).click();
+    await tillPage.getByText(/Return recorded: THB 10\.00 refunded, 20 points taken back/).waitFor();
+    await tillPage.screenshot({ path: shot('terminal-return-desktop-en') });
+    await tillPage.getByRole('button', { name: 'Next customer' }).click();
+  });
+
   test('each app at phone and desktop size in two languages (screenshots)', async () => {
     const tillState = await till.storageState();
     const ownerState = await owner.storageState();
@@ -236,6 +261,22 @@ suite('web apps in Chromium', () => {
     for (const name of ['admin-dashboard-desktop-en', 'terminal-desktop-en', 'portal-phone-zh', 'portal-card-phone-th', 'admin-members-phone-zh']) keepForDocs(name);
   });
 
+  test('the owner adjusts points with a reason on the member page', async () => {
+    await ownerPage.getByRole('link', { name: 'Members' }).click();
+    await ownerPage.getByRole('searchbox').fill('Anna');
+    await ownerPage.getByRole('search').getByRole('button').click();
+    await ownerPage.getByRole('row', { name: /Anna/ }).getByRole('link').click();
+    await ownerPage.getByRole('heading', { name: /Anna Shopper/ }).waitFor();
+    await ownerPage.getByLabel('Points (+ or −)').fill('5');
+    await ownerPage.getByLabel('Reason').fill('Torn bag, goodwill');
+    await ownerPage.getByRole('button', { name: 'Apply adjustment' }).click();
+    await ownerPage.getByText('Points adjusted.').waitFor();
+    await ownerPage.getByRole('cell', { name: 'Torn bag, goodwill' }).waitFor();
+    await ownerPage.screenshot({ path: shot('admin-member-desktop-en'), fullPage: true });
+    await portalPage.reload();
+    await portalPage.getByTestId('portal-available').filter({ hasText: /^50$/ }).waitFor();
+  });
+
   test('the owner revokes the terminal and it can no longer record a sale', async () => {
     await tillPage.getByRole('button', { name: 'Next customer' }).click();
     await scanWithWedge(tillPage, cardNumber);
@@ -255,5 +296,18 @@ suite('web apps in Chromium', () => {
     await tillPage.locator('[role=alert]').waitFor();
     await tillPage.screenshot({ path: shot('terminal-revoked-desktop-en') });
     expect(await purchaseCount()).toBe(before);
+  });
+
+  test('the shopper keeps consents, sees their history and asks for deletion', async () => {
+    await portalPage.getByRole('link', { name: 'ข้อมูล', exact: true }).click();
+    await portalPage.getByLabel('รับข้อเสนอทางอีเมล').check();
+    await portalPage.getByText(/รับข้อเสนอทางอีเมล: ให้ความยินยอม/).waitFor();
+    await portalPage.screenshot({ path: shot('portal-profile-phone-th'), fullPage: true });
+    await portalPage.getByRole('link', { name: 'ความเป็นส่วนตัว' }).click();
+    await portalPage.getByRole('button', { name: 'ขอลบบัญชี' }).click();
+    await portalPage.getByRole('dialog').getByRole('button', { name: 'ขอลบบัญชี' }).click();
+    await portalPage.getByText(/คุณขอลบบัญชีเมื่อ/).waitFor();
+    const rows: { requested: string | null }[] = await live.rt.db.manager.query('SELECT deletion_requested_at AS requested FROM members WHERE phone = ?', [phone]);
+    expect(rows[0].requested).not.toBeNull();
   });
 });

@@ -191,6 +191,28 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
     });
   });
 
+  describe('changing one\'s own password', () => {
+    it('needs the current password, ends other sessions and returns a new one', async () => {
+      const app = rt().app;
+      const other = (await request(app).post('/v1/auth/sign-in').send({ email: 'cashier@corner.example', password: 'cashier password' }).expect(200)).body;
+      const mine = (await request(app).post('/v1/auth/sign-in').send({ email: 'cashier@corner.example', password: 'cashier password' }).expect(200)).body;
+      const wrong = await request(app).post('/v1/auth/password').set(bearer(mine.accessToken)).send({ currentPassword: 'not it at all', newPassword: 'a new cashier password' }).expect(401);
+      expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
+      const short = await request(app).post('/v1/auth/password').set(bearer(mine.accessToken)).send({ currentPassword: 'cashier password', newPassword: 'short' }).expect(400);
+      expect(short.body.error.details[0].path).toBe('body.newPassword');
+      const fresh = await request(app).post('/v1/auth/password').set(bearer(mine.accessToken)).send({ currentPassword: 'cashier password', newPassword: 'a new cashier password' }).expect(200);
+      await request(app).post('/v1/auth/refresh').send({ refreshToken: other.refreshToken }).expect(401);
+      await request(app).post('/v1/auth/refresh').send({ refreshToken: fresh.body.refreshToken }).expect(200);
+      await request(app).post('/v1/auth/sign-in').send({ email: 'cashier@corner.example', password: 'cashier password' }).expect(401);
+      await request(app).post('/v1/auth/sign-in').send({ email: 'cashier@corner.example', password: 'a new cashier password' }).expect(200);
+    });
+
+    it('is for staff only', async () => {
+      const fx = await createMerchantFixture(rt());
+      await request(rt().app).post('/v1/auth/password').set(bearer(fx.tokens.terminal)).send({ currentPassword: 'x', newPassword: 'a new long password' }).expect(403);
+    });
+  });
+
   describe('sign-in failures and lockout', () => {
     let fx: MerchantFixture;
     beforeAll(async () => {

@@ -13,6 +13,8 @@ describeEachDb('readiness with Redis down', (rt) => {
       const app = createApp({ ...deps, services: createServices(deps) });
       const started = Date.now();
       const res = await request(app).get('/readyz');
+      // A load balancer reads the status code, not the body.
+      expect(res.status).toBe(503);
       expect(res.body).toEqual({ status: 'unavailable', checks: { database: 'ok', migrations: 'ok', redis: 'unreachable' } });
       expect(Date.now() - started).toBeLessThan(6000);
     } finally {

@@ -133,8 +133,9 @@ describeEachDb('merchants: merchant, stores, staff, terminals, audit', (rt) => {
     const newStaff = (role: string, extra: object = {}) => ({ email: `${role}-${newId().slice(-8)}@Example.test`, name: `New ${role}`, password: 'a good long password', role, ...extra });
 
     it('lets the owner create any role; email is stored lower-case and no hash is returned', async () => {
-      const res = await request(rt().app).post('/v1/staff').set(bearer(a.tokens.owner)).send(newStaff('manager')).expect(201);
+      const res = await request(rt().app).post('/v1/staff').set(bearer(a.tokens.owner)).send(newStaff('manager', { locale: 'th-th' })).expect(201);
       expect(res.body.email).toBe(res.body.email.toLowerCase());
+      expect(res.body.locale).toBe('th-TH');
       expect(res.body).not.toHaveProperty('passwordHash');
       const signIn = await request(rt().app).post('/v1/auth/sign-in').send({ email: res.body.email, password: 'a good long password' }).expect(200);
       expect(signIn.body.user.role).toBe('manager');

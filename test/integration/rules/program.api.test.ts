@@ -92,6 +92,14 @@ describeEachDb('program API and versions', (rt) => {
     expect(await versionsOf(a.merchant.id)).toBe(before);
   });
 
+  it('documents the program and points routes in the OpenAPI document', async () => {
+    const doc = (await request(rt().app).get('/openapi.json').expect(200)).body;
+    for (const path of ['/v1/program', '/v1/program/versions', '/v1/members/{memberId}/points', '/v1/members/{memberId}/points/adjustments', '/v1/me/points', '/v1/points/reconciliation', '/v1/members/{memberId}/tier']) {
+      expect(doc.paths[path]).toBeDefined();
+    }
+    expect(doc.paths['/v1/program'].put.summary).toContain('managers only promotions');
+  });
+
   it("keeps each merchant's program to itself", async () => {
     const res = await request(rt().app).get('/v1/program/versions').set(bearer(b.tokens.owner)).expect(200);
     expect(res.body).toEqual([]);

@@ -33,7 +33,7 @@ export function Dashboard() {
     <>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h1>{t('admin.nav.dashboard')}</h1>
-        <Select label={t('dashboard.period')} value={String(days)} onChange={(e) => setDays(Number(e.target.value))}>
+        <Select className="period" label={t('dashboard.period')} value={String(days)} onChange={(e) => setDays(Number(e.target.value))}>
           {[7, 30, 90, 365].map((n) => (
             <option key={n} value={n}>
               {t('dashboard.lastDays', { count: n })}

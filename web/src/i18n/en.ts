@@ -320,6 +320,7 @@ export const en = {
     locale: 'Language',
     status: 'Status',
     tierOverride: 'Tier',
+    consents: 'Consents',
   },
   consents: {
     title: 'Consents',

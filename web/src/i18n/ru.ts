@@ -319,6 +319,7 @@ export const ru: Messages = {
     locale: 'Язык',
     status: 'Статус',
     tierOverride: 'Уровень',
+    consents: 'Согласия',
   },
   consents: {
     title: 'Согласия',

@@ -319,6 +319,7 @@ export const th: Messages = {
     locale: 'ภาษา',
     status: 'สถานะ',
     tierOverride: 'ระดับ',
+    consents: 'ความยินยอม',
   },
   consents: {
     title: 'ความยินยอม',

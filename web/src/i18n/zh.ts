@@ -319,6 +319,7 @@ export const zh: Messages = {
     locale: '语言',
     status: '状态',
     tierOverride: '等级',
+    consents: '授权同意',
   },
   consents: {
     title: '授权同意',

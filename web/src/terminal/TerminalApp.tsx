@@ -379,11 +379,11 @@ function Till() {
                               <td className="num">−{money(evaluation.redeemValueMinor)}</td>
                             </tr>
                           )}
-                          <tr>
-                            <th>{t('terminal.payable')}</th>
-                            <th className="num" data-testid="payable">
+                          <tr className="payable">
+                            <td>{t('terminal.payable')}</td>
+                            <td className="num" data-testid="payable">
                               {money(evaluation.payableMinor)}
-                            </th>
+                            </td>
                           </tr>
                           {member && (
                             <tr>

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     for (let n = 0; n < 1000; n++) {
       const occurredAt = new Date().toISOString();
       journal.append({
-        idempotencyKey: `${a}-key-${n}`,
+        idempotencyKey: `crash-${a}-${n}`,
         body: { receiptNumber: `${a}-${n}`, occurredAt, lines: [{ sku: 'bread', quantity: 1000, unitPriceMinor: 250 + (n % 7) }] },
         now: new Date(),
       });
