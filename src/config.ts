@@ -29,6 +29,14 @@ const EnvSchema = z.object({
   /** redis://host:port; absent means jobs run in-process. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   /** Prefix of every Redis key Tally writes; lets several installations (or test runs) share one Redis. */
+  /**
+   * Where member messages (sign-in codes) are delivered: the shop's SMS/email
+   * gateway receives a signed JSON POST. Without it messages go to the log
+   * (text included outside production only).
+   */
+  NOTIFY_WEBHOOK_URL: z.url().optional(),
+  /** HMAC-SHA256 key for the X-Tally-Signature header of webhook deliveries. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)').default('tally'),
   /** Secret for signing access tokens (at least 32 characters). */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -61,6 +69,7 @@ export interface Config {
   dataDir: string;
   redisUrl: string | undefined;
   redisPrefix: string;
+  notifyWebhook: { url: string; secret: string | undefined } | undefined;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
@@ -102,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    notifyWebhook: e.NOTIFY_WEBHOOK_URL ? { url: e.NOTIFY_WEBHOOK_URL, secret: e.NOTIFY_WEBHOOK_SECRET } : undefined,
     jwtSecret,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,

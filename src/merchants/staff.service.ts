@@ -120,10 +120,10 @@ export class StaffService {
 
       const locale = patch.locale !== undefined ? patch.locale : user.locale;
       const changes = changedFields(user, { name: patch.name, role, storeIds, active, locale });
+      if (Object.keys(changes).length === 0 && !passwordHash) return user;
       const now = new Date();
       Object.assign(user, { name: patch.name ?? user.name, role, storeIds, active, locale, updatedAt: now });
       if (passwordHash) Object.assign(user, { passwordHash, failedSignIns: 0, lockedUntil: null });
-      if (Object.keys(changes).length === 0 && !passwordHash) return user;
       await tx.save(user);
       // A reset password or a disabled account must not keep old sessions alive.
       if (passwordHash || !active) await this.services.auth.revokeUserSessions(tx, user.id, now);

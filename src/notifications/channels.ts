@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { NotificationChannel } from './notification.entity';
 
@@ -16,20 +17,50 @@ export interface ChannelAdapter {
 }
 
 /**
- * The embedded / development adapter: writes the whole message to the log at
- * warn level (so it shows with the default log level) and marks it clearly as
- * not delivered. A single shop without an SMS or email provider reads sign-in
- * codes from here.
+ * The embedded / development adapter: writes the message to the log at warn
+ * level (so it shows with the default log level) and marks it clearly as not
+ * delivered. A single shop without an SMS or email provider reads sign-in
+ * codes from here. In production the text is left out: logs are shipped and
+ * kept, and a sign-in code in them would let anyone who reads them sign in.
  */
 export class LogChannelAdapter implements ChannelAdapter {
   readonly name = 'log';
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly includeText: boolean,
+  ) {}
 
   async send(message: OutgoingMessage): Promise<void> {
+    const text = this.includeText ? message.body : '[text withheld in production: set NOTIFY_WEBHOOK_URL]';
     this.log.warn(
-      { notificationId: message.id, channel: message.channel, destination: message.destination, subject: message.subject, text: message.body },
-      `[NOT DELIVERED - log adapter] ${message.channel} to ${message.destination}: ${message.body}`,
+      { notificationId: message.id, channel: message.channel, destination: message.destination, subject: message.subject, text },
+      `[NOT DELIVERED - log adapter] ${message.channel} to ${message.destination}: ${text}`,
     );
+  }
+}
+
+const WEBHOOK_TIMEOUT_MS = 5000;
+
+/**
+ * Hands every message to the shop's own gateway (an SMS provider's HTTP API
+ * behind a small relay, an email service, a Zapier-style hook) as a JSON
+ * POST signed with HMAC-SHA256 over the raw body. A non-2xx answer or a
+ * timeout throws, so the job retries.
+ */
+export class WebhookChannelAdapter implements ChannelAdapter {
+  readonly name = 'webhook';
+
+  constructor(
+    private readonly url: string,
+    private readonly secret: string | undefined,
+  ) {}
+
+  async send(message: OutgoingMessage): Promise<void> {
+    const body = JSON.stringify({ id: message.id, channel: message.channel, to: message.destination, subject: message.subject, text: message.body });
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': message.id };
+    if (this.secret) headers['x-tally-signature'] = `sha256=${createHmac('sha256', this.secret).update(body).digest('hex')}`;
+    const res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`notification webhook answered ${res.status}`);
   }
 }

@@ -2,7 +2,7 @@ import { LessThan, type EntityManager } from 'typeorm';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
 import { enqueueInTransaction } from '../jobs/outbox';
-import { LogChannelAdapter, type ChannelAdapter } from './channels';
+import { LogChannelAdapter, WebhookChannelAdapter, type ChannelAdapter } from './channels';
 import { Notification, type NotificationChannel } from './notification.entity';
 
 export const SEND_NOTIFICATION_JOB = 'notifications.send';
@@ -25,7 +25,7 @@ export interface NewNotification {
 /**
  * The notification outbox: a message is stored in the caller's transaction
  * and delivered afterwards by the `notifications.send` job through a channel
- * adapter. Only the log adapter exists so far; providers plug in per channel.
+ * adapter: the shop's webhook gateway when configured, otherwise the log.
  */
 export class NotificationsService {
   private readonly adapters: Record<NotificationChannel, ChannelAdapter>;
@@ -34,8 +34,9 @@ export class NotificationsService {
     private readonly deps: Deps,
     adapters?: Partial<Record<NotificationChannel, ChannelAdapter>>,
   ) {
-    const log = new LogChannelAdapter(deps.log);
-    this.adapters = { sms: adapters?.sms ?? log, email: adapters?.email ?? log };
+    const { notifyWebhook, env } = deps.config;
+    const fallback = notifyWebhook ? new WebhookChannelAdapter(notifyWebhook.url, notifyWebhook.secret) : new LogChannelAdapter(deps.log, env !== 'production');
+    this.adapters = { sms: adapters?.sms ?? fallback, email: adapters?.email ?? fallback };
   }
 
   async enqueue(tx: EntityManager, input: NewNotification, now = new Date()): Promise<string> {

@@ -416,7 +416,7 @@ export class PointsService {
   }
 
   private async settleMembersWhere(where: string, params: Record<string, unknown>, now: Date): Promise<number> {
-    let members = 0;
+    const done = new Set<string>();
     for (;;) {
       const batch = await this.deps.db.manager
         .createQueryBuilder(PointLot, 'l')
@@ -426,11 +426,19 @@ export class PointsService {
         .where(where, params)
         .limit(JOB_BATCH)
         .getRawMany<{ merchantId: string; memberId: string }>();
-      if (batch.length === 0) return members;
-      for (const { merchantId, memberId } of batch) {
-        await this.deps.db.transaction((tx) => this.lockBalance(tx, merchantId, memberId, now));
+      const fresh = batch.filter((m) => !done.has(`${m.merchantId}/${m.memberId}`));
+      if (fresh.length < batch.length) {
+        // Settling a member clears its rows from this query; one that comes back would loop forever.
+        this.deps.log.error({ members: batch.length - fresh.length }, 'points job: members still due after settling; stopping this run');
       }
-      members += batch.length;
+      if (fresh.length === 0 || fresh.length < batch.length) {
+        for (const m of fresh) await this.deps.db.transaction((tx) => this.lockBalance(tx, m.merchantId, m.memberId, now));
+        return done.size + fresh.length;
+      }
+      for (const { merchantId, memberId } of fresh) {
+        await this.deps.db.transaction((tx) => this.lockBalance(tx, merchantId, memberId, now));
+        done.add(`${merchantId}/${memberId}`);
+      }
     }
   }
 

@@ -69,18 +69,3 @@ export function localPeriod(instant: Date, period: 'day' | 'week' | 'month', tim
   const beyondHours = { day: 36, week: 7 * 24 + 12, month: 32 * 24 }[period];
   return { from, to: startOfLocalPeriod(new Date(from.getTime() + beyondHours * 3_600_000), period, timeZone) };
 }
-
-/** The local calendar date of an instant, YYYY-MM-DD. */
-export function localDateOf(instant: Date, timeZone: string): string {
-  return toWall(instant, timeZone).toISOString().slice(0, 10);
-}
-
-/** True when the zone name is one Intl knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}

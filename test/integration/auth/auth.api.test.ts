@@ -177,6 +177,14 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
       await request(rt().app).post('/v1/auth/refresh').send({ refreshToken: other.refreshToken }).expect(200);
     });
 
+    it('lets only one of two simultaneous refreshes with the same token win, and then revokes the family', async () => {
+      const first = await signIn();
+      const both = await Promise.all([0, 1].map(() => request(rt().app).post('/v1/auth/refresh').send({ refreshToken: first.refreshToken })));
+      expect(both.map((r) => r.status).sort()).toEqual([200, 401]);
+      const winner = both.find((r) => r.status === 200)!;
+      await request(rt().app).post('/v1/auth/refresh').send({ refreshToken: winner.body.refreshToken }).expect(401);
+    });
+
     it('signs out a family and answers 204 even for unknown tokens', async () => {
       const session = await signIn();
       await request(rt().app).post('/v1/auth/sign-out').send({ refreshToken: session.refreshToken }).expect(204);
