@@ -75,8 +75,12 @@ export class AuthService {
         await this.touchTerminal(terminal, now);
         return { ...claimed, storeId: terminal.storeId };
       }
-      case 'member':
+      case 'member': {
+        // A closed (or merged-away) member's portal session ends at once, like a disabled staff account.
+        const member = await this.services.members.get(claimed.merchantId, claimed.memberId).catch(() => null);
+        if (!member || member.status === 'closed') throw disabled();
         return claimed;
+      }
     }
   }
 

@@ -416,7 +416,9 @@ export class PointsService {
   }
 
   private async settleMembersWhere(where: string, params: Record<string, unknown>, now: Date): Promise<number> {
-    const done = new Set<string>();
+    let settled = 0;
+    // Settling a member clears its rows from this query, so a member seen in the previous batch must not come back.
+    let previous = new Set<string>();
     for (;;) {
       const batch = await this.deps.db.manager
         .createQueryBuilder(PointLot, 'l')
@@ -426,19 +428,17 @@ export class PointsService {
         .where(where, params)
         .limit(JOB_BATCH)
         .getRawMany<{ merchantId: string; memberId: string }>();
-      const fresh = batch.filter((m) => !done.has(`${m.merchantId}/${m.memberId}`));
-      if (fresh.length < batch.length) {
-        // Settling a member clears its rows from this query; one that comes back would loop forever.
-        this.deps.log.error({ members: batch.length - fresh.length }, 'points job: members still due after settling; stopping this run');
+      const keys = new Set(batch.map((m) => `${m.merchantId}/${m.memberId}`));
+      if ([...keys].some((k) => previous.has(k))) {
+        this.deps.log.error({ where }, 'points job: a member is still due after settling; stopping this run');
+        return settled;
       }
-      if (fresh.length === 0 || fresh.length < batch.length) {
-        for (const m of fresh) await this.deps.db.transaction((tx) => this.lockBalance(tx, m.merchantId, m.memberId, now));
-        return done.size + fresh.length;
-      }
-      for (const { merchantId, memberId } of fresh) {
+      for (const { merchantId, memberId } of batch) {
         await this.deps.db.transaction((tx) => this.lockBalance(tx, merchantId, memberId, now));
-        done.add(`${merchantId}/${memberId}`);
       }
+      settled += batch.length;
+      if (batch.length < JOB_BATCH) return settled;
+      previous = keys;
     }
   }
 

@@ -214,7 +214,7 @@ suite('web apps in Chromium', () => {
     await tillPage.getByRole('button', { name: 'Find' }).click();
     await tillPage.getByLabel('Amount to refund').fill('10.00');
     await tillPage.getByRole('button', { name: 'Record return' }).click();
-    await tillPage.getByText(/Return recorded: THB 10\.00 refunded, 20 points taken back/).waitFor();
+    await tillPage.getByText(/Return recorded: THB\s10\.00 refunded, 20 points taken back/).waitFor();
     await tillPage.screenshot({ path: shot('terminal-return-desktop-en') });
     await tillPage.getByRole('button', { name: 'Next customer' }).click();
   });
@@ -278,7 +278,6 @@ suite('web apps in Chromium', () => {
   });
 
   test('the owner revokes the terminal and it can no longer record a sale', async () => {
-    await tillPage.getByRole('button', { name: 'Next customer' }).click();
     await scanWithWedge(tillPage, cardNumber);
     await ringUp(tillPage, '5.00', 'Total (THB)');
 

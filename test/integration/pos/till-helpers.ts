@@ -23,6 +23,7 @@ export const uniqueKey = (prefix = 'key') => `${prefix}-${randomBytes(8).toStrin
 
 export interface Enrolled {
   memberId: string;
+  memberNumber: string;
   cardNumber: string;
 }
 
@@ -33,7 +34,7 @@ export async function enrol(target: Server, f: MerchantFixture, firstName = 'Ana
     .set('Authorization', `Bearer ${f.tokens.terminal}`)
     .send({ firstName, email: `${uniqueKey(firstName.toLowerCase())}@example.test`, consents: { marketingEmail: true } });
   if (res.status !== 201) throw new Error(`enrol failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { memberId: res.body.member.id, cardNumber: res.body.card.number };
+  return { memberId: res.body.member.id, memberNumber: res.body.member.memberNumber, cardNumber: res.body.card.number };
 }
 
 export function line(sku: string, category: string | null, quantity: number, unitPriceMinor: number) {

@@ -53,6 +53,24 @@ describeEachDb('till story', (rt) => {
     expect(res.body.completeness.missing).toContain('phone');
   });
 
+  it('finds the member by number at the till, and says clearly when nobody matches', async () => {
+    const res = await request(server).get(`/v1/pos/members?number=${ana.memberNumber}`).set(auth(a.tokens.terminal)).expect(200);
+    expect(res.body).toMatchObject({ member: { id: ana.memberId }, card: null });
+    await request(server).get('/v1/pos/members').set(auth(a.tokens.terminal)).expect(400);
+    await request(server).get(`/v1/pos/members?number=${ana.memberNumber}&phone=%2B15550100`).set(auth(a.tokens.terminal)).expect(400);
+  });
+
+  it('refuses points from an anonymous shopper and offers it cannot apply yet', async () => {
+    const anon = await request(server).post('/v1/pos/baskets/evaluate').set(auth(a.tokens.terminal)).send({ lines: groceries, redeemPoints: 100 }).expect(422);
+    expect(anon.body.error.code).toBe('REDEMPTION_NOT_ALLOWED');
+    const offer = await request(server)
+      .post('/v1/pos/baskets/evaluate')
+      .set(auth(a.tokens.terminal))
+      .send({ memberId: ana.memberId, lines: groceries, offerIds: ['0190a3b4-1234-7abc-8def-0123456789ab'] })
+      .expect(422);
+    expect(offer.body.error.code).toBe('OFFER_NOT_APPLICABLE');
+  });
+
   it('evaluates a basket without writing: weighed goods, excluded tobacco, floor per receipt', async () => {
     const before = await writes(rt());
     const res = await request(server).post('/v1/pos/baskets/evaluate').set(auth(a.tokens.terminal)).send({ cardCode: ana.cardNumber, lines: groceries }).expect(200);

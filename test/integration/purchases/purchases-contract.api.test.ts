@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { AuditEntry } from '../../../src/audit/audit-entry.entity';
+import { newId } from '../../../src/db/ids';
 import type { Principal } from '../../../src/http/principal';
+import { StaffUser } from '../../../src/merchants/staff-user.entity';
 import { Purchase } from '../../../src/purchases/purchase.entity';
-import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
+import { createMerchantFixture, tokenFor, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
 import { closeServer, commit, enrol, line, listen, uniqueKey } from '../pos/till-helpers';
 
@@ -39,6 +41,22 @@ describeEachDb('purchases for other modules', (rt) => {
     await rt().db.transaction((tx) => rt().services.purchases.reassignMember(tx, a.merchant.id, from.memberId, into.memberId));
     expect(await rt().db.manager.countBy(Purchase, { merchantId: a.merchant.id, memberId: from.memberId })).toBe(0);
     expect(await rt().db.manager.countBy(Purchase, { merchantId: a.merchant.id, memberId: into.memberId })).toBe(1);
+  });
+
+  it('lets staff of the store return goods (audited), not staff of other stores or members', async () => {
+    const m = await enrol(server, a, 'Ray');
+    const sale = await commit(server, a, { memberId: m.memberId, lines: [line('A', 'dry', 2000, 500)] }).expect(201);
+    const path = `/v1/pos/purchases/${sale.body.purchase.id}/returns`;
+    // A cashier limited to another store (the token is checked against the live staff row).
+    const otherStore = newId();
+    const limited = await rt().db.manager.save(StaffUser, { ...a.cashier, id: newId(), email: `${uniqueKey('limited')}@example.test`, storeIds: [otherStore] });
+    const elsewhere = tokenFor(rt(), { kind: 'staff', merchantId: a.merchant.id, userId: limited.id, role: 'cashier', storeIds: [otherStore] });
+    await request(server).post(path).set('Authorization', `Bearer ${elsewhere}`).set('Idempotency-Key', uniqueKey()).send({ amountMinor: 100 }).expect(403);
+    const member = tokenFor(rt(), { kind: 'member', merchantId: a.merchant.id, memberId: m.memberId });
+    await request(server).post(path).set('Authorization', `Bearer ${member}`).set('Idempotency-Key', uniqueKey()).send({ amountMinor: 100 }).expect(403);
+    const res = await request(server).post(path).set('Authorization', `Bearer ${a.tokens.cashier}`).set('Idempotency-Key', uniqueKey()).send({ lines: [{ lineNo: 1, quantity: 1000 }], reason: 'broken' }).expect(201);
+    expect(res.body).toMatchObject({ refundMinor: 500, pointsReversed: 5, balance: { available: 5 } });
+    expect(await rt().db.manager.countBy(AuditEntry, { merchantId: a.merchant.id, action: 'purchase.return', entityId: sale.body.purchase.id })).toBe(1);
   });
 
   it('lets a terminal void within 24 hours only', async () => {

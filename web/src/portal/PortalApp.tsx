@@ -441,6 +441,9 @@ function History({ session, currency }: { session: ReturnType<typeof memberSessi
   );
 }
 
+/** The history names kinds as stored (marketing_email); the labels use the API's field names (marketingEmail). */
+const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
 interface Change {
   id: number;
   field: string;
@@ -456,10 +459,11 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
   const [form, setForm] = useState<Record<string, string> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-  const changes = useLoad((signal) => api<{ items: Change[] } | Change[]>('/v1/me/changes', { session, signal }), [saved]);
+  const [version, setVersion] = useState(0);
+  const changes = useLoad((signal) => api<{ items: Change[] } | Change[]>('/v1/me/changes', { session, signal }), [version]);
   const consents = useLoad(
     (signal) => api<{ current: Consents; history: { id: number; kind: string; granted: boolean; source: string; at: string }[] }>('/v1/me/consents', { session, signal }),
-    [saved],
+    [version],
   );
   const fields = fieldErrors(error);
   const m = profile?.member;
@@ -486,6 +490,7 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
       if (Object.keys(body).length) await api('/v1/me', { method: 'PATCH', session, body });
       setForm(null);
       setSaved(true);
+      setVersion((v) => v + 1);
       onSaved();
     } catch (err) {
       setError(err);
@@ -496,7 +501,8 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
     setError(null);
     try {
       await api('/v1/me/consents', { method: 'PUT', session, body: { [kind]: granted } });
-      setSaved((s) => !s);
+      setSaved(true);
+      setVersion((v) => v + 1);
     } catch (err) {
       setError(err);
     }
@@ -529,7 +535,7 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
         <ul>
           {consents.data?.history.map((h) => (
             <li key={h.id}>
-              {formatDateTime(h.at, locale)} — {t(`consents.${h.kind}`, { defaultValue: h.kind })}: {h.granted ? t('consents.granted') : t('consents.withdrawn')} (
+              {formatDateTime(h.at, locale)} — {t(`consents.${camelCase(h.kind)}`, { defaultValue: h.kind })}: {h.granted ? t('consents.granted') : t('consents.withdrawn')} (
               {t(`source.${h.source}`, { defaultValue: h.source })})
             </li>
           ))}

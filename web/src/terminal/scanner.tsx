@@ -1,21 +1,28 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-/** A wedge scanner types a whole code in a few milliseconds; people never type 6+ keys that fast. */
-const MAX_GAP_MS = 60;
+/**
+ * A wedge scanner types a whole code in a few milliseconds per key; people
+ * type 100+ ms apart. The average gap (not each gap) is what counts, so one
+ * slow event on a busy till does not lose a scan.
+ */
+const MAX_AVERAGE_GAP_MS = 50;
+/** A pause this long starts a new burst. */
+const RESET_AFTER_MS = 1000;
 const MIN_LENGTH = 4;
 
 /**
  * Catches a USB keyboard-wedge scanner: a burst of fast keystrokes ending in
- * Enter. A visually hidden input holds focus while the till is idle; when
- * focus sits on a button instead, the burst is caught at the document level
- * and its Enter is swallowed so it cannot press that button. Typing into real
- * form fields is left alone.
+ * Enter. A visually hidden input holds focus while the till is idle, so a
+ * code typed there (by the scanner, or by the cashier on the keyboard) is
+ * looked up on Enter. When focus sits on a button instead, only a fast burst
+ * counts, and its Enter is swallowed so it cannot press that button. Typing
+ * into real form fields is left alone.
  */
 export function WedgeScanner({ onScan, active }: { onScan: (code: string) => void; active: boolean }) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
-  const buffer = useRef({ text: '', last: 0 });
+  const buffer = useRef({ text: '', start: 0, last: 0 });
   const handler = useRef(onScan);
   handler.current = onScan;
 
@@ -27,19 +34,21 @@ export function WedgeScanner({ onScan, active }: { onScan: (code: string) => voi
       if (isField(e.target) || e.ctrlKey || e.altKey || e.metaKey) return;
       const b = buffer.current;
       const now = performance.now();
-      if (now - b.last > MAX_GAP_MS) b.text = '';
-      b.last = now;
+      if (now - b.last > RESET_AFTER_MS) b.text = '';
       if (e.key === 'Enter') {
-        if (b.text.length >= MIN_LENGTH) {
+        const n = b.text.length;
+        const averageGap = n > 1 ? (b.last - b.start) / (n - 1) : 0;
+        if (n >= MIN_LENGTH && (e.target === input.current || averageGap <= MAX_AVERAGE_GAP_MS)) {
           e.preventDefault();
-          const code = b.text;
-          b.text = '';
-          handler.current(code);
+          handler.current(b.text);
         }
+        b.text = '';
         return;
       }
       if (e.key.length === 1) {
+        if (b.text === '') b.start = now;
         b.text += e.key;
+        b.last = now;
         if (e.target === input.current) e.preventDefault();
       }
     };
