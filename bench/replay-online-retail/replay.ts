@@ -75,7 +75,8 @@ async function main(): Promise<void> {
     const started = performance.now();
     let read = 0;
     for await (const invoice of readInvoices(args.file) as AsyncGenerator<SourceInvoice>) {
-      if (read++ >= LIMIT) break;
+      if (read >= LIMIT) break;
+      read++;
       await replayer.submit(invoice);
       if (read % 2000 === 0) out(`  ${read} invoices, ${Math.round(read / ((performance.now() - started) / 1000))}/s`);
     }

@@ -40,7 +40,7 @@ export async function createMerchantFixture(rt: TestRuntime, overrides: Partial<
     ...overrides,
   });
   await m.save(merchant);
-  const store = m.create(Store, { id: newId(), merchantId: merchant.id, code: `S${suffix()}`, name: 'Main street', address: null, timeZone: null, active: true, createdAt: now, updatedAt: now });
+  const store = m.create(Store, { id: newId(), merchantId: merchant.id, code: `S${suffix().toUpperCase()}`, name: 'Main street', address: null, timeZone: null, active: true, createdAt: now, updatedAt: now });
   await m.save(store);
   const staff = async (role: StaffRole) => {
     const user = m.create(StaffUser, {

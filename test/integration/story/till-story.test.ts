@@ -305,6 +305,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
       pointsRestored: 40,
       balance: { available: 70, pending: 0 },
     });
+    expect(returned.body.receiptText).toEqual(['Points reversed: 11', 'Points given back: 40', 'Points balance: 70']);
     expect(returned.body.lines).toEqual([
       { lineNo: 1, quantity: 1000, amountMinor: 899 },
       { lineNo: 2, quantity: 1250, amountMinor: 161 },
@@ -387,9 +388,17 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
     expect(claimed.body.purchase.claimedAt).not.toBeNull();
     expect(claimed.body.balance).toEqual({ available: 60, pending: 0 });
 
+    // Spend before the claim 121.89 + 15.44 = 137.33; with this receipt's 18.29, 844.38 is left for Silver.
+    expect(claimed.body.receiptText).toEqual(expect.arrayContaining(['Points earned: 5', 'Points balance: 60', '€844.38 to Silver']));
+
     const twice = await request(app()).post('/v1/me/receipt-claims').set(bearer(memberToken)).send(claim).expect(409);
     expect(twice.body.error.code).toBe('ALREADY_CLAIMED');
-    expect((await balance()).available).toBe(60);
+    const after = await balance();
+    expect(after.available).toBe(60);
+
+    // Like a till receipt, the claim's receipt tells what expires soon: what the member's own summary says right after.
+    expect(after.expiringSoon).not.toBeNull();
+    expect(claimed.body.receiptText).toContain(`${after.expiringSoon.points} points expire on ${lisbonDate(Date.parse(after.expiringSoon.expiresAt))}`);
   });
 
   it('7. the ledger reconciles: cached balances equal the entries, and the portal balance is their sum', async () => {

@@ -460,6 +460,7 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [version, setVersion] = useState(0);
+  const [chosen, setChosen] = useState<Partial<Record<ConsentKind, boolean>>>({});
   const changes = useLoad((signal) => api<{ items: Change[] } | Change[]>('/v1/me/changes', { session, signal }), [version]);
   const consents = useLoad(
     (signal) => api<{ current: Consents; history: { id: number; kind: string; granted: boolean; source: string; at: string }[] }>('/v1/me/consents', { session, signal }),
@@ -499,11 +500,14 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
 
   async function setConsent(kind: ConsentKind, granted: boolean) {
     setError(null);
+    // Show the new answer at once; the reload after the write confirms it (or the error puts it back).
+    setChosen((c) => ({ ...c, [kind]: granted }));
     try {
       await api('/v1/me/consents', { method: 'PUT', session, body: { [kind]: granted } });
       setSaved(true);
       setVersion((v) => v + 1);
     } catch (err) {
+      setChosen((c) => ({ ...c, [kind]: undefined }));
       setError(err);
     }
   }
@@ -529,7 +533,7 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
         <h2 id="consents-title">{t('consents.title')}</h2>
         {consents.data &&
           (['marketingEmail', 'marketingSms', 'profiling'] as const).map((k) => (
-            <Checkbox key={k} label={t(`consents.${k}`)} checked={consents.data?.current[k]?.granted ?? false} onChange={(v) => void setConsent(k, v)} />
+            <Checkbox key={k} label={t(`consents.${k}`)} checked={chosen[k] ?? consents.data?.current[k]?.granted ?? false} onChange={(v) => void setConsent(k, v)} />
           ))}
         <h3>{t('consents.history')}</h3>
         <ul>
