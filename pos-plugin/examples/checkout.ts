@@ -9,7 +9,9 @@ async function checkout(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // 1. One terminal object per till, with a journal file for offline sales.
   const journal = OfflineJournal.open(process.env.TALLY_JOURNAL ?? './tally-journal.sqlite');
-  const till = new TallyTerminal({ serverUrl: process.env.TALLY_URL!, apiKey: process.env.TALLY_KEY!, journal });
+  const [serverUrl, apiKey] = [process.env.TALLY_URL, process.env.TALLY_KEY];
+  if (!serverUrl || !apiKey) throw new Error('set TALLY_URL and TALLY_KEY');
+  const till = new TallyTerminal({ serverUrl, apiKey, journal });
   till.startAutoReplay(); // sends journalled sales in the background once the server answers again
 
   // 2. A new shopper joins at the till and gets a digital card.

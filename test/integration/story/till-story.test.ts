@@ -1,7 +1,9 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import request from 'supertest';
+import { startJobs } from '../../../src/jobs/start-jobs';
 import { Notification } from '../../../src/notifications/notification.entity';
+import { refreshMemberStatsJob } from '../../../src/purchases/purchases.jobs';
 import type { ProgramRules } from '../../../src/rules/program.schemas';
 import { describeEachDb } from '../../support/test-runtime';
 
@@ -114,6 +116,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
   let ownerToken: string;
   let cashierToken: string;
   let tillToken: string;
+  let storeId: string;
   let storeCode: string;
   let memberId: string;
   let cardId: string;
@@ -153,6 +156,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
     expect(saved.body).toMatchObject({ version: 1, rules: program });
 
     const store = await request(app()).post('/v1/stores').set(bearer(ownerToken)).send({ code: 'lis-1', name: 'Rua Augusta' }).expect(201);
+    storeId = store.body.id;
     storeCode = store.body.code;
     expect(storeCode).toBe('LIS-1');
 
@@ -427,5 +431,22 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
     // Spend net of the return counts towards Silver: 121.89 + (26.04 − 10.60) + 18.29 = 155.62 of 1 000.00.
     const tier = await request(app()).get('/v1/me/tier').set(bearer(memberToken)).expect(200);
     expect(tier.body).toMatchObject({ tier: null, next: { code: 'silver', remaining: 84_438, unit: 'spend_minor' } });
+  });
+
+  it('8. the worker catches up: the profile shows the stats of the three sales, net of the return', async () => {
+    // What a worker process does: relay the outbox rows the sales wrote and run the stats job they name.
+    const jobs = await startJobs(rt(), { consume: true, jobs: [refreshMemberStatsJob as never], relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
+    try {
+      const deadline = Date.now() + 5_000;
+      let stats: { visits: number } | null = null;
+      while (stats?.visits !== 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stats = (await request(app()).get(`/v1/members/${memberId}`).set(bearer(ownerToken)).expect(200)).body.stats;
+      }
+      // 121.89 + 15.44 + 18.29 = 155.62 over three visits, all in the one store.
+      expect(stats).toMatchObject({ visits: 3, spendMinor: 15_562, favouriteStoreId: storeId, firstPurchaseAt: firstSaleAt.toISOString() });
+    } finally {
+      await jobs.stop();
+    }
   });
 });

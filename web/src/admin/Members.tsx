@@ -341,6 +341,7 @@ export function MemberDetail() {
             </table>
           </div>
           <h2>{t('profile.changes')}</h2>
+          {changes.data?.items.length === 0 && <p className="muted">{t('profile.noChanges')}</p>}
           <ul>
             {changes.data?.items.map((c) => (
               <li key={c.id}>
