@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import request from 'supertest';
 import { startJobs } from '../../../src/jobs/start-jobs';
 import { Notification } from '../../../src/notifications/notification.entity';
-import { refreshMemberStatsJob } from '../../../src/purchases/purchases.jobs';
+import { purchasesJobs } from '../../../src/purchases/purchases.jobs';
 import type { ProgramRules } from '../../../src/rules/program.schemas';
 import { describeEachDb } from '../../support/test-runtime';
 
@@ -427,6 +427,9 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
     ]);
     expect(mine.body).toMatchObject({ lifetimeEarned: 115 + 26 - 11 + 5, lifetimeRedeemed: 100 - 40 });
     expect(await purchaseCount()).toBe(3);
+    // The shopper's history holds the three sales, the claimed one included.
+    const history = await request(app()).get('/v1/me/purchases').set(bearer(memberToken)).expect(200);
+    expect(history.body.items.map((p: { receiptNumber: string }) => p.receiptNumber)).toEqual(['LIS1-0003', 'LIS1-0002', 'LIS1-0001']);
 
     // Spend net of the return counts towards Silver: 121.89 + (26.04 − 10.60) + 18.29 = 155.62 of 1 000.00.
     const tier = await request(app()).get('/v1/me/tier').set(bearer(memberToken)).expect(200);
@@ -435,7 +438,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
 
   it('8. the worker catches up: the profile shows the stats of the three sales, net of the return', async () => {
     // What a worker process does: relay the outbox rows the sales wrote and run the stats job they name.
-    const jobs = await startJobs(rt(), { consume: true, jobs: [refreshMemberStatsJob as never], relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
+    const jobs = await startJobs(rt(), { consume: true, jobs: purchasesJobs, relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
     try {
       const deadline = Date.now() + 5_000;
       let stats: { visits: number } | null = null;
