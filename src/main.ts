@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(runtime.config.port, runtime.config.host, resolve));
   const { config } = runtime;
   const where = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'MySQL';
-  process.stdout.write(`\nTally is running at ${config.publicUrl}  (${where}; jobs ${runtime.queue.kind})\nAPI docs: ${config.publicUrl}/docs\n`);
+  process.stdout.write(
+    `\nTally is running at ${config.publicUrl}  (${where}; jobs ${runtime.queue.kind})\n` +
+      `Back office: ${config.publicUrl}/admin   Cashier terminal: ${config.publicUrl}/terminal   API docs: ${config.publicUrl}/docs\n`,
+  );
   await printSetupInstructions(runtime.services, config.publicUrl);
   shutdownOnSignals(runtime.log, { server, close: () => jobs.stop().then(() => runtime.close()) });
 }

@@ -4,7 +4,11 @@
  * embedded SQLite single process; card lookup latency; and the same purchase
  * transaction done directly with mysql2 in the same run as the limit.
  *
- *   npx tsx bench/purchase/run.ts [--seconds 15] [--connections 32] [--members 500] [--only mysql|sqlite]
+ *   npx tsx bench/purchase/run.ts [--seconds 15] [--connections 32] [--members 500] [--only mysql|sqlite] [--program default|grocer]
+ *
+ * Prints the table, where the CPU went in each scenario (api, worker,
+ * MariaDB, Redis, the load generator, the whole machine) and the SQL
+ * statements per request (statements.ts).
  *
  * Needs MariaDB/MySQL (BENCH_MYSQL_URL, default root@127.0.0.1:3306) and Redis
  * (BENCH_REDIS_URL, default 127.0.0.1:6379). Sends traffic to 127.0.0.1 only.
@@ -12,20 +16,16 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
-import { loadConfig, type Database } from '../../src/config';
-import { createDataSource } from '../../src/db/data-source';
-import { Db } from '../../src/db/db';
-import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
-import { createLogger } from '../../src/logger';
-import { createServices } from '../../src/services';
 import { basket } from './basket';
-import { directMysqlPurchases, type Till } from './direct-mysql';
-import { api } from './http';
+import { cpuLine, findProcess, sampleCpu } from './cpu';
+import { directMysqlPurchases } from './direct-mysql';
+import { prepare, seed, type BenchProgram, type Seeded } from './seed';
+import { countMysqlStatements, countSqliteStatements, DIRECT_STATEMENTS } from './statements';
 import { freePort, startProcess, stopProcess, waitForReady } from './server';
 import { HEADER, row, summarise, type Summary } from './stats';
 
@@ -35,69 +35,23 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     members: { type: 'string', default: '500' },
     only: { type: 'string' },
+    program: { type: 'string', default: 'default' },
   },
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const MEMBERS = Number(args.members);
+if (args.program !== 'default' && args.program !== 'grocer') throw new Error('--program is default or grocer');
+const PROGRAM: BenchProgram = args.program;
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('hex');
 
-interface Seeded {
-  base: string;
-  tills: (Till & { token: string })[];
-  cards: string[];
-}
+/** CPU lines printed under the table, one per scenario. */
+const cpuNotes: string[] = [];
 
-/** Migrates a fresh database and returns a setup token, as `npm start` would print. */
-async function prepare(database: Database, dataDir: string): Promise<string> {
-  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir, JWT_SECRET });
-  const log = createLogger('silent');
-  const dataSource = createDataSource(database);
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  const queue = new InProcessJobQueue(log);
-  const services = createServices({ config, db: new Db(dataSource), queue, log });
-  const setup = await services.auth.ensureSetupToken();
-  await queue.close();
-  await dataSource.destroy();
-  if (!setup) throw new Error('fresh database should need setup');
-  return setup.token;
-}
-
-/** Seeds through the public API: merchant + owner, a store, terminals, members with cards. */
-async function seed(base: string, setupToken: string): Promise<Seeded> {
-  const session = await api<{ accessToken: string }>(base, 'POST', '/v1/setup', {
-    token: setupToken,
-    merchant: { name: 'Bench Grocer', currency: 'USD', timeZone: 'UTC', locale: 'en' },
-    owner: { email: 'owner@bench.test', name: 'Owner', password: 'bench-password-1' },
-  });
-  const owner = session.accessToken;
-  const store = await api<{ id: string }>(base, 'POST', '/v1/stores', { code: 'B01', name: 'Bench store' }, owner);
-  const tills: Seeded['tills'] = [];
-  for (let i = 0; i < CONNECTIONS; i++) {
-    const created = await api<{ terminal: { id: string }; apiKey: string }>(base, 'POST', '/v1/terminals', { storeId: store.id, name: `Till ${i + 1}` }, owner);
-    const t = await api<{ accessToken: string; terminal: { id: string; storeId: string } }>(base, 'POST', '/v1/auth/terminal-token', { apiKey: created.apiKey });
-    const me = await api<{ merchant: { id: string } }>(base, 'GET', '/v1/auth/me', undefined, t.accessToken);
-    tills.push({ merchantId: me.merchant.id, storeId: t.terminal.storeId, terminalId: t.terminal.id, token: t.accessToken });
-  }
-  const cards: string[] = [];
-  for (let i = 0; i < MEMBERS; i++) {
-    const enrolled = await api<{ card: { number: string } }>(
-      base,
-      'POST',
-      '/v1/pos/members',
-      { firstName: `Member${i}`, email: `m${i}@bench.test`, consents: { marketingEmail: false } },
-      tills[i % tills.length].token,
-    );
-    cards.push(enrolled.card.number);
-  }
-  return { base, tills, cards };
-}
-
-/** Runs autocannon with one terminal per connection and keeps every latency sample for exact percentiles. */
-async function load(seeded: Seeded, kind: 'lookup' | 'purchase'): Promise<Summary> {
+/** Runs autocannon with one terminal per connection and keeps every latency sample for exact percentiles; notes where the CPU went. */
+async function load(seeded: Seeded, kind: 'lookup' | 'purchase', label: string, pids: Record<string, number | undefined>): Promise<Summary> {
   const url = new URL(seeded.base);
   let nextTill = 0;
   let seq = 0;
@@ -110,6 +64,7 @@ async function load(seeded: Seeded, kind: 'lookup' | 'purchase'): Promise<Summar
     finish = resolve;
     fail = reject;
   });
+  const cpuBefore = sampleCpu(pids);
   const instance = autocannon({
     url: seeded.base,
     connections: CONNECTIONS,
@@ -142,7 +97,9 @@ async function load(seeded: Seeded, kind: 'lookup' | 'purchase'): Promise<Summar
     else errors++;
   });
   const result = await done;
-  return summarise(samples, errors + result.errors + result.timeouts, result.duration);
+  const summary = summarise(samples, errors + result.errors + result.timeouts, result.duration);
+  cpuNotes.push(`- ${label}: ${cpuLine(cpuBefore, sampleCpu(pids), summary.requests)}`);
+  return summary;
 }
 
 async function benchMysql(lines: string[]): Promise<void> {
@@ -154,18 +111,21 @@ async function benchMysql(lines: string[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-bench-'));
   const port = await freePort();
   const env = { DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_PREFIX: `tally-bench-${name}`, JWT_SECRET, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
-  const setupToken = await prepare({ kind: 'mysql', url: dbUrl.toString() }, dataDir);
+  const setupToken = await prepare({ kind: 'mysql', url: dbUrl.toString() }, dataDir, JWT_SECRET);
   const apiProcess = startProcess('src/server.ts', env);
   const worker = startProcess('src/worker.ts', env);
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForReady(base);
-    const seeded = await seed(base, setupToken);
-    const lookup = await load(seeded, 'lookup');
-    const purchase = await load(seeded, 'purchase');
+    const seeded = await seed(base, setupToken, CONNECTIONS, MEMBERS, PROGRAM);
+    const pids = { api: apiProcess.pid, worker: worker.pid, MariaDB: findProcess('mariadbd', 'mysqld'), Redis: findProcess('redis-server') };
+    const lookup = await load(seeded, 'lookup', 'MySQL card lookup', pids);
+    const purchase = await load(seeded, 'purchase', 'MySQL purchase', pids);
     await stopProcess(apiProcess);
     await stopProcess(worker);
+    const directBefore = sampleCpu({ MariaDB: pids.MariaDB });
     const direct = await directMysqlPurchases(dbUrl.toString(), seeded.tills, seeded.cards, CONNECTIONS, SECONDS);
+    cpuNotes.push(`- direct mysql2 purchase: ${cpuLine(directBefore, sampleCpu({ MariaDB: pids.MariaDB }), direct.requests)}`);
     lines.push(row('direct mysql2 purchase transaction (limit)', direct, direct));
     lines.push(row('Tally MySQL: POST /v1/pos/purchases', purchase, direct));
     lines.push(row('Tally MySQL: GET /v1/pos/cards/:code', lookup));
@@ -181,14 +141,15 @@ async function benchSqlite(lines: string[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tally-bench-sqlite-'));
   const file = join(dataDir, 'tally.sqlite');
   const port = await freePort();
-  const setupToken = await prepare({ kind: 'sqlite', file }, dataDir);
+  const setupToken = await prepare({ kind: 'sqlite', file }, dataDir, JWT_SECRET);
   const single = startProcess('src/main.ts', { DATABASE_URL: `sqlite:${file}`, JWT_SECRET, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForReady(base);
-    const seeded = await seed(base, setupToken);
-    const lookup = await load(seeded, 'lookup');
-    const purchase = await load(seeded, 'purchase');
+    const seeded = await seed(base, setupToken, CONNECTIONS, MEMBERS, PROGRAM);
+    const pids = { 'api (embedded)': single.pid };
+    const lookup = await load(seeded, 'lookup', 'SQLite card lookup', pids);
+    const purchase = await load(seeded, 'purchase', 'SQLite purchase', pids);
     lines.push(row('Tally SQLite (embedded, one process): POST /v1/pos/purchases', purchase));
     lines.push(row('Tally SQLite (embedded, one process): GET /v1/pos/cards/:code', lookup));
   } finally {
@@ -197,11 +158,25 @@ async function benchSqlite(lines: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const lines = [...HEADER];
   if (args.only !== 'sqlite') await benchMysql(lines);
   if (args.only !== 'mysql') await benchSqlite(lines);
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  process.stdout.write(`\n${SECONDS} s per scenario, ${CONNECTIONS} concurrent terminals, ${MEMBERS} members; ${machine}\n\n${lines.join('\n')}\n`);
+  const statements = ['| database | statements per card lookup | statements per purchase | direct mysql2 purchase |', '| --- | ---: | ---: | ---: |'];
+  if (args.only !== 'sqlite') {
+    const c = await countMysqlStatements(MYSQL_URL, PROGRAM);
+    statements.push(`| MySQL | ${c.lookup.toFixed(1)} | ${c.purchase.toFixed(1)} | ${DIRECT_STATEMENTS} |`);
+  }
+  if (args.only !== 'mysql') {
+    const c = await countSqliteStatements(PROGRAM);
+    statements.push(`| SQLite | ${c.lookup.toFixed(1)} | ${c.purchase.toFixed(1)} | — |`);
+  }
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average before ${loadBefore}`;
+  process.stdout.write(
+    `\n${SECONDS} s per scenario, ${CONNECTIONS} concurrent terminals, ${MEMBERS} members, program '${PROGRAM}'; ${machine}\n\n${lines.join('\n')}\n\nCPU during each scenario:\n${cpuNotes.join('\n')}\n\nSQL statements per request (bench/purchase/statements.ts):\n\n${statements.join('\n')}\n`,
+  );
 }
 
 main().catch((err) => {

@@ -23,7 +23,8 @@
  * file by default. Traffic goes to 127.0.0.1 only.
  */
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +36,7 @@ import { createMerchantFixture } from '../../test/support/factories';
 import type { TestRuntime } from '../../test/support/test-runtime';
 import { OfflineJournal } from '../../pos-plugin/src/journal';
 import { TallyTerminal } from '../../pos-plugin/src/terminal';
-import { freePort, startProcess, stopProcess, waitForReady } from '../purchase/server';
+import { freePort, stopProcess, waitForReady } from '../purchase/server';
 import { readInvoices, type SourceInvoice } from './source';
 import { Replayer, type Tally } from './replayer';
 
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...env, NODE_ENV: 'development' });
   const setup = await prepare(config);
   const port = await freePort();
-  const server = startProcess(resolve(__dirname, '../../src/main.ts'), { ...env, PORT: String(port) });
+  const serverLog = join(dataDir, 'server.log');
+  const server = startServer({ ...env, PORT: String(port) }, serverLog);
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForReady(base);
@@ -81,16 +83,34 @@ async function main(): Promise<void> {
       if (read % 2000 === 0) out(`  ${read} invoices, ${Math.round(read / ((performance.now() - started) / 1000))}/s`);
     }
     await replayer.drain();
-    // Anything journalled during the run (a timeout) is sent now, in order.
-    while ((await till.replayJournal({ ignoreBackoff: true })).pending > 0) await new Promise((r) => setTimeout(r, 500));
+    // Anything journalled during the run (a timeout, a server error) is sent now, in order; give up when it stops moving.
+    for (let stalled = 0, last = Infinity; stalled < 10; ) {
+      const report = await till.replayJournal({ ignoreBackoff: true });
+      if (report.pending === 0) break;
+      stalled = report.pending < last ? 0 : stalled + 1;
+      last = report.pending;
+      out(`  journal: ${report.pending} pending (${report.lastError ?? 'no error'})`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const stuck = till.journalStatus();
+    if (stuck && stuck.pending > 0) out(`journal still holds ${stuck.pending} sales (last error: ${stuck.lastError}); server log: ${serverLog}`);
     const seconds = (performance.now() - started) / 1000;
     journal.close();
     await stopProcess(server);
-    const ok = await check(config, setup.merchantId, replayer.totals(), read, seconds);
+    const ok = await check(config, setup.merchantId, replayer.totals(), read, seconds, stuck?.pending ?? 0);
     process.exitCode = ok ? 0 : 1;
   } finally {
     await stopProcess(server);
   }
+}
+
+/** The embedded single-process server (`npm start`), its log in a file so a server error can be read afterwards. */
+function startServer(env: Record<string, string>, logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  return spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../src/main.ts')], {
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', log, log],
+  });
 }
 
 /** A migrated database with a GBP merchant, a store and a terminal with a real API key. */
@@ -108,7 +128,7 @@ async function prepare(config: Config): Promise<{ apiKey: string; merchantId: st
 }
 
 /** Compares what the server recorded with what the replay sent and the source held. */
-async function check(config: Config, merchantId: string, t: Tally, invoices: number, seconds: number): Promise<boolean> {
+async function check(config: Config, merchantId: string, t: Tally, invoices: number, seconds: number, unsent: number): Promise<boolean> {
   const runtime = await openRuntime(config);
   try {
     const q = async (sql: string): Promise<number> => {
@@ -138,6 +158,7 @@ async function check(config: Config, merchantId: string, t: Tally, invoices: num
     out(`source net               ${gbp(t.sourceNetMinor)} = sales − matched returns − unmatched returns + skipped (${gbp(t.salesMinor - t.returnMinor - t.unmatchedReturnMinor + t.skippedMinor)})`);
     out(`points                   earned ${server.pointsEarned}, reversed ${server.pointsReversed}, balances ${server.balances}; ledger mismatches ${mismatches.length}`);
     const checks: [string, boolean][] = [
+      ['journal empty (every sale reached the server)', unsent === 0],
       ['receipts', server.receipts === t.receipts],
       ['sales total', server.salesMinor === t.salesMinor],
       ['returns', server.returns === t.returns && server.refundMinor === t.returnMinor],

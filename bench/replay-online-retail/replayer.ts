@@ -1,4 +1,6 @@
 import type { ReturnRequest } from '../../pos-plugin/src/api-types';
+import { MAX_QUANTITY_MILLI } from '../../src/pos/pos.schemas';
+import { TallyUnavailableError } from '../../pos-plugin/src/errors';
 import type { TallyTerminal } from '../../pos-plugin/src/terminal';
 import type { SourceInvoice, SourceLine } from './source';
 
@@ -114,7 +116,11 @@ export class Replayer {
       else if (line.quantity <= 0) {
         this.t.skippedLines++;
         this.t.skippedMinor += line.quantity * line.unitPriceMinor;
-      } else sellable.push(line as SourceLine & { unitPriceMinor: number });
+      } else {
+        // The till API takes at most 10 000 units on a line; a bigger wholesale line becomes several.
+        const maxUnits = MAX_QUANTITY_MILLI / 1000;
+        for (let left = line.quantity; left > 0; left -= maxUnits) sellable.push({ ...line, unitPriceMinor: line.unitPriceMinor, quantity: Math.min(left, maxUnits) });
+      }
     }
     if (sellable.length === 0) return;
     const memberId = invoice.customerId ? await this.member(invoice.customerId) : undefined;
@@ -145,7 +151,7 @@ export class Replayer {
     }
   }
 
-  /** A "C" invoice: each line is matched to the customer's latest earlier sale line with that code, price and enough left. */
+  /** A "C" invoice: each line is matched to the customer's latest earlier sale lines with that code and price that have enough left. */
   private async returnInvoice(invoice: SourceInvoice): Promise<void> {
     const byPurchase = new Map<string, Map<number, number>>();
     const byCode = invoice.customerId ? this.bought.get(invoice.customerId) : undefined;
@@ -153,17 +159,23 @@ export class Replayer {
     for (const line of invoice.lines) {
       const units = -line.quantity;
       const price = line.unitPriceMinor;
-      const candidates = price !== null && units > 0 ? (byCode?.get(line.stockCode) ?? []) : [];
-      const match = [...candidates].reverse().find((c) => c.unitPriceMinor === price && c.remaining >= units);
-      if (!match || price === null) {
+      // Latest sales first; a large return may take from several lines (a wholesale line split at 10 000 units).
+      const candidates = price !== null && units > 0 ? [...(byCode?.get(line.stockCode) ?? [])].reverse().filter((c) => c.unitPriceMinor === price && c.remaining > 0) : [];
+      if (price === null || candidates.reduce((sum, c) => sum + c.remaining, 0) < units) {
         this.t.returnLinesUnmatched++;
         if (price !== null) this.t.unmatchedReturnMinor += units * price;
         continue;
       }
-      match.remaining -= units;
-      const lines = byPurchase.get(match.purchaseId) ?? new Map<number, number>();
-      lines.set(match.lineNo, (lines.get(match.lineNo) ?? 0) + units * 1000);
-      byPurchase.set(match.purchaseId, lines);
+      let left = units;
+      for (const c of candidates) {
+        if (left === 0) break;
+        const take = Math.min(left, c.remaining);
+        c.remaining -= take;
+        left -= take;
+        const lines = byPurchase.get(c.purchaseId) ?? new Map<number, number>();
+        lines.set(c.lineNo, (lines.get(c.lineNo) ?? 0) + take * 1000);
+        byPurchase.set(c.purchaseId, lines);
+      }
       matchedMinor += units * price;
       this.t.returnLinesMatched++;
     }
@@ -180,11 +192,24 @@ export class Replayer {
   private async member(customerId: string): Promise<string> {
     const known = this.memberOf.get(customerId);
     if (known) return known;
-    this.t.requests++;
-    const enrolled = await this.till.enrolMember({ firstName: 'Customer', lastName: customerId, email: `customer-${customerId}@online-retail.example`, consents: {} });
-    this.memberOf.set(customerId, enrolled.member.id);
+    // Customer ids are five digits: each gets a valid UK mobile number of its own, so a lost answer can be looked up.
+    const phone = `+4479111${customerId.padStart(5, '0')}`;
+    let memberId: string;
+    try {
+      this.t.requests++;
+      memberId = (await this.till.enrolMember({ firstName: 'Customer', lastName: customerId, phone, consents: {} })).member.id;
+    } catch (err) {
+      // Enrolment carries no idempotency key: if the connection dropped, the member may exist already.
+      if (!(err instanceof TallyUnavailableError)) throw err;
+      this.t.requests++;
+      memberId = await this.till.lookupPhone(phone).then(
+        (found) => found.member.id,
+        async () => (await this.till.enrolMember({ firstName: 'Customer', lastName: customerId, phone, consents: {} })).member.id,
+      );
+    }
+    this.memberOf.set(customerId, memberId);
     this.t.members++;
-    return enrolled.member.id;
+    return memberId;
   }
 
   /** One invoice number appears in two separate runs of rows in the file; the second gets a suffix. */

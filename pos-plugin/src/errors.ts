@@ -27,6 +27,8 @@ export class TallyUnavailableError extends Error {
   constructor(
     message: string,
     readonly idempotencyKey?: string,
+    /** The connection dropped before any answer (e.g. a kept-alive socket the server had just closed). */
+    readonly connectionLost = false,
   ) {
     super(message);
     this.name = 'TallyUnavailableError';

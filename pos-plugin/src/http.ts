@@ -38,11 +38,13 @@ export async function httpCall(call: HttpCall): Promise<HttpAnswer> {
     return { status: res.status, body: parseBody(text), serverDate: dateHeader ? new Date(dateHeader) : null };
   } catch (err) {
     const reason = controller.signal.aborted ? `no answer within ${call.timeoutMs} ms` : describeNetworkError(err);
-    throw new TallyUnavailableError(`Tally server unreachable (${reason})`, call.idempotencyKey);
+    throw new TallyUnavailableError(`Tally server unreachable (${reason})`, call.idempotencyKey, !controller.signal.aborted && CONNECTION_LOST.has(reason));
   } finally {
     clearTimeout(timer);
   }
 }
+
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 function parseBody(text: string): unknown {
   if (text === '') return null;

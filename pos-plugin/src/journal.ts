@@ -62,7 +62,7 @@ export class OfflineJournal {
   private constructor(private readonly db: Database.Database) {}
 
   static open(file: string): OfflineJournal {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -54,6 +54,8 @@ export type CommitOutcome =
 
 /** Refresh this long before the token runs out, so a sale never meets an expired token. */
 const REFRESH_MARGIN_MS = 60_000;
+/** With auto-replay on, a sale queued behind a backlog retries the journal at most this often, whatever the backoff. */
+const PROBE_EVERY_MS = 5000;
 
 /**
  * A till's connection to Tally. One instance per terminal; it signs in with
@@ -69,6 +71,7 @@ export class TallyTerminal {
   private clockChecked = false;
   private replaying: Promise<ReplayReport> | null = null;
   private replayTimer: NodeJS.Timeout | null = null;
+  private lastProbeAt = 0;
   /** Who Tally says this till is; known after the first sign-in. */
   terminalInfo: TerminalTokenResponse['terminal'] | null = null;
 
@@ -192,7 +195,7 @@ export class TallyTerminal {
     return this.replaying;
   }
 
-  /** Replays in the background every `intervalMs` (and right after an entry is queued). */
+  /** Replays in the background every `intervalMs` (respecting backoff), and probes at most every 5 s while new sales queue up. */
   startAutoReplay(intervalMs = 5000): void {
     if (this.replayTimer) return;
     const tick = () => {
@@ -216,7 +219,11 @@ export class TallyTerminal {
 
   private enqueue(journal: OfflineJournal, idempotencyKey: string, body: CommitPurchaseRequest): CommitOutcome {
     const entry = journal.append({ idempotencyKey, body, now: this.clock() });
-    if (this.replayTimer) void this.replayJournal().catch(() => undefined);
+    // A new sale is a natural moment to probe the server: without it a backlog could wait out a long backoff after the server is back.
+    if (this.replayTimer && Date.now() - this.lastProbeAt >= PROBE_EVERY_MS) {
+      this.lastProbeAt = Date.now();
+      void this.replayJournal({ ignoreBackoff: true }).catch(() => undefined);
+    }
     return { status: 'queued', idempotencyKey, journalId: entry.id, occurredAt: entry.body.occurredAt };
   }
 
@@ -232,12 +239,30 @@ export class TallyTerminal {
     throw isTransient(answer.status) ? new TallyUnavailableError(`Tally server answered ${answer.status}`, idempotencyKey) : apiError(answer);
   }
 
-  /** An authenticated call; on a 401 the token is renewed once and the same request (same key) sent again. */
+  /**
+   * An authenticated call; on a 401 the token is renewed once and the same
+   * request (same key) sent again. A connection dropped before any answer is
+   * tried once more when repeating is harmless: reads, evaluate, and writes
+   * that carry an idempotency key (enrolment has none, so it is not repeated).
+   */
   private async send(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<HttpAnswer> {
-    for (let attempt = 0; ; attempt++) {
+    const repeatable = method === 'GET' || idempotencyKey !== undefined || path === '/v1/pos/baskets/evaluate';
+    let renewed = false;
+    let reconnected = false;
+    for (;;) {
       const token = await this.accessToken(idempotencyKey);
-      const answer = await this.call(method, path, body, idempotencyKey, token);
-      if (answer.status !== 401 || attempt > 0) return answer;
+      let answer: HttpAnswer;
+      try {
+        answer = await this.call(method, path, body, idempotencyKey, token);
+      } catch (err) {
+        if (err instanceof TallyUnavailableError && err.connectionLost && repeatable && !reconnected) {
+          reconnected = true;
+          continue;
+        }
+        throw err;
+      }
+      if (answer.status !== 401 || renewed) return answer;
+      renewed = true;
       this.token = null;
     }
   }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { audit } from '../audit/audit.service';
 import { newId } from '../db/ids';
+import { TtlCache } from '../db/ttl-cache';
 import type { Deps } from '../deps';
 import { AppError, found } from '../http/errors';
 import type { Principal } from '../http/principal';
@@ -21,6 +22,12 @@ export const LOCK_MINUTES = 15;
 export const SETUP_TOKEN_HOURS = 24;
 /** last_seen_at of a terminal is written at most this often, not on every till request. */
 const LAST_SEEN_EVERY_MS = 60_000;
+/**
+ * How long a process trusts the terminal row it read to authenticate a till
+ * request. A revocation made in this process applies at once (it evicts the
+ * entry); one made through another api process applies within this bound.
+ */
+export const TERMINAL_AUTH_CACHE_MS = 1_000;
 
 export interface StaffSession {
   accessToken: string;
@@ -50,6 +57,8 @@ const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Email or p
 const invalidRefresh = () => new AppError('INVALID_TOKEN', 'Refresh token invalid or expired; sign in again');
 
 export class AuthService {
+  private readonly terminals = new TtlCache<Pick<Terminal, 'id' | 'storeId' | 'revokedAt' | 'lastSeenAt'>>(TERMINAL_AUTH_CACHE_MS);
+
   constructor(
     private readonly deps: Deps,
     private readonly services: Services,
@@ -59,6 +68,8 @@ export class AuthService {
    * Verifies an access token and rebuilds the principal from the database on
    * every request: a disabled account or a revoked terminal stops at once, and
    * a changed role or store list applies without waiting for the token to expire.
+   * (Terminals, which call many times a second, are read at most every
+   * TERMINAL_AUTH_CACHE_MS per process; see `forgetTerminal`.)
    */
   async authenticate(token: string, now = new Date()): Promise<Principal> {
     const claimed = verifyAccessToken(this.deps.config.jwtSecret, token);
@@ -70,9 +81,14 @@ export class AuthService {
         return { ...claimed, role: user.role, storeIds: user.storeIds };
       }
       case 'terminal': {
-        const terminal = await m.findOne(Terminal, { select: { id: true, storeId: true, revokedAt: true, lastSeenAt: true }, where: { id: claimed.terminalId, merchantId: claimed.merchantId } });
-        if (!terminal || terminal.revokedAt) throw disabled();
-        await this.touchTerminal(terminal, now);
+        const terminal = await this.terminals.get(`${claimed.merchantId}/${claimed.terminalId}`, async () => {
+          const row = await m.findOne(Terminal, { select: { id: true, storeId: true, revokedAt: true, lastSeenAt: true }, where: { id: claimed.terminalId, merchantId: claimed.merchantId } });
+          // A missing row is not cached: the first request after a revocation's eviction reads again.
+          if (!row) throw disabled();
+          return row;
+        });
+        if (terminal.revokedAt) throw disabled();
+        await this.touchTerminal({ ...terminal, merchantId: claimed.merchantId }, now);
         return { ...claimed, storeId: terminal.storeId };
       }
       case 'member': {
@@ -220,9 +236,16 @@ export class AuthService {
   }
 
   /** Records that a till is alive, at most once a minute so the hot till path does not write on every request. */
-  private async touchTerminal(terminal: Pick<Terminal, 'id' | 'lastSeenAt'>, now: Date): Promise<void> {
+  private async touchTerminal(terminal: Pick<Terminal, 'id' | 'merchantId' | 'lastSeenAt'>, now: Date): Promise<void> {
     if (terminal.lastSeenAt && now.getTime() - terminal.lastSeenAt.getTime() < LAST_SEEN_EVERY_MS) return;
     await this.deps.db.transaction((tx) => tx.update(Terminal, { id: terminal.id }, { lastSeenAt: now }));
+    // The cached row still has the old time; reading it again avoids writing once more per cached request.
+    this.forgetTerminal(terminal.merchantId, terminal.id);
+  }
+
+  /** Called after a terminal is revoked: this process stops it on its very next request. */
+  forgetTerminal(merchantId: string, terminalId: string): void {
+    this.terminals.delete(`${merchantId}/${terminalId}`);
   }
 
   /** Who the caller is, with the merchant: what a client shows after signing in. */

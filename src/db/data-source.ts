@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import mysql2, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
 import { DataSource } from 'typeorm';
 import type { Database } from '../config';
 import { entities } from './entities';
@@ -28,6 +29,7 @@ export function createDataSource(database: Database): DataSource {
   return new DataSource({
     ...common,
     type: 'mysql',
+    driver: readCommittedMysql2(),
     url: database.url,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
@@ -36,4 +38,25 @@ export function createDataSource(database: Database): DataSource {
     poolSize: 20,
     extra: { connectionLimit: 20, waitForConnections: true, queueLimit: 0 },
   });
+}
+
+/**
+ * mysql2 whose pooled connections start in READ COMMITTED (`Db.transaction`
+ * relies on it), so a transaction does not spend a round trip on SET
+ * TRANSACTION ISOLATION LEVEL each time. The SET is queued on a new
+ * connection before the pool hands it out, so it runs before any query; a
+ * connection where it failed is destroyed rather than used.
+ */
+function readCommittedMysql2(): typeof mysql2 {
+  const driver = Object.create(mysql2) as typeof mysql2;
+  driver.createPool = ((options: PoolOptions): Pool => {
+    const pool = mysql2.createPool(options);
+    pool.on('connection', (connection: PoolConnection) => {
+      connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err) => {
+        if (err) connection.destroy();
+      });
+    });
+    return pool;
+  }) as typeof mysql2.createPool;
+  return driver;
 }

@@ -35,7 +35,8 @@ export class Db {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', fn);
+        // READ COMMITTED is the session default of every pooled connection (see createDataSource).
+        return await this.dataSource.transaction(fn);
       } catch (err) {
         if (attempt >= 5 || !isRetryableMysqlError(err)) throw err;
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));

@@ -14,7 +14,12 @@ export async function enqueueInTransaction(
   options: { merchantId?: string | null; delayMs?: number; now?: Date } = {},
 ): Promise<void> {
   const now = options.now ?? new Date();
-  await tx.insert(OutboxEntry, {
+  // updateEntity(false): nothing is read back, which would cost a SELECT per enqueue on MySQL.
+  await tx
+    .createQueryBuilder()
+    .insert()
+    .into(OutboxEntry)
+    .values({
     merchantId: options.merchantId ?? null,
     jobName,
     payload,
@@ -22,6 +27,8 @@ export async function enqueueInTransaction(
     availableAt: new Date(now.getTime() + (options.delayMs ?? 0)),
     relayedAt: null,
     attempts: 0,
-    lastError: null,
-  } as QueryDeepPartialEntity<OutboxEntry>);
+      lastError: null,
+    } as QueryDeepPartialEntity<OutboxEntry>)
+    .updateEntity(false)
+    .execute();
 }

@@ -274,6 +274,11 @@ export class MembersService {
     return { current: currentOf(history), history };
   }
 
+  /** The consents in force for a member the caller has already loaded (the till's card lookup): no second read of the member. */
+  async currentConsentsOf(member: Pick<Member, 'merchantId' | 'id'>): Promise<CurrentConsents> {
+    return this.currentConsents(member.merchantId, member.id, this.deps.db.manager);
+  }
+
   /** Records the answers that differ from the current ones. */
   async setConsents(principal: Principal, memberId: string, answers: ConsentAnswers, source: CaptureSource, now = new Date()): Promise<CurrentConsents> {
     return this.deps.db.transaction(async (tx) => {

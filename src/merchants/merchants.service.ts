@@ -2,6 +2,7 @@ import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { audit } from '../audit/audit.service';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { newId } from '../db/ids';
+import { TtlCache } from '../db/ttl-cache';
 import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
 import { canUseStore, type Principal } from '../http/principal';
@@ -53,8 +54,14 @@ export async function pageOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>,
   return { items, total };
 }
 
+/** How long a process reuses merchant settings and stores it read for the till (see TtlCache). */
+const SETTINGS_CACHE_MS = 5_000;
+
 /** The merchant itself, its stores and its audit log. Other modules read merchants and stores through here. */
 export class MerchantsService {
+  private readonly merchants = new TtlCache<Merchant>(SETTINGS_CACHE_MS);
+  private readonly stores = new TtlCache<Store>(SETTINGS_CACHE_MS);
+
   constructor(
     private readonly deps: Deps,
     _services: Services,
@@ -63,6 +70,20 @@ export class MerchantsService {
   /** The merchant, or 404. Other modules use it for currency, time zone and locale. */
   async getMerchant(merchantId: string, tx: EntityManager = this.deps.db.manager): Promise<Merchant> {
     return found(await tx.findOneBy(Merchant, { id: merchantId }), 'merchant');
+  }
+
+  /**
+   * The merchant's settings (currency, locale, time zone) for a hot path such
+   * as the till, read at most every few seconds per process; a change is seen
+   * at once in the process that made it and within SETTINGS_CACHE_MS elsewhere.
+   */
+  async merchantSettings(merchantId: string): Promise<Readonly<Merchant>> {
+    return this.merchants.get(merchantId, () => this.getMerchant(merchantId));
+  }
+
+  /** A store of this merchant, or 404, cached like merchantSettings (needs no connection on a hit, so fine inside a transaction). */
+  async storeSettings(merchantId: string, storeId: string, tx?: EntityManager): Promise<Readonly<Store>> {
+    return this.stores.get(`${merchantId}/${storeId}`, () => this.getStore(merchantId, storeId, tx));
   }
 
   /** A store of this merchant, or 404 (also for another merchant's store). */
@@ -92,7 +113,7 @@ export class MerchantsService {
   }
 
   async updateMerchant(principal: Principal, patch: Partial<MerchantInput>): Promise<Merchant> {
-    return this.deps.db.transaction(async (tx) => {
+    const updated = await this.deps.db.transaction(async (tx) => {
       const merchant = await this.getMerchant(principal.merchantId, tx);
       const changes = changedFields(merchant, patch);
       if (Object.keys(changes).length === 0) return merchant;
@@ -101,6 +122,9 @@ export class MerchantsService {
       await audit(tx, merchant.id, principal, { action: 'merchant.update', entity: 'merchant', entityId: merchant.id, data: changes });
       return merchant;
     });
+    // After the commit, so a till request in between cannot cache the old settings again.
+    this.merchants.delete(principal.merchantId);
+    return updated;
   }
 
   /** Stores the caller may see: all of the merchant's, or a store-limited user's own. */
@@ -144,7 +168,7 @@ export class MerchantsService {
   }
 
   async updateStore(principal: Principal, storeId: string, patch: StorePatch): Promise<Store> {
-    return this.deps.db.transaction(async (tx) => {
+    const updated = await this.deps.db.transaction(async (tx) => {
       const store = await this.getStoreFor(principal, storeId, tx);
       const changes = changedFields(store, patch);
       if (Object.keys(changes).length === 0) return store;
@@ -153,6 +177,8 @@ export class MerchantsService {
       await audit(tx, principal.merchantId, principal, { action: 'store.update', entity: 'store', entityId: store.id, data: changes });
       return store;
     });
+    this.stores.delete(`${principal.merchantId}/${storeId}`);
+    return updated;
   }
 
   /** The merchant's audit log, newest first. */

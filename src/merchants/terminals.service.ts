@@ -48,9 +48,9 @@ export class TerminalsService {
     });
   }
 
-  /** Revokes a terminal; its tokens stop working at once because every request checks the row. Repeating is harmless. */
+  /** Revokes a terminal; its tokens stop working on its next request to this process, within a second elsewhere (see TERMINAL_AUTH_CACHE_MS). Repeating is harmless. */
   async revoke(principal: Principal, terminalId: string): Promise<Terminal> {
-    return this.deps.db.transaction(async (tx) => {
+    const revoked = await this.deps.db.transaction(async (tx) => {
       const terminal = found(await tx.findOneBy(Terminal, { id: terminalId, merchantId: principal.merchantId }), 'terminal');
       if (!canUseStore(principal, terminal.storeId)) throw forbidden('This terminal belongs to a store that is not yours');
       if (terminal.revokedAt) return terminal;
@@ -59,5 +59,8 @@ export class TerminalsService {
       await audit(tx, principal.merchantId, principal, { action: 'terminal.revoke', entity: 'terminal', entityId: terminal.id, data: { storeId: terminal.storeId } }, terminal.revokedAt);
       return terminal;
     });
+    // After the commit: the auth cache of this process must not keep the terminal alive (others drop it within TERMINAL_AUTH_CACHE_MS).
+    this.services.auth.forgetTerminal(principal.merchantId, revoked.id);
+    return revoked;
   }
 }

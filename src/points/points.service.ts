@@ -89,6 +89,16 @@ const JOB_BATCH = 200;
  * debt that the next credited points pay off first).
  */
 export class PointsService {
+  /**
+   * Balances a transaction has already locked and settled, per member and
+   * instant: a till request locks once and then earns, redeems and reads the
+   * balance after, and those later `lockBalance` calls answer from here
+   * instead of repeating two queries. Kept current by `saveBalance` (the only
+   * writer of the row); keyed by the transaction's EntityManager, so it ends
+   * with the transaction (a retried transaction gets a new manager).
+   */
+  private readonly held = new WeakMap<EntityManager, Map<string, { at: number; balance: Balance }>>();
+
   constructor(
     private readonly deps: Deps,
     private readonly services: Services,
@@ -100,6 +110,9 @@ export class PointsService {
    * expiry, so the answer is what the member can spend at that instant.
    */
   async lockBalance(tx: EntityManager, merchantId: string, memberId: string, now = new Date()): Promise<Balance> {
+    const held = this.held.get(tx)?.get(balanceKey(merchantId, memberId));
+    // Settled at this very instant and still locked: nothing can have changed it but this transaction.
+    if (held && held.at === now.getTime()) return { ...held.balance };
     let row = await this.selectForUpdate(tx, merchantId, memberId);
     if (!row) {
       await tx
@@ -112,7 +125,11 @@ export class PointsService {
       row = await this.selectForUpdate(tx, merchantId, memberId);
       if (!row) throw new Error('member balance row missing after insert');
     }
-    return this.settle(tx, row, now);
+    const balance = await this.settle(tx, row, now);
+    let members = this.held.get(tx);
+    if (!members) this.held.set(tx, (members = new Map()));
+    members.set(balanceKey(merchantId, memberId), { at: now.getTime(), balance: pick(balance) });
+    return balance;
   }
 
   /** Credits earned points as a new lot, pending until the program's hold period has passed. */
@@ -255,13 +272,12 @@ export class PointsService {
     const m = this.deps.db.manager;
     const row = await m.findOneBy(MemberBalance, { merchantId, memberId });
     const b: Balance = row ? pick(row) : { available: 0, pending: 0, lifetimeEarned: 0, lifetimeRedeemed: 0 };
+    // Only lots that change the answer: due for release, expired, or expiring soon (not every open lot of a long-time member).
     const lots = await m
       .createQueryBuilder(PointLot, 'l')
       .where('l.merchant_id = :merchantId AND l.member_id = :memberId AND l.open = :open', { merchantId, memberId, open: true })
+      .andWhere('((l.pending = :open AND l.available_at <= :now) OR l.expires_at <= :horizon)', { now, horizon: soonHorizon(now) })
       .getMany();
-    let soonPoints = 0;
-    let soonAt: Date | null = null;
-    const horizon = now.getTime() + EXPIRING_SOON_DAYS * 86_400_000;
     for (const lot of lots) {
       const expired = lot.expiresAt !== null && lot.expiresAt <= now;
       if (lot.pending && expired) b.pending -= lot.remaining;
@@ -269,12 +285,21 @@ export class PointsService {
         b.pending -= lot.remaining;
         b.available += lot.remaining;
       } else if (expired) b.available -= lot.remaining;
-      if (!expired && lot.expiresAt !== null && lot.expiresAt.getTime() <= horizon) {
-        soonPoints += lot.remaining;
-        if (soonAt === null || lot.expiresAt < soonAt) soonAt = lot.expiresAt;
-      }
     }
-    return { ...b, expiringSoon: soonAt && soonPoints > 0 ? { points: soonPoints, expiresAt: soonAt } : null };
+    return { ...b, expiringSoon: expiringOf(lots, now) };
+  }
+
+  /**
+   * Points of open lots expiring within EXPIRING_SOON_DAYS after `now`, in the
+   * caller's transaction: what a receipt shows, read once the balance is locked.
+   */
+  async expiringSoon(tx: EntityManager, merchantId: string, memberId: string, now: Date): Promise<PointsSummary['expiringSoon']> {
+    const lots = await tx
+      .createQueryBuilder(PointLot, 'l')
+      .where('l.merchant_id = :merchantId AND l.member_id = :memberId AND l.open = :open', { merchantId, memberId, open: true })
+      .andWhere('l.expires_at > :now AND l.expires_at <= :horizon', { now, horizon: soonHorizon(now) })
+      .getMany();
+    return expiringOf(lots, now);
   }
 
   /** The member's ledger, newest first, keyset-paged by entry id. */
@@ -567,6 +592,8 @@ export class PointsService {
 
   private async saveBalance(tx: EntityManager, merchantId: string, memberId: string, b: Balance, now: Date): Promise<void> {
     await tx.update(MemberBalance, { merchantId, memberId }, { ...pick(b), updatedAt: now });
+    const held = this.held.get(tx)?.get(balanceKey(merchantId, memberId));
+    if (held) held.balance = pick(b);
   }
 
   private async insertEntry(tx: EntityManager, entry: Omit<PointEntry, 'id'>): Promise<number> {
@@ -604,6 +631,27 @@ interface RawMismatch {
   memberId: string;
   cached: unknown;
   ledger: unknown;
+}
+
+function soonHorizon(now: Date): Date {
+  return new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
+}
+
+/** Total and first expiry of the lots that expire after `now` but within EXPIRING_SOON_DAYS. */
+function expiringOf(lots: PointLot[], now: Date): PointsSummary['expiringSoon'] {
+  const horizon = soonHorizon(now);
+  let points = 0;
+  let expiresAt: Date | null = null;
+  for (const lot of lots) {
+    if (lot.expiresAt === null || lot.expiresAt <= now || lot.expiresAt > horizon) continue;
+    points += lot.remaining;
+    if (expiresAt === null || lot.expiresAt < expiresAt) expiresAt = lot.expiresAt;
+  }
+  return expiresAt && points > 0 ? { points, expiresAt } : null;
+}
+
+function balanceKey(merchantId: string, memberId: string): string {
+  return `${merchantId}/${memberId}`;
 }
 
 function pick(b: Balance): Balance {

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { audit } from '../audit/audit.service';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { toInt } from '../db/columns';
@@ -129,12 +129,12 @@ export class PurchasesService {
       const summary = await this.services.points.summary(till.merchantId, buyer.member.id, now);
       available = summary.available;
       expiringSoon = summary.expiringSoon;
-      const progress = await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now);
+      const progress = await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member);
       tierCode = progress.tier?.code ?? null;
       nextTier = progress.next;
     }
     const priced = await this.price(db, till, program, body, buyer, available, tierCode, occurredAt);
-    const merchant = await this.services.merchants.getMerchant(till.merchantId);
+    const merchant = await this.services.merchants.merchantSettings(till.merchantId);
     const balanceAfter = available === null ? null : available - priced.pointsToRedeem + (program.pendingDays > 0 ? 0 : priced.earn.points);
     return {
       memberId: buyer?.member.id ?? null,
@@ -181,10 +181,10 @@ export class PurchasesService {
     const occurredAt = checkOccurredAt(body.occurredAt, now);
     const buyer = await this.resolveBuyer(till.merchantId, body);
     const program = await this.services.rules.programAt(till.merchantId, occurredAt);
-    const merchant = await this.services.merchants.getMerchant(till.merchantId);
-    const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now) : null;
-    const expiringBefore = buyer ? (await this.services.points.summary(till.merchantId, buyer.member.id, now)).expiringSoon : null;
+    const merchant = await this.services.merchants.merchantSettings(till.merchantId);
+    const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member) : null;
     const purchaseId = newId(now.getTime());
+    let tierReached: string | null = null;
 
     try {
       const result = await this.deps.db.transaction(async (tx): Promise<Idempotent<PurchaseReceipt>> => {
@@ -199,6 +199,7 @@ export class PurchasesService {
           });
         }
         const priced = await this.price(tx, till, program, body, buyer, balance?.available ?? null, progress?.tier?.code ?? null, occurredAt);
+        const expiringBefore = buyer ? await this.services.points.expiringSoon(tx, till.merchantId, buyer.member.id, now) : null;
 
         let pendingUntil: Date | null = null;
         if (buyer && priced.pointsToRedeem > 0) {
@@ -225,6 +226,7 @@ export class PurchasesService {
           });
           pendingUntil = earned.pendingUntil;
         }
+        // Already locked by this transaction: answers from the points service's memory, no query.
         const after = buyer ? await this.services.points.lockBalance(tx, till.merchantId, buyer.member.id, now) : null;
 
         const purchase: Purchase = {
@@ -258,6 +260,7 @@ export class PurchasesService {
           voidResponse: null,
         };
         const lines = priced.lines.map((l) => lineEntity(purchase, l));
+        const tierAfter = progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points);
         const receipt: PurchaseReceipt = {
           purchase: purchaseView(purchase, lines),
           balance: after ? { available: after.available, pending: after.pending } : null,
@@ -271,20 +274,23 @@ export class PurchasesService {
             pointsRedeemed: priced.pointsToRedeem,
             redeemValueMinor: priced.redeemValueMinor,
             balance: after?.available ?? null,
-            ...progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points),
+            ...tierAfter,
             // Redeeming consumes the oldest lots first, which are the ones expiring soonest.
             expiringSoon: expiringBefore ? { ...expiringBefore, points: Math.max(0, expiringBefore.points - priced.pointsToRedeem) } : null,
           }),
         };
         purchase.response = receipt;
-        await tx.insert(Purchase, purchase as QueryDeepPartialEntity<Purchase>);
-        await tx.insert(PurchaseLine, lines as QueryDeepPartialEntity<PurchaseLine>[]);
+        // Every column is given, so nothing needs reading back after the inserts (TypeORM would re-select defaulted columns).
+        await insertOnly(tx, Purchase, purchase);
+        await insertOnly(tx, PurchaseLine, lines);
         if (buyer) {
           await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId: till.merchantId, memberId: buyer.member.id }, { merchantId: till.merchantId, now });
         }
+        tierReached = tierAfter.tierReached ?? null;
         return { body: receipt, replay: false };
       });
-      if (buyer && !result.replay) await this.upgradeTier(till.merchantId, buyer.member.id, now);
+      // Only a sale that reaches the next tier can upgrade at once; anything else (a grace period ending) waits for the stats job.
+      if (buyer && !result.replay && tierReached) await this.upgradeTier(till.merchantId, buyer.member.id, now);
       return result;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -308,13 +314,12 @@ export class PurchasesService {
     const hash = requestHash({ purchaseId, body });
     const earlier = await this.deps.db.manager.findOneBy(PurchaseReturn, { merchantId, idempotencyKey });
     if (earlier) return replayOfReturn(earlier, hash);
-    // Read before the transaction: the program (for its clawback policy) is cached and never changes for a past instant.
-    const sale = found(await this.deps.db.manager.findOneBy(Purchase, { id: purchaseId, merchantId }), 'purchase');
-    const program = await this.services.rules.programAt(merchantId, sale.occurredAt);
     try {
       return await this.deps.db.transaction(async (tx) => {
         const purchase = await this.lockPurchase(tx, merchantId, purchaseId);
         if (!canUseStore(principal, purchase.storeId) && principal.kind !== 'terminal') throw forbidden('This store is not one of yours');
+        // Its clawback policy. Cached, and on a miss read on this transaction's connection, never a second one.
+        const program = await this.services.rules.programAt(merchantId, purchase.occurredAt, tx);
         const balance = purchase.memberId ? await this.services.points.lockBalance(tx, merchantId, purchase.memberId, now) : null;
         const twin = await tx.findOneBy(PurchaseReturn, { merchantId, idempotencyKey });
         if (twin) return replayOfReturn(twin, hash);
@@ -377,6 +382,7 @@ export class PurchasesService {
           { id: purchase.id, merchantId },
           { refundedMinor: after, pointsReversed: purchase.pointsReversed + toReverse, pointsRestored: purchase.pointsRestored + toRestore },
         );
+        // Locked above: the points service answers from memory with what reversePoints left.
         const fresh = balance && purchase.memberId ? await this.services.points.lockBalance(tx, merchantId, purchase.memberId, now) : null;
         const receipt: ReturnReceipt = {
           returnId,
@@ -437,8 +443,6 @@ export class PurchasesService {
     const hash = requestHash({ purchaseId, body });
     const earlier = await this.deps.db.manager.findOneBy(Purchase, { merchantId, voidIdempotencyKey: idempotencyKey });
     if (earlier) return replayOfVoid(earlier, purchaseId, hash);
-    const sale = found(await this.deps.db.manager.findOneBy(Purchase, { id: purchaseId, merchantId }), 'purchase');
-    const program = await this.services.rules.programAt(merchantId, sale.occurredAt);
     try {
       return await this.deps.db.transaction(async (tx) => {
         const purchase = await this.lockPurchase(tx, merchantId, purchaseId);
@@ -451,6 +455,7 @@ export class PurchasesService {
         }
         if (purchase.status === 'voided') throw new AppError('PURCHASE_VOIDED', 'This purchase is already voided');
         const balance = purchase.memberId ? await this.services.points.lockBalance(tx, merchantId, purchase.memberId, now) : null;
+        const program = await this.services.rules.programAt(merchantId, purchase.occurredAt, tx);
         const toReverse = purchase.pointsEarned - purchase.pointsReversed;
         const toRestore = purchase.pointsRedeemed - purchase.pointsRestored;
         const moved = await this.reversePoints(tx, purchase, purchase.id, 'void', toReverse, toRestore, program, now);
@@ -514,8 +519,8 @@ export class PurchasesService {
     if (now.getTime() - sale.occurredAt.getTime() > program.receiptClaimWindowDays * 24 * 3600_000) {
       throw new AppError('CLAIM_WINDOW_PASSED', `Receipts can be claimed within ${program.receiptClaimWindowDays} days`);
     }
-    const progress = await this.services.rules.tierProgress(merchantId, memberId, now);
-    const merchant = await this.services.merchants.getMerchant(merchantId);
+    const progress = await this.services.rules.tierProgress(merchantId, memberId, now, member);
+    const merchant = await this.services.merchants.merchantSettings(merchantId);
     const receipt = await this.deps.db.transaction(async (tx): Promise<PurchaseReceipt> => {
       await this.services.points.lockBalance(tx, merchantId, memberId, now);
       // Conditional update: of two claims racing for one receipt, exactly one changes the row.
@@ -707,8 +712,8 @@ export class PurchasesService {
 
   private async summaryOf(merchantId: string, member: Member, cardId: string | null, now: Date): Promise<MemberSummary> {
     const points = await this.services.points.summary(merchantId, member.id, now);
-    const progress = await this.services.rules.tierProgress(merchantId, member.id, now);
-    const { current } = await this.services.members.consents(merchantId, member.id);
+    const progress = await this.services.rules.tierProgress(merchantId, member.id, now, member);
+    const current = await this.services.members.currentConsentsOf(member);
     const completeness = this.services.members.completeness(member, current);
     return {
       member: { id: member.id, memberNumber: member.memberNumber, name: [member.firstName, member.lastName].filter(Boolean).join(' '), status: member.status },
@@ -802,14 +807,18 @@ export class PurchasesService {
     occurredAt: Date,
     excludePurchaseId: string | null,
   ) {
-    const store = await this.services.merchants.getStore(merchantId, storeId, tx);
-    const earlier = tx
-      .getRepository(Purchase)
-      .createQueryBuilder('p')
-      .select('p.id')
-      .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status', { merchantId, memberId, status: 'completed' });
-    if (excludePurchaseId) earlier.andWhere('p.id <> :excluded', { excluded: excludePurchaseId });
-    const isFirstPurchase = (await earlier.limit(1).getRawOne()) === undefined;
+    const store = await this.services.merchants.storeSettings(merchantId, storeId, tx);
+    let isFirstPurchase = false;
+    // Only a first-purchase bonus needs to know; most programs have none.
+    if (program.earning.firstPurchaseBonus > 0) {
+      const earlier = tx
+        .getRepository(Purchase)
+        .createQueryBuilder('p')
+        .select('p.id')
+        .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status', { merchantId, memberId, status: 'completed' });
+      if (excludePurchaseId) earlier.andWhere('p.id <> :excluded', { excluded: excludePurchaseId });
+      isFirstPurchase = (await earlier.limit(1).getRawOne()) === undefined;
+    }
     return {
       occurredAt,
       storeId,
@@ -847,10 +856,21 @@ export class PurchasesService {
     return found(await qb.getOne(), 'purchase');
   }
 
+  /** The sale recorded earlier under this key, else under this terminal and receipt number: one query over both unique indexes. */
   private async findEarlierPurchase(tx: EntityManager, merchantId: string, terminalId: string, receiptNumber: string, idempotencyKey: string): Promise<Purchase | null> {
-    return (
-      (await tx.findOneBy(Purchase, { merchantId, idempotencyKey })) ?? (await tx.findOneBy(Purchase, { merchantId, terminalId, receiptNumber }))
-    );
+    return tx
+      .getRepository(Purchase)
+      .createQueryBuilder('p')
+      .where('p.merchant_id = :merchantId AND (p.idempotency_key = :idempotencyKey OR (p.terminal_id = :terminalId AND p.receipt_number = :receiptNumber))', {
+        merchantId,
+        idempotencyKey,
+        terminalId,
+        receiptNumber,
+      })
+      // The key wins when key and receipt name two different sales; the database compares with its own collation.
+      .orderBy('CASE WHEN p.idempotency_key = :idempotencyKey THEN 0 ELSE 1 END', 'ASC')
+      .limit(1)
+      .getOne();
   }
 
   private async linesOf(purchaseIds: string[]): Promise<Map<string, PurchaseLine[]>> {
@@ -900,6 +920,20 @@ function replayOfVoid(earlier: Purchase, purchaseId: string, hash: string): Idem
     throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different void', { purchaseId: earlier.id });
   }
   return { body: earlier.voidResponse as VoidReceipt, replay: true };
+}
+
+/**
+ * Inserts rows whose every column is set, without TypeORM's read-back of
+ * defaulted and generated columns (a SELECT per insert on MySQL).
+ */
+async function insertOnly<T extends ObjectLiteral>(tx: EntityManager, entity: EntityTarget<T>, rows: T | T[]): Promise<void> {
+  await tx
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(rows as QueryDeepPartialEntity<T> | QueryDeepPartialEntity<T>[])
+    .updateEntity(false)
+    .execute();
 }
 
 /** The same line named twice in one return counts once with the quantities added. */

@@ -20,8 +20,22 @@ export interface ReceiptFacts {
   expiringSoon: { points: number; expiresAt: Date } | null;
 }
 
+/**
+ * Intl formatters are costly to build and every till answer prints several;
+ * they are kept per locale, currency and time zone (a few per merchant).
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, build: () => T): T {
+  let f = formatters.get(key);
+  if (!f) {
+    f = build();
+    formatters.set(key, f);
+  }
+  return f as T;
+}
+
 export function formatMinor(minor: number, currency: string, locale: string): string {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const format = formatter(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   // Division only for display: the amount itself stays an integer everywhere else.
   return format.format(minor / 10 ** digits);
@@ -29,11 +43,11 @@ export function formatMinor(minor: number, currency: string, locale: string): st
 
 function formatDate(at: Date, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD, which reads the same everywhere.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return formatter(`date|${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(at);
 }
 
 function formatPoints(points: number, locale: string): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(points);
+  return formatter(`points|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 })).format(points);
 }
 
 export function receiptText(f: ReceiptFacts): string[] {

@@ -6,6 +6,7 @@ import { newId } from '../db/ids';
 import type { Deps } from '../deps';
 import { AppError, forbidden } from '../http/errors';
 import type { Principal } from '../http/principal';
+import type { Member } from '../members/member.entity';
 import type { Services } from '../services';
 import { MemberTier } from './member-tier.entity';
 import { DEFAULT_RULES, ProgramRules, type Program, type TierRule } from './program.schemas';
@@ -134,6 +135,11 @@ export class RulesService {
     now = new Date(),
     options: { allowDowngrade?: boolean } = {},
   ): Promise<{ tierCode: string | null }> {
+    // Most programs have no tiers: then there is nothing to write, and no transaction to open after every sale.
+    if (sortedTiers(await this.programAt(merchantId, now, tx)).length === 0) {
+      await this.services.members.get(merchantId, memberId, tx);
+      return { tierCode: null };
+    }
     return this.deps.db.transaction(async (t) => {
       const program = await this.programAt(merchantId, now, t);
       const member = await this.services.members.get(merchantId, memberId, t);
@@ -162,11 +168,15 @@ export class RulesService {
     }, tx);
   }
 
-  /** The member's tier now and how far the next one is (in the program's basis unit). */
-  async tierProgress(merchantId: string, memberId: string, now = new Date()): Promise<TierProgress> {
+  /**
+   * The member's tier now and how far the next one is (in the program's basis
+   * unit). A caller that has just loaded the member (the till) passes it and
+   * saves reading it again.
+   */
+  async tierProgress(merchantId: string, memberId: string, now = new Date(), loaded?: Member): Promise<TierProgress> {
     const m = this.deps.db.manager;
     const program = await this.programAt(merchantId, now);
-    const member = await this.services.members.get(merchantId, memberId);
+    const member = loaded?.id === memberId && loaded.merchantId === merchantId ? loaded : await this.services.members.get(merchantId, memberId);
     const ladder = sortedTiers(program);
     if (ladder.length === 0) return { tier: null, next: null };
     const stored = (await m.findOneBy(MemberTier, { merchantId, memberId }))?.tierCode ?? null;

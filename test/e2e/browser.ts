@@ -29,10 +29,10 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
   });
 }
 
@@ -73,7 +73,14 @@ export function shot(name: string): string {
   return file;
 }
 
+/**
+ * Copies a screenshot into docs/screenshots for the README, when it is not
+ * there yet or when UPDATE_SCREENSHOTS=1 (so an ordinary test run leaves the
+ * tracked files alone).
+ */
 export function keepForDocs(name: string): void {
+  const target = join(DOCS_SCREENSHOTS, `${name}.png`);
+  if (existsSync(target) && process.env.UPDATE_SCREENSHOTS !== '1') return;
   mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-  copyFileSync(join(SCREENSHOTS, `${name}.png`), join(DOCS_SCREENSHOTS, `${name}.png`));
+  copyFileSync(join(SCREENSHOTS, `${name}.png`), target);
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -35,6 +35,22 @@ suite('web apps in Chromium', () => {
   beforeAll(async () => {
     live = await startServer();
     browser = await launchBrowser();
+    // Every failed request and page error goes to an artifact, to explain a failing run.
+    const log = shot('steps/browser').replace(/\.png$/, '.log');
+    writeFileSync(log, '');
+    const watch = (context: BrowserContext) =>
+      context.on('page', (page) => {
+        page.on('response', (res) => {
+          if (res.status() >= 400) appendFileSync(log, `${new Date().toISOString()} ${res.status()} ${res.request().method()} ${res.url()}\n`);
+        });
+        page.on('pageerror', (err) => appendFileSync(log, `${new Date().toISOString()} pageerror ${err.message}\n`));
+      });
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (options) => {
+      const context = await newContext(options);
+      watch(context);
+      return context;
+    };
   });
 
   // The state of every page after each step, as artifacts for a failing run.
@@ -89,13 +105,24 @@ suite('web apps in Chromium', () => {
     await ownerPage.waitForURL('**/admin');
     await ownerPage.getByTestId('kpis').waitFor();
     const staff = JSON.parse((await ownerPage.evaluate("localStorage.getItem('tally.staff')")) as string) as StaffState;
-    merchantId = staff.merchantId;
+    // The dashboard shows the link shoppers open.
+    const portalLink = (await ownerPage.getByTestId('portal-link').getAttribute('href')) ?? '';
+    merchantId = portalLink.replace('/portal/', '');
+    expect(merchantId).toBe(staff.merchantId);
 
     await ownerPage.getByRole('link', { name: 'Stores' }).click();
     await ownerPage.getByLabel('Store code').fill('MAIN');
     await ownerPage.getByLabel('Name', { exact: true }).fill('Main street');
     await ownerPage.getByRole('button', { name: 'Add store' }).click();
     await ownerPage.getByRole('cell', { name: 'Main street' }).waitFor();
+
+    await ownerPage.getByRole('link', { name: 'Staff' }).click();
+    await ownerPage.getByLabel('Name', { exact: true }).fill('Chen Cashier');
+    await ownerPage.getByLabel('Email').fill('chen@example.test');
+    await ownerPage.getByLabel('Password').fill('till-password-123');
+    await ownerPage.getByLabel('Role').selectOption('cashier');
+    await ownerPage.getByRole('button', { name: 'Add staff member' }).click();
+    await ownerPage.getByRole('cell', { name: 'chen@example.test' }).waitFor();
 
     await ownerPage.getByRole('link', { name: 'Terminals' }).click();
     await ownerPage.getByLabel('Name', { exact: true }).fill('Till 1');
@@ -277,6 +304,34 @@ suite('web apps in Chromium', () => {
     await portalPage.getByTestId('portal-available').filter({ hasText: /^50$/ }).waitFor();
   });
 
+  test('a cashier signs in with email and password and can only look members up', async () => {
+    const desk = await browser.newContext({ viewport: DESKTOP });
+    const page = await desk.newPage();
+    await page.goto(url('/admin?lang=en'));
+    await page.waitForURL('**/signin?next=*');
+    await page.getByLabel('Email').fill('chen@example.test');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('Wrong email or password.').waitFor();
+    await page.getByLabel('Password').fill('till-password-123');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/admin/members');
+    await page.getByRole('cell', { name: 'Anna Shopper' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Terminals' }).count()).toBe(0);
+    await desk.close();
+  });
+
+  test('the owner generates a batch of pre-printed cards and opens the printable sheet', async () => {
+    await ownerPage.getByRole('link', { name: 'Card batches' }).click();
+    await ownerPage.getByLabel('Number of cards').fill('6');
+    await ownerPage.getByRole('button', { name: 'Generate batch' }).click();
+    await ownerPage.getByRole('button', { name: 'Printable sheet' }).first().click();
+    const sheet = ownerPage.frameLocator('iframe');
+    await sheet.locator('body').waitFor();
+    expect(((await sheet.locator('body').textContent()) ?? '').match(/\d{13}/g)?.length).toBeGreaterThanOrEqual(6);
+    await ownerPage.screenshot({ path: shot('admin-cards-desktop-en') });
+  });
+
   test('the owner revokes the terminal and it can no longer record a sale', async () => {
     await scanWithWedge(tillPage, cardNumber);
     await ringUp(tillPage, '5.00', 'Total (THB)');
@@ -302,6 +357,10 @@ suite('web apps in Chromium', () => {
     await portalPage.getByLabel('รับข้อเสนอทางอีเมล').check();
     await portalPage.getByText(/รับข้อเสนอทางอีเมล: ให้ความยินยอม/).waitFor();
     await portalPage.screenshot({ path: shot('portal-profile-phone-th'), fullPage: true });
+    await portalPage.getByRole('link', { name: 'ประวัติ' }).click();
+    await portalPage.getByText('ได้รับ 20 · ใช้ 0 แต้ม').waitFor();
+    await portalPage.getByRole('cell', { name: 'ปรับปรุง' }).waitFor();
+    await portalPage.screenshot({ path: shot('portal-history-phone-th'), fullPage: true });
     await portalPage.getByRole('link', { name: 'ความเป็นส่วนตัว' }).click();
     await portalPage.getByRole('button', { name: 'ขอลบบัญชี' }).click();
     await portalPage.getByRole('dialog').getByRole('button', { name: 'ขอลบบัญชี' }).click();

@@ -26,12 +26,12 @@ for (const dialect of testDialects()) {
       till = new TallyTerminal({ serverUrl: server.url, apiKey: fx.apiKey, journal, timeoutMs: 2000 });
       bridge = createBridgeServer(till);
       bridgeUrl = `http://127.0.0.1:${await listenBridge(bridge, 0)}`;
-    });
+    }, 120_000);
     afterAll(async () => {
       await new Promise((resolve) => bridge?.close(resolve));
       journal?.close();
       await server?.destroy();
-    });
+    }, 60_000);
 
     const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${bridgeUrl}${path}`, {

@@ -14,11 +14,11 @@ for (const dialect of testDialects()) {
 
     beforeAll(async () => {
       server = await TallyServer.create(dialect);
-    });
+    }, 120_000);
     afterAll(async () => {
       journal?.close();
       await server?.destroy();
-    });
+    }, 60_000);
 
     it(`records each of ${BURST} purchases exactly once and the ledger reconciles`, async () => {
       const fx = await server.merchantWithTerminalKey();

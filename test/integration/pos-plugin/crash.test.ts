@@ -31,10 +31,10 @@ for (const dialect of testDialects()) {
     let server: TallyServer;
     beforeAll(async () => {
       server = await TallyServer.create(dialect);
-    });
+    }, 120_000);
     afterAll(async () => {
       await server?.destroy();
-    });
+    }, 60_000);
 
     it('keeps every acknowledged sale, leaves no torn entry, and replays each exactly once', async () => {
       const fx = await server.merchantWithTerminalKey();

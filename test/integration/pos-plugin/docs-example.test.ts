@@ -13,10 +13,10 @@ for (const dialect of testDialects()) {
     let server: TallyServer;
     beforeAll(async () => {
       server = await TallyServer.create(dialect);
-    });
+    }, 120_000);
     afterAll(async () => {
       await server?.destroy();
-    });
+    }, 60_000);
 
     it('enrols, scans, evaluates, records and returns through the SDK', async () => {
       const { apiKey } = await server.merchantWithTerminalKey();

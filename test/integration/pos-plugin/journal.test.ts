@@ -60,10 +60,10 @@ for (const dialect of testDialects()) {
     let server: TallyServer;
     beforeAll(async () => {
       server = await TallyServer.create(dialect);
-    });
+    }, 120_000);
     afterAll(async () => {
       await server?.destroy();
-    });
+    }, 60_000);
 
     it('configures (key file 0600), reports status, and lists, retries and discards journal entries', async () => {
       const fx = await server.merchantWithTerminalKey();

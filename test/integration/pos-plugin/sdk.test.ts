@@ -20,11 +20,11 @@ for (const dialect of testDialects()) {
       ({ apiKey } = await server.merchantWithTerminalKey());
       journal = OfflineJournal.open(join(tempDir('sdk'), 'journal.sqlite'));
       till = new TallyTerminal({ serverUrl: server.url, apiKey, journal, timeoutMs: 2000 });
-    });
+    }, 120_000);
     afterAll(async () => {
       journal?.close();
       await server?.destroy();
-    });
+    }, 60_000);
 
     it('signs in with the API key, enrols a member and finds them by card, phone and number', async () => {
       const info = await till.signIn();

@@ -26,16 +26,20 @@ export default function AdminApp() {
   useEffect(() => applyPreferredLanguage(merchant.data?.locale), [merchant.data?.locale]);
 
   if (!staff) return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
-  if (staff.role === 'cashier') return <Navigate to="/terminal" replace />;
-  const links: [string, string][] = [
-    ['/admin', t('admin.nav.dashboard')],
-    ['/admin/members', t('admin.nav.members')],
-    ['/admin/stores', t('admin.nav.stores')],
-    ['/admin/staff', t('admin.nav.staff')],
-    ['/admin/terminals', t('admin.nav.terminals')],
-    ['/admin/program', t('admin.nav.program')],
-    ['/admin/cards', t('admin.nav.cards')],
-  ];
+  // Cashiers look members up at the service desk; everything else is for owners and managers.
+  const cashier = staff.role === 'cashier';
+  if (cashier && !location.pathname.startsWith('/admin/members')) return <Navigate to="/admin/members" replace />;
+  const links: [string, string][] = cashier
+    ? [['/admin/members', t('admin.nav.members')]]
+    : [
+        ['/admin', t('admin.nav.dashboard')],
+        ['/admin/members', t('admin.nav.members')],
+        ['/admin/stores', t('admin.nav.stores')],
+        ['/admin/staff', t('admin.nav.staff')],
+        ['/admin/terminals', t('admin.nav.terminals')],
+        ['/admin/program', t('admin.nav.program')],
+        ['/admin/cards', t('admin.nav.cards')],
+      ];
   return (
     <>
       <a className="skip" href="#content">

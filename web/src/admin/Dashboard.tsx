@@ -42,9 +42,13 @@ export function Dashboard() {
         </Select>
       </div>
       <ErrorBanner error={report.error} />
+      <p className="card">
+        {t('dashboard.portalLink')}{' '}
+        <a href={`/portal/${merchant.id}`} data-testid="portal-link">{`${window.location.origin}/portal/${merchant.id}`}</a>
+      </p>
       {d && (
         <>
-          <div className="grid" data-testid="kpis">
+          <div className="grid kpis" data-testid="kpis">
             <Kpi label={t('dashboard.members')} value={formatNumber(d.members.total, locale)} />
             <Kpi label={t('dashboard.active30')} value={formatNumber(d.members.active30, locale)} />
             <Kpi label={t('dashboard.active90')} value={formatNumber(d.members.active90, locale)} />

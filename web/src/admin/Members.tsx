@@ -270,6 +270,7 @@ export function MemberDetail() {
               </ul>
             </section>
           </div>
+          {manager && (
           <section className="card">
             <h2>{t('members.adjust')}</h2>
             <form className="row" onSubmit={submitAdjust}>
@@ -288,6 +289,7 @@ export function MemberDetail() {
               </button>
             </form>
           </section>
+          )}
           <h2>{t('members.history')}</h2>
           <ErrorBanner error={purchases.error} />
           <div className="table-wrap">

@@ -137,7 +137,6 @@ export const TERMINAL_SIGNED_OUT = 'tally.terminal.signedOut';
 
 export interface MemberState {
   accessToken: string;
-  refreshToken?: string;
   memberId: string;
 }
 
@@ -151,22 +150,15 @@ export function memberSlot(merchantId: string): Stored<MemberState> {
   return slot;
 }
 
+/**
+ * Member tokens are short-lived and have no refresh: when one ends the
+ * shopper asks for a new code. The cached card (offline QR) stays usable.
+ */
 export function memberSession(merchantId: string): Session {
   const slot = memberSlot(merchantId);
   return {
     token: () => slot.get()?.accessToken ?? null,
-    async renew() {
-      const current = slot.get();
-      if (!current?.refreshToken) return false;
-      try {
-        const pair = await api<TokenPair>('/v1/member-auth/refresh', { body: { refreshToken: current.refreshToken } });
-        slot.set({ ...current, accessToken: pair.accessToken, refreshToken: pair.refreshToken });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    // Keep the cached card (offline QR) but drop the token: the portal asks for a new code.
+    renew: async () => false,
     expired: () => slot.set(null),
   };
 }

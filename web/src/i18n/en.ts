@@ -84,6 +84,7 @@ export const en = {
     newMembers: 'New members',
     salesSplit: 'Sales: members vs. no card',
     pointsFlow: 'Points issued and redeemed',
+    portalLink: 'Shoppers open their card at:',
   },
   stores: {
     add: 'Add store',

@@ -83,6 +83,7 @@ export const ru: Messages = {
     newMembers: 'Новые участники',
     salesSplit: 'Продажи: участники и без карты',
     pointsFlow: 'Начисление и списание баллов',
+    portalLink: 'Покупатели открывают карту по ссылке:',
   },
   stores: {
     add: 'Добавить магазин',

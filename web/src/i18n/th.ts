@@ -83,6 +83,7 @@ export const th: Messages = {
     newMembers: 'สมาชิกใหม่',
     salesSplit: 'ยอดขาย: สมาชิกกับไม่มีบัตร',
     pointsFlow: 'แต้มที่ให้และที่ใช้',
+    portalLink: 'ลูกค้าเปิดบัตรสมาชิกได้ที่:',
   },
   stores: {
     add: 'เพิ่มสาขา',

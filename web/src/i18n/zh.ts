@@ -83,6 +83,7 @@ export const zh: Messages = {
     newMembers: '新会员',
     salesSplit: '销售额：会员与非会员',
     pointsFlow: '积分发放与兑换',
+    portalLink: '顾客在此打开会员卡：',
   },
   stores: {
     add: '添加门店',

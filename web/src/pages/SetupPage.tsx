@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, fieldErrors } from '../api/client';
 import { staffSlot } from '../api/sessions';
 import { LANGUAGES } from '../i18n';
-import { ErrorBanner, Field, LanguageSwitcher, Select } from '../ui/kit';
+import { ErrorBanner, Field, LanguageSwitcher, Select, useLoad } from '../ui/kit';
 import { signedIn, type SessionAnswer } from './StaffSignIn';
 
 /** Currencies of the first markets first; any ISO 4217 code the browser knows is accepted. */
@@ -36,6 +36,9 @@ export function SetupPage() {
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const fields = fieldErrors(error);
+  // A shop that is already set up has nothing to do here: go to sign-in.
+  const status = useLoad((signal) => api<{ setupRequired: boolean }>('/v1/setup', { signal }), []);
+  if (status.data && !status.data.setupRequired) return <Navigate to="/signin" replace />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -44,7 +44,7 @@ export function StaffSignIn() {
       const answer = await api<SessionAnswer>('/v1/auth/sign-in', { body: { email: email.trim(), password } });
       signedIn(answer);
       // Only same-app paths: never follow an absolute URL from the query string.
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : answer.user.role === 'cashier' ? '/terminal' : '/admin');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : answer.user.role === 'cashier' ? '/admin/members' : '/admin');
     } catch (err) {
       setError(err);
     } finally {

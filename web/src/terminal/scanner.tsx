@@ -67,7 +67,7 @@ export function WedgeScanner({ onScan, active }: { onScan: (code: string) => voi
 
   return (
     <span className="scan-status" aria-live="polite">
-      <input ref={input} className="sr-only" aria-label={t('terminal.scannerInput')} data-testid="wedge" autoComplete="off" />
+      <input ref={input} className="sr-only" tabIndex={-1} aria-label={t('terminal.scannerInput')} data-testid="wedge" autoComplete="off" />
       <span className={active ? 'dot' : 'dot dot-off'} aria-hidden="true" />
       {active ? t('terminal.scannerReady') : t('terminal.scannerPaused')}
     </span>
@@ -88,9 +88,10 @@ export function CameraScanner({ onScan, onClose }: { onScan: (code: string) => v
         const { BrowserMultiFormatReader } = await import('@zxing/browser');
         const reader = new BrowserMultiFormatReader();
         if (cancelled || !video.current) return;
-        const controls = await reader.decodeFromVideoDevice(undefined, video.current, (result) => {
+        // The callback gets its own controls: the first frame can decode before this await returns.
+        const controls = await reader.decodeFromVideoDevice(undefined, video.current, (result, _error, own) => {
           if (result) {
-            controls.stop();
+            own.stop();
             onScan(result.getText());
           }
         });

@@ -19,10 +19,10 @@ export function basket(receiptNumber: string, extra: Partial<CommitPurchaseInput
   };
 }
 
-let phoneSeq = Math.floor(Math.random() * 1_000_000);
+let phoneSeq = Math.floor(Math.random() * 100_000);
 
-/** A UK mobile number in E.164 that no other test uses. */
+/** A valid UK mobile number in E.164 (the 07911 1xxxxx range) that no other test in the run uses. */
 export function uniquePhone(): string {
-  phoneSeq = (phoneSeq + 1) % 1_000_000;
-  return `+447911${String(phoneSeq).padStart(6, '0')}`;
+  phoneSeq = (phoneSeq + 1) % 100_000;
+  return `+4479111${String(phoneSeq).padStart(5, '0')}`;
 }
