@@ -175,21 +175,33 @@ export class PurchasesService {
     const terminalId = till.terminalId;
     if (!terminalId) throw forbidden('Recording a sale needs a terminal: sign the till in with its terminal key');
     const hash = requestHash({ body, storeId: till.storeId, terminalId });
-    const earlier = await this.findEarlierPurchase(this.deps.db.manager, till.merchantId, terminalId, body.receiptNumber, idempotencyKey);
-    if (earlier) return replayOf(earlier, hash);
-
-    const occurredAt = checkOccurredAt(body.occurredAt, now);
-    const buyer = await this.resolveBuyer(till.merchantId, body);
-    const program = await this.services.rules.programAt(till.merchantId, occurredAt);
-    const merchant = await this.services.merchants.merchantSettings(till.merchantId);
-    const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member) : null;
+    const prepare = async () => {
+      const occurredAt = checkOccurredAt(body.occurredAt, now);
+      const buyer = await this.resolveBuyer(till.merchantId, body);
+      const program = await this.services.rules.programAt(till.merchantId, occurredAt);
+      const merchant = await this.services.merchants.merchantSettings(till.merchantId);
+      const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member) : null;
+      return { occurredAt, buyer, program, merchant, progress };
+    };
+    // A replay (a till retrying after a lost answer) is rare, so it is found under the lock below rather than
+    // by one more read on every sale. Only when the sale can no longer be prepared (its card blocked since,
+    // occurredAt now out of the window) is the earlier answer looked up here, so the retry still gets it.
+    let prepared: Awaited<ReturnType<typeof prepare>>;
+    try {
+      prepared = await prepare();
+    } catch (err) {
+      const earlier = await this.findEarlierPurchase(this.deps.db.manager, till.merchantId, terminalId, body.receiptNumber, idempotencyKey);
+      if (earlier) return replayOf(earlier, hash);
+      throw err;
+    }
+    const { occurredAt, buyer, program, merchant, progress } = prepared;
     const purchaseId = newId(now.getTime());
     let tierReached: string | null = null;
 
     try {
       const result = await this.deps.db.transaction(async (tx): Promise<Idempotent<PurchaseReceipt>> => {
         const balance = buyer ? await this.services.points.lockBalance(tx, till.merchantId, buyer.member.id, now) : null;
-        // Checked again under the lock: a twin request may have committed while this one waited for it.
+        // Under the lock: an earlier answer, or a twin request that committed while this one waited for it.
         const twin = await this.findEarlierPurchase(tx, till.merchantId, terminalId, body.receiptNumber, idempotencyKey);
         if (twin) return replayOf(twin, hash);
         if (balance && body.expectedBalance !== undefined && balance.available !== body.expectedBalance) {
@@ -199,7 +211,6 @@ export class PurchasesService {
           });
         }
         const priced = await this.price(tx, till, program, body, buyer, balance?.available ?? null, progress?.tier?.code ?? null, occurredAt);
-        const expiringBefore = buyer ? await this.services.points.expiringSoon(tx, till.merchantId, buyer.member.id, now) : null;
 
         let pendingUntil: Date | null = null;
         if (buyer && priced.pointsToRedeem > 0) {
@@ -228,6 +239,8 @@ export class PurchasesService {
         }
         // Already locked by this transaction: answers from the points service's memory, no query.
         const after = buyer ? await this.services.points.lockBalance(tx, till.merchantId, buyer.member.id, now) : null;
+        // Read after the ledger writes: includes the points this sale earned, less what it spent (oldest lots first).
+        const expiringSoon = buyer ? await this.services.points.expiringSoon(tx, till.merchantId, buyer.member.id, now) : null;
 
         const purchase: Purchase = {
           id: purchaseId,
@@ -275,8 +288,7 @@ export class PurchasesService {
             redeemValueMinor: priced.redeemValueMinor,
             balance: after?.available ?? null,
             ...tierAfter,
-            // Redeeming consumes the oldest lots first, which are the ones expiring soonest.
-            expiringSoon: expiringBefore ? { ...expiringBefore, points: Math.max(0, expiringBefore.points - priced.pointsToRedeem) } : null,
+            expiringSoon,
           }),
         };
         purchase.response = receipt;
@@ -577,7 +589,7 @@ export class PurchasesService {
           redeemValueMinor: 0,
           balance: after.available,
           ...progressAfter(progress.next, sale.totalMinor - sale.discountMinor, earn.points),
-          expiringSoon: null,
+          expiringSoon: await this.services.points.expiringSoon(tx, merchantId, memberId, now),
         }),
       };
     });
