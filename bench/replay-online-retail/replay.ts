@@ -154,7 +154,7 @@ async function check(config: Config, merchantId: string, t: Tally, invoices: num
     out(`sales                    source ${gbp(t.salesMinor)}, server ${gbp(server.salesMinor)}`);
     out(`returns                  ${t.returns} sent for ${gbp(t.returnMinor)} (${t.returnLinesMatched} lines), server ${server.returns} for ${gbp(server.refundMinor)}`);
     out(`returns not matched      ${t.returnLinesUnmatched} lines, ${gbp(t.unmatchedReturnMinor)} (no customer, or the sale is not in the file)`);
-    out(`skipped                  ${t.adjustments} bad-debt adjustments, ${t.skippedLines} sale lines (${gbp(t.skippedMinor)}: quantity ≤ 0 or unpriceable)`);
+    out(`skipped                  ${t.adjustments} bad-debt adjustments, ${t.skippedLines} sale lines with quantity ≤ 0 (${gbp(t.skippedMinor)}), ${t.unpriceableLines} lines priced below a penny`);
     out(`source net               ${gbp(t.sourceNetMinor)} = sales − matched returns − unmatched returns + skipped (${gbp(t.salesMinor - t.returnMinor - t.unmatchedReturnMinor + t.skippedMinor)})`);
     out(`points                   earned ${server.pointsEarned}, reversed ${server.pointsReversed}, balances ${server.balances}; ledger mismatches ${mismatches.length}`);
     const checks: [string, boolean][] = [
