@@ -4,7 +4,7 @@
  * embedded SQLite single process; card lookup latency; and the same purchase
  * transaction done directly with mysql2 in the same run as the limit.
  *
- *   npx tsx bench/purchase/run.ts [--seconds 15] [--connections 32] [--members 500] [--only mysql|sqlite] [--program default|grocer]
+ *   npx tsx bench/purchase/run.ts [--seconds 15] [--connections 32] [--members 500] [--only mysql|sqlite] [--program default|grocer] [--rate 40]
  *
  * Prints the table, where the CPU went in each scenario (api, worker,
  * MariaDB, Redis, the load generator, the whole machine) and the SQL
@@ -22,8 +22,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { basket } from './basket';
-import { cpuLine, findProcess, sampleCpu } from './cpu';
+import { cpuLine, findProcess, sampleCpu, type CpuSample } from './cpu';
 import { directMysqlPurchases } from './direct-mysql';
+import { pacedPurchases } from './paced';
 import { prepare, seed, type BenchProgram, type Seeded } from './seed';
 import { countMysqlStatements, countSqliteStatements, DIRECT_STATEMENTS } from './statements';
 import { freePort, startProcess, stopProcess, waitForReady } from './server';
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     members: { type: 'string', default: '500' },
     only: { type: 'string' },
     program: { type: 'string', default: 'default' },
+    rate: { type: 'string', default: '0' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -43,6 +45,8 @@ const CONNECTIONS = Number(args.connections);
 const MEMBERS = Number(args.members);
 if (args.program !== 'default' && args.program !== 'grocer') throw new Error('--program is default or grocer');
 const PROGRAM: BenchProgram = args.program;
+/** With --rate N, purchases also run evenly paced at N per second in all (paced.ts): latency below saturation, as tills with cashiers in front of them produce. */
+const RATE = Number(args.rate);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -51,7 +55,14 @@ const JWT_SECRET = randomBytes(32).toString('hex');
 const cpuNotes: string[] = [];
 
 /** Runs autocannon with one terminal per connection and keeps every latency sample for exact percentiles; notes where the CPU went. */
-async function load(seeded: Seeded, kind: 'lookup' | 'purchase', label: string, pids: Record<string, number | undefined>): Promise<Summary> {
+async function load(
+  seeded: Seeded,
+  kind: 'lookup' | 'purchase',
+  label: string,
+  pids: Record<string, number | undefined>,
+  rate = 0,
+  statements?: () => Promise<number>,
+): Promise<Summary> {
   const url = new URL(seeded.base);
   let nextTill = 0;
   let seq = 0;
@@ -65,6 +76,12 @@ async function load(seeded: Seeded, kind: 'lookup' | 'purchase', label: string, 
     fail = reject;
   });
   const cpuBefore = sampleCpu(pids);
+  const statementsBefore = await statements?.();
+  if (rate > 0) {
+    const summary = await pacedPurchases(seeded, rate, SECONDS, CONNECTIONS);
+    await noteCpu(label, cpuBefore, pids, summary, statements, statementsBefore);
+    return summary;
+  }
   const instance = autocannon({
     url: seeded.base,
     connections: CONNECTIONS,
@@ -98,8 +115,21 @@ async function load(seeded: Seeded, kind: 'lookup' | 'purchase', label: string, 
   });
   const result = await done;
   const summary = summarise(samples, errors + result.errors + result.timeouts, result.duration);
-  cpuNotes.push(`- ${label}: ${cpuLine(cpuBefore, sampleCpu(pids), summary.requests)}`);
+  await noteCpu(label, cpuBefore, pids, summary, statements, statementsBefore);
   return summary;
+}
+
+async function noteCpu(
+  label: string,
+  cpuBefore: CpuSample,
+  pids: Record<string, number | undefined>,
+  summary: Summary,
+  statements: (() => Promise<number>) | undefined,
+  statementsBefore: number | undefined,
+): Promise<void> {
+  const cpu = cpuLine(cpuBefore, sampleCpu(pids), summary.requests);
+  const ran = statements && statementsBefore !== undefined ? `; MariaDB ran ${(((await statements()) - statementsBefore) / Math.max(1, summary.requests)).toFixed(1)} statements per op (api, worker, relay and jobs together)` : '';
+  cpuNotes.push(`- ${label}: ${cpu}${ran}`);
 }
 
 async function benchMysql(lines: string[]): Promise<void> {
@@ -119,15 +149,24 @@ async function benchMysql(lines: string[]): Promise<void> {
     await waitForReady(base);
     const seeded = await seed(base, setupToken, CONNECTIONS, MEMBERS, PROGRAM);
     const pids = { api: apiProcess.pid, worker: worker.pid, MariaDB: findProcess('mariadbd', 'mysqld'), Redis: findProcess('redis-server') };
-    const lookup = await load(seeded, 'lookup', 'MySQL card lookup', pids);
-    const purchase = await load(seeded, 'purchase', 'MySQL purchase', pids);
+    // The server's statement counter: everything it ran, from every client (so only meaningful on an otherwise idle server).
+    const questions = async () => {
+      const [rows] = await admin.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'");
+      return Number(rows[0].Value);
+    };
+    const lookup = await load(seeded, 'lookup', 'MySQL card lookup', pids, 0, questions);
+    const purchase = await load(seeded, 'purchase', 'MySQL purchase', pids, 0, questions);
+    const paced = RATE > 0 ? await load(seeded, 'purchase', `MySQL purchase paced at ${RATE}/s`, pids, RATE, questions) : null;
     await stopProcess(apiProcess);
     await stopProcess(worker);
     const directBefore = sampleCpu({ MariaDB: pids.MariaDB });
+    const directStatements = await questions();
     const direct = await directMysqlPurchases(dbUrl.toString(), seeded.tills, seeded.cards, CONNECTIONS, SECONDS);
-    cpuNotes.push(`- direct mysql2 purchase: ${cpuLine(directBefore, sampleCpu({ MariaDB: pids.MariaDB }), direct.requests)}`);
+    const directRan = ((await questions()) - directStatements) / Math.max(1, direct.requests);
+    cpuNotes.push(`- direct mysql2 purchase: ${cpuLine(directBefore, sampleCpu({ MariaDB: pids.MariaDB }), direct.requests)}; MariaDB ran ${directRan.toFixed(1)} statements per op`);
     lines.push(row('direct mysql2 purchase transaction (limit)', direct, direct));
     lines.push(row('Tally MySQL: POST /v1/pos/purchases', purchase, direct));
+    if (paced) lines.push(row(`Tally MySQL: POST /v1/pos/purchases paced at ${RATE}/s`, paced));
     lines.push(row('Tally MySQL: GET /v1/pos/cards/:code', lookup));
   } finally {
     await stopProcess(apiProcess);
@@ -150,7 +189,9 @@ async function benchSqlite(lines: string[]): Promise<void> {
     const pids = { 'api (embedded)': single.pid };
     const lookup = await load(seeded, 'lookup', 'SQLite card lookup', pids);
     const purchase = await load(seeded, 'purchase', 'SQLite purchase', pids);
+    const paced = RATE > 0 ? await load(seeded, 'purchase', `SQLite purchase paced at ${RATE}/s`, pids, RATE) : null;
     lines.push(row('Tally SQLite (embedded, one process): POST /v1/pos/purchases', purchase));
+    if (paced) lines.push(row(`Tally SQLite (embedded, one process): POST /v1/pos/purchases paced at ${RATE}/s`, paced));
     lines.push(row('Tally SQLite (embedded, one process): GET /v1/pos/cards/:code', lookup));
   } finally {
     await stopProcess(single);
