@@ -1,7 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { LanguageSwitcher } from './ui/kit';
+import { PublicTopbar } from './ui/kit';
 import { SetupPage } from './pages/SetupPage';
 import { StaffSignIn } from './pages/StaffSignIn';
 import { lastPortalMerchant } from './portal/portal-cache';
@@ -35,11 +35,7 @@ function Home() {
   const { t } = useTranslation();
   return (
     <>
-      <header className="topbar">
-        <span className="brand">Tally</span>
-        <span className="spacer" />
-        <LanguageSwitcher />
-      </header>
+      <PublicTopbar />
       <main className="narrow">
         <h1>{t('home.title')}</h1>
         <p>{t('home.intro')}</p>

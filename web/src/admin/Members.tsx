@@ -7,6 +7,7 @@ import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format
 import { useLocale } from '../i18n';
 import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, useLoad } from '../ui/kit';
 import { PAGE_SIZE, useAdmin, type Page } from './admin-context';
+import type { EntryRow, PurchaseRow } from '../api/history-types';
 
 interface MemberRow {
   id: string;
@@ -42,24 +43,6 @@ interface ProfileOut {
   stats: Stats | null;
   completeness: { score: number; missing: string[] };
   cards: CardRow[];
-}
-interface PurchaseRow {
-  id: string;
-  receiptNumber: string;
-  occurredAt: string;
-  totalMinor: number;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  status: string;
-}
-interface EntryRow {
-  id: number;
-  kind: string;
-  points: number;
-  createdAt: string;
-  sourceType?: string | null;
-  reason?: string | null;
-  note?: string | null;
 }
 
 const fullName = (m: Pick<MemberRow, 'firstName' | 'lastName'>) => [m.firstName, m.lastName].filter(Boolean).join(' ');
@@ -335,7 +318,7 @@ export function MemberDetail() {
                   <tr key={e.id}>
                     <td>{formatDateTime(e.createdAt, locale)}</td>
                     <td>{t(`entryType.${e.kind}`, { defaultValue: e.kind })}</td>
-                    <td>{e.reason ?? e.note ?? ''}</td>
+                    <td>{e.reason ?? ''}</td>
                     <td className="num">{(e.points > 0 ? '+' : '') + formatNumber(e.points, locale)}</td>
                   </tr>
                 ))}

@@ -4,7 +4,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { api, fieldErrors } from '../api/client';
 import { staffSlot } from '../api/sessions';
 import { LANGUAGES } from '../i18n';
-import { ErrorBanner, Field, LanguageSwitcher, Select, useLoad } from '../ui/kit';
+import { ErrorBanner, Field, PublicTopbar, Select, useLoad } from '../ui/kit';
 import { signedIn, type SessionAnswer } from './StaffSignIn';
 
 /** Currencies of the first markets first; any ISO 4217 code the browser knows is accepted. */
@@ -68,11 +68,7 @@ export function SetupPage() {
 
   return (
     <>
-      <header className="topbar">
-        <span className="brand">Tally</span>
-        <span className="spacer" />
-        <LanguageSwitcher />
-      </header>
+      <PublicTopbar />
       <main className="narrow">
         <h1>{t('setup.title')}</h1>
         <p>{t('setup.intro')}</p>

@@ -4,7 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { staffSlot, type StaffState } from '../api/sessions';
 import { applyPreferredLanguage } from '../i18n';
-import { ErrorBanner, Field, LanguageSwitcher, Notice } from '../ui/kit';
+import { ErrorBanner, Field, PublicTopbar, Notice } from '../ui/kit';
 
 export interface SessionAnswer {
   accessToken: string;
@@ -54,11 +54,7 @@ export function StaffSignIn() {
 
   return (
     <>
-      <header className="topbar">
-        <span className="brand">Tally</span>
-        <span className="spacer" />
-        <LanguageSwitcher />
-      </header>
+      <PublicTopbar />
       <main className="narrow">
         <h1>{t('signin.title')}</h1>
         {params.get('setup') === 'done' && <Notice>{t('setup.done')}</Notice>}

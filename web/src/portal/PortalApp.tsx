@@ -8,6 +8,7 @@ import { applyPreferredLanguage, useLocale } from '../i18n';
 import { Checkbox, ConfirmButton, ErrorBanner, Field, LanguageSwitcher, Notice, useLoad } from '../ui/kit';
 import { CardQr } from './CardQr';
 import { forgetCachedCard, readCachedCard, rememberPortalMerchant, writeCachedCard, type CachedCard } from './portal-cache';
+import type { EntryRow, PurchaseRow } from '../api/history-types';
 
 interface MemberOut {
   id: string;
@@ -373,23 +374,6 @@ function FullScreenCard({ card, onClose }: { card: CachedCard; onClose: () => vo
   );
 }
 
-interface PurchaseRow {
-  id: string;
-  receiptNumber: string;
-  occurredAt: string;
-  totalMinor: number;
-  pointsEarned: number;
-  pointsRedeemed: number;
-  status: string;
-}
-interface EntryRow {
-  id: number;
-  kind: string;
-  points: number;
-  createdAt: string;
-  occurredAt?: string;
-  note?: string | null;
-}
 
 function History({ session, currency }: { session: ReturnType<typeof memberSession>; currency: string }) {
   const { t } = useTranslation();

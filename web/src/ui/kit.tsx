@@ -109,6 +109,17 @@ export function LanguageSwitcher({ onChange }: { onChange?: (code: LanguageCode)
   );
 }
 
+/** The bar on pages outside the three apps (home, setup, staff sign-in): brand and language. */
+export function PublicTopbar() {
+  return (
+    <header className="topbar">
+      <span className="brand">Tally</span>
+      <span className="spacer" />
+      <LanguageSwitcher />
+    </header>
+  );
+}
+
 /**
  * A modal confirmation on the native <dialog>: it traps focus, closes on
  * Escape and returns focus to the button that opened it.
