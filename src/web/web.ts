@@ -1,10 +1,22 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 
 /** Where `npm run build:web` puts the built single-page app. */
-export const WEB_DIST = resolve(__dirname, '../../web/dist');
+export const WEB_DIST = join(projectRoot(__dirname), 'web/dist');
+
+/**
+ * The repository folder: the nearest one above with a package.json. This file
+ * runs from src/web (tests, tsx) and from dist/src/web (`npm run build`), so
+ * a fixed number of `..` would be right for only one of them.
+ */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 /**
  * Paths the single-page app owns (React Router renders them in the browser).
