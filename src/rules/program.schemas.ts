@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rruleProblem } from './recurrence';
+import { firstOccurrenceProblem, rruleProblem } from './recurrence';
 
 /**
  * The loyalty program of a merchant: earning rules, promotions, tiers,
@@ -42,12 +42,14 @@ export const ProductBonus = z
   .refine((b) => (b.sku === undefined) !== (b.category === undefined), 'give either sku or category');
 
 export const Recurrence = z.strictObject({
-  /** iCalendar RRULE body, e.g. "FREQ=WEEKLY;BYDAY=TU"; occurrences start at `startTime` local time. */
+  /**
+   * iCalendar RRULE body, e.g. "FREQ=WEEKLY;BYDAY=TU"; occurrences start at `startTime` local time.
+   * A bounded subset (see recurrence.ts): DAILY or coarser, no COUNT, BYHOUR, BYMINUTE or BYSECOND.
+   */
   rrule: z
     .string()
     .min(6)
     .max(500)
-    .regex(/^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Z0-9,+-]+)*$/, 'an RRULE such as FREQ=WEEKLY;BYDAY=TU (no DTSTART; use startsOn and startTime)')
     .superRefine((value, ctx) => {
       const problem = rruleProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -77,7 +79,12 @@ export const Promotion = z
     /** null: the whole eligible basket; otherwise only lines of these categories earn the multiplier. */
     categories: z.array(code).max(200).nullable().default(null),
   })
-  .refine((p) => p.endsOn === null || p.endsOn >= p.startsOn, { message: 'endsOn must not be before startsOn', path: ['endsOn'] });
+  .refine((p) => p.endsOn === null || p.endsOn >= p.startsOn, { message: 'endsOn must not be before startsOn', path: ['endsOn'] })
+  .superRefine((p, ctx) => {
+    if (!p.recurrence || rruleProblem(p.recurrence.rrule)) return;
+    const problem = firstOccurrenceProblem(p.recurrence.rrule, p.startsOn);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['recurrence', 'rrule'] });
+  });
 
 export const Cap = z.strictObject({
   period: z.enum(['day', 'week', 'month']),

@@ -79,6 +79,10 @@ describeEachDb('program API and versions', (rt) => {
     ['an unknown field', (r: ProgramRules) => ({ rules: { ...r, bonus: true } })],
     ['a zero perMinor', (r: ProgramRules) => ({ rules: { ...r, earning: { ...r.earning, baseRate: { points: 1, perMinor: 0 } } } })],
     ['a bad RRULE', (r: ProgramRules) => ({ rules: { ...r, promotions: [{ ...doublePoints, recurrence: { ...doublePoints.recurrence, rrule: 'FREQ=WEEKLY;BYDAY=XX' } }] } })],
+    // Issue 15, finding 1: rules that repeat more often than daily, or never occur, stalled every basket.
+    ['a promotion repeating every second', (r: ProgramRules) => ({ rules: { ...r, promotions: [{ ...doublePoints, recurrence: { ...doublePoints.recurrence, rrule: 'FREQ=SECONDLY' } }] } })],
+    ['a promotion by the second within a day', (r: ProgramRules) => ({ rules: { ...r, promotions: [{ ...doublePoints, recurrence: { ...doublePoints.recurrence, rrule: 'FREQ=DAILY;BYSECOND=0,1,2,3' } }] } })],
+    ['a promotion on a date that never occurs', (r: ProgramRules) => ({ rules: { ...r, promotions: [{ ...doublePoints, recurrence: { ...doublePoints.recurrence, rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' } }] } })],
     ['endsOn before startsOn', (r: ProgramRules) => ({ rules: { ...r, promotions: [{ ...doublePoints, endsOn: '2025-12-31' }] } })],
     ['an unknown expiry kind', (r: ProgramRules) => ({ rules: { ...r, expiry: { kind: 'someday' } } })],
     ['an effectiveFrom in the past', (r: ProgramRules) => ({ rules: r, effectiveFrom: '2020-01-01T00:00:00Z' })],
