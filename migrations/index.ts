@@ -3,6 +3,7 @@ import { MembersCards1700000003000 } from './1700000003000-members-cards';
 import { PointsRules1700000004000 } from './1700000004000-points-rules';
 import { Purchases1700000005000 } from './1700000005000-purchases';
 import { PointLotsMemberExpiry1700000009500 } from './1700000009500-point-lots-member-expiry';
+import { OutboxCompletion1700000013000 } from './1700000013000-outbox-completion';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
-export const migrations = [Foundation1700000000000, MembersCards1700000003000, PointsRules1700000004000, Purchases1700000005000, PointLotsMemberExpiry1700000009500];
+export const migrations = [Foundation1700000000000, MembersCards1700000003000, PointsRules1700000004000, Purchases1700000005000, PointLotsMemberExpiry1700000009500, OutboxCompletion1700000013000];

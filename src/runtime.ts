@@ -36,5 +36,5 @@ export async function openRuntime(config: Config = loadConfig(), log: Logger = c
 function createQueue(config: Config, log: Logger): JobQueue {
   if (!config.redisUrl) return new InProcessJobQueue(log);
   // Only constructing it connects to Redis; the embedded mode never does.
-  return new BullJobQueue(config.redisUrl, log, config.redisPrefix);
+  return new BullJobQueue(config.redisUrl, log, { prefix: config.redisPrefix });
 }

@@ -5,6 +5,9 @@ import type { AddOptions, JobHandler, JobQueue } from './job-queue';
 
 /** How long add/schedule/ping wait for a Redis connection before giving up. */
 const READY_TIMEOUT_MS = 2000;
+/** How often this process checks that the schedules it registered are still in Redis. */
+const SCHEDULE_CHECK_MS = 60_000;
+const ATTEMPTS = 5;
 /** Upper bound for one Redis round trip (add, schedule, ping) once connected. */
 const COMMAND_TIMEOUT_MS = 5000;
 const CONCURRENCY = 4;
@@ -18,6 +21,12 @@ const CONCURRENCY = 4;
  * must hear "Redis is down" quickly (the outbox relay then keeps the row for
  * later, /readyz answers 503), so those calls wait for a connection only for
  * a bounded time.
+ *
+ * Redis may come back without its data. Jobs handed over through the outbox
+ * are then handed over again (see `onReconnect` and OutboxRelay); schedules
+ * are registered again by the process that registered them, right after the
+ * reconnect and at every periodic check, with a warning naming each one
+ * that was missing.
  */
 export class BullJobQueue implements JobQueue {
   readonly kind = 'bull' as const;
@@ -26,26 +35,45 @@ export class BullJobQueue implements JobQueue {
   private readonly subscriber: Redis;
   /** Bull opens one blocking connection per consumed queue; it does not close connections it got from createClient. */
   private readonly blocking = new Set<Redis>();
+  /** The schedules this process registered, to put back when Redis has lost them. */
+  private readonly schedules = new Map<string, { cron: string; data: unknown }>();
+  private readonly reconnectListeners: Array<() => void> = [];
+  private readonly prefix: string;
+  private readonly readyTimeoutMs: number;
+  private readonly scheduleCheck: NodeJS.Timeout;
+  private checking: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     private readonly redisUrl: string,
     private readonly log: Logger,
-    /** Redis key prefix; tests and tenants of a shared Redis use their own. */
-    private readonly prefix = 'tally',
-    private readonly readyTimeoutMs = READY_TIMEOUT_MS,
+    options: {
+      /** Redis key prefix; tests and tenants of a shared Redis use their own. */
+      prefix?: string;
+      readyTimeoutMs?: number;
+      scheduleCheckMs?: number;
+    } = {},
   ) {
-    this.client = this.connect('client');
+    this.prefix = options.prefix ?? 'tally';
+    this.readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+    this.client = this.connect('client', () => this.reconnected());
     this.subscriber = this.connect('subscriber');
     // Every Bull queue adds its own listeners to the two shared connections: one per job name, by design.
     this.client.setMaxListeners(0);
     this.subscriber.setMaxListeners(0);
+    this.scheduleCheck = setInterval(() => void this.checkSchedules(), options.scheduleCheckMs ?? SCHEDULE_CHECK_MS);
+    this.scheduleCheck.unref();
   }
 
   process<T>(name: string, handler: JobHandler<T>): void {
     // The promise settles only when the queue closes; a failure is already logged through 'error'.
     this.queue(name)
-      .process(CONCURRENCY, async (job) => handler(job.data as T))
+      .process(CONCURRENCY, async (job) => handler(job.data as T, { id: job.id === undefined ? undefined : String(job.id) }))
       .catch(() => undefined);
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   async add<T>(name: string, data: T, options: AddOptions = {}): Promise<void> {
@@ -54,12 +82,13 @@ export class BullJobQueue implements JobQueue {
       this.queue(name).add(data, {
         jobId: options.jobId,
         delay: options.delayMs,
-        attempts: 5,
+        attempts: ATTEMPTS,
         backoff: { type: 'exponential', delay: 500 },
-        // Completed jobs are kept for a while so a second add with the same jobId (a relay that
-        // crashed before marking its row) is recognised and ignored.
+        // Completed jobs are kept for a while so a second add with the same jobId is recognised and ignored.
         removeOnComplete: 1000,
-        removeOnFail: 5000,
+        // A job that failed every attempt leaves Redis: a failed job kept under its jobId would make
+        // the outbox's next hand-over of the same row a no-op, and the work would never be retried.
+        removeOnFail: true,
       }),
       COMMAND_TIMEOUT_MS,
       `adding job ${name}`,
@@ -80,6 +109,24 @@ export class BullJobQueue implements JobQueue {
       await queue.add(data, { repeat: { cron, tz: 'UTC' }, jobId: `schedule:${name}`, removeOnComplete: 100, removeOnFail: 1000 });
     };
     await withTimeout(register(), COMMAND_TIMEOUT_MS, `scheduling job ${name}`);
+    this.schedules.set(name, { cron, data });
+  }
+
+  /**
+   * Registers again every schedule of this process that Redis no longer has
+   * (it restarted empty, or someone deleted the keys). Returns their names.
+   */
+  private async restoreSchedules(): Promise<string[]> {
+    await this.whenConnected();
+    const missing: string[] = [];
+    for (const [name, { cron, data }] of this.schedules) {
+      const present = await withTimeout(this.queue(name).getRepeatableJobs(), COMMAND_TIMEOUT_MS, `reading schedule ${name}`);
+      if (present.some((r) => r.cron === cron && r.tz === 'UTC')) continue;
+      missing.push(name);
+      await this.schedule(name, cron, data);
+    }
+    if (missing.length) this.log.warn({ schedules: missing }, 'schedules were missing from Redis (it lost its data?); registered them again');
+    return missing;
   }
 
   async ping(): Promise<boolean> {
@@ -92,6 +139,9 @@ export class BullJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.scheduleCheck);
+    await this.checking;
     // Bull's close waits for the jobs this process is running.
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await Promise.all([this.client, this.subscriber, ...this.blocking].map(closeConnection));
@@ -110,13 +160,36 @@ export class BullJobQueue implements JobQueue {
           return conn;
         },
       });
-      q.on('failed', (job, err) => this.log.warn({ job: name, id: job.id, attempt: job.attemptsMade, err: err.message }, 'job failed'));
+      q.on('failed', (job, err) => {
+        const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+        const fields = { job: name, id: job.id, attempt: job.attemptsMade, err: err.message };
+        if (final) this.log.error(fields, 'job failed for good');
+        else this.log.warn(fields, 'job failed; retrying');
+      });
       this.queues.set(name, q);
     }
     return q;
   }
 
-  private connect(role: string): Redis {
+  /** After an outage: schedules first (they are this queue's own), then whoever hands jobs over. */
+  private reconnected(): void {
+    void this.checkSchedules();
+    for (const listener of this.reconnectListeners) listener();
+  }
+
+  /** One check at a time; a failure (Redis down again) waits for the next reconnect or interval. */
+  private checkSchedules(): Promise<void> {
+    if (this.closed || this.schedules.size === 0) return Promise.resolve();
+    this.checking ??= this.restoreSchedules()
+      .then(() => undefined)
+      .catch((err: unknown) => this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not check the schedules in Redis; trying again later'))
+      .finally(() => {
+        this.checking = undefined;
+      });
+    return this.checking;
+  }
+
+  private connect(role: string, onRestored?: () => void): Redis {
     // Bull requires the first two options on connections it shares (it blocks on its own bclient).
     // ioredis keeps a disconnect timer of this length even for a socket that is already gone
     // (Redis down), which would hold a stopping process open; half a second is plenty to flush.
@@ -128,9 +201,13 @@ export class BullJobQueue implements JobQueue {
       down = true;
       this.log.warn({ role, err: err.message }, 'redis connection error; retrying');
     });
+    // Any 'ready' after the first is a reconnect, even one so quick that no error was seen.
+    let connectedBefore = false;
     conn.on('ready', () => {
       if (down) this.log.info({ role }, 'redis connection restored');
       down = false;
+      if (connectedBefore) onRestored?.();
+      connectedBefore = true;
     });
     return conn;
   }

@@ -44,6 +44,9 @@ export class InProcessJobQueue implements JobQueue {
     this.arm(name, cron, data);
   }
 
+  /** Nothing to reconnect to: its jobs live and die with the process. */
+  onReconnect(): void {}
+
   async ping(): Promise<boolean> {
     return !this.closed;
   }
@@ -51,6 +54,7 @@ export class InProcessJobQueue implements JobQueue {
   async close(): Promise<void> {
     this.closed = true;
     // Memory is all an in-process queue has: say what a stop throws away.
+    // (Outbox work among them is not lost: its rows are handed over again after the next start.)
     if (this.timers.size) this.log.warn({ jobs: this.timers.size }, 'closing with delayed jobs or retries waiting; they are dropped');
     for (const t of [...this.timers, ...this.schedules.values()]) clearTimeout(t);
     this.timers.clear();
@@ -89,7 +93,7 @@ export class InProcessJobQueue implements JobQueue {
     const handler = this.handlers.get(name);
     try {
       if (!handler) throw new Error(`no handler for job ${name}`);
-      await handler(data);
+      await handler(data, { id: jobId });
       if (jobId) this.pendingIds.delete(`${name}:${jobId}`);
     } catch (err) {
       if (attempt < ATTEMPTS && !this.closed) {

@@ -1,7 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintToNumber } from '../db/columns';
 
-/** Work recorded in a business transaction, relayed to the job queue after commit. */
+/**
+ * Work recorded in a business transaction, relayed to the job queue after
+ * commit, done when its job has run (`completed_at`). Until then the relay
+ * hands it over again whenever `available_at` passes.
+ */
 @Entity('outbox')
 export class OutboxEntry {
   @PrimaryColumn({ type: 'bigint', generated: 'increment', transformer: bigintToNumber })
@@ -22,8 +26,13 @@ export class OutboxEntry {
   @Column({ name: 'available_at', type: 'datetime', precision: 3 })
   availableAt: Date;
 
+  /** Last time the relay handed it to the queue. */
   @Column({ name: 'relayed_at', type: 'datetime', precision: 3, nullable: true })
   relayedAt: Date | null;
+
+  /** When its job finished; null while the work is still owed. */
+  @Column({ name: 'completed_at', type: 'datetime', precision: 3, nullable: true })
+  completedAt: Date | null;
 
   @Column({ type: 'int', default: 0 })
   attempts: number;

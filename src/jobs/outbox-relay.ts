@@ -12,6 +12,12 @@ export interface OutboxRelayOptions {
   idleIntervalMs?: number;
   /** How long a claimed row is hidden from other relays; a relay that dies mid-round frees its rows after this. */
   leaseMs?: number;
+  /**
+   * How long a job handed to the queue may take to complete before the row
+   * is handed over again (the queue may have lost it). A job still in the
+   * queue is not duplicated: the second add has the same jobId.
+   */
+  redeliverAfterMs?: number;
 }
 
 export interface RelayRound {
@@ -19,6 +25,8 @@ export interface RelayRound {
   relayed: number;
   /** Rows whose queue.add failed (or was not tried after a failure); retried after a backoff. */
   deferred: number;
+  /** Of the relayed rows, those handed over before whose job had not completed. */
+  redelivered: number;
 }
 
 const BACKOFF_BASE_MS = 1000;
@@ -34,15 +42,21 @@ export function relayBackoffMs(attempts: number): number {
  * a round claims due rows in a short transaction (MySQL `FOR UPDATE SKIP
  * LOCKED`, so concurrent relays take disjoint rows; SQLite serialises writers)
  * by pushing their `available_at` past a lease, adds them to the queue outside
- * any transaction with `jobId = outbox:<id>` (a row relayed twice after a
- * crash is one job), then marks them relayed. When the queue refuses (Redis
- * down) the rows keep their place with the error and a backoff: delayed, never lost.
+ * any transaction with `jobId = outbox:<id>` (a row relayed twice is one job
+ * while the queue holds it), then sets `available_at` to a redelivery
+ * deadline. The row is done only when its job completes (`completeOutboxJob`,
+ * called by the consuming process after the handler). A row whose job has not
+ * completed by the deadline, or right away after the queue reconnects
+ * (`redeliverInFlight`), is handed over again: a Redis that comes back empty
+ * loses nothing. When the queue refuses (Redis down) the rows keep their place
+ * with the error and a backoff: delayed, never lost.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly busyIntervalMs: number;
   private readonly idleIntervalMs: number;
   private readonly leaseMs: number;
+  private readonly redeliverAfterMs: number;
   private running = false;
   private pause: number;
   private timer: NodeJS.Timeout | undefined;
@@ -58,6 +72,7 @@ export class OutboxRelay {
     this.busyIntervalMs = options.busyIntervalMs ?? 200;
     this.idleIntervalMs = options.idleIntervalMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.redeliverAfterMs = options.redeliverAfterMs ?? 5 * 60_000;
     this.pause = this.busyIntervalMs;
   }
 
@@ -78,12 +93,12 @@ export class OutboxRelay {
   /** One round: claim due rows, add them to the queue, record the outcome. */
   async relayOnce(now: Date = new Date()): Promise<RelayRound> {
     const rows = await this.claim(now);
-    if (rows.length === 0) return { claimed: 0, relayed: 0, deferred: 0 };
+    if (rows.length === 0) return { claimed: 0, relayed: 0, deferred: 0, redelivered: 0 };
     const relayed: number[] = [];
     let failure: Error | undefined;
     for (const row of rows) {
       try {
-        await this.queue.add(row.jobName, row.payload, { jobId: `outbox:${row.id}` });
+        await this.queue.add(row.jobName, row.payload, { jobId: outboxJobId(row.id) });
         relayed.push(row.id);
       } catch (err) {
         // The queue's backend is down, not this row: the rest of the batch would fail the same way.
@@ -94,7 +109,8 @@ export class OutboxRelay {
     const deferred = rows.slice(relayed.length);
     await this.db.transaction(async (tx) => {
       if (relayed.length) {
-        await tx.createQueryBuilder().update(OutboxEntry).set({ relayedAt: now }).whereInIds(relayed).execute();
+        const deadline = new Date(now.getTime() + this.redeliverAfterMs);
+        await tx.createQueryBuilder().update(OutboxEntry).set({ relayedAt: now, availableAt: deadline }).whereInIds(relayed).execute();
       }
       for (const row of deferred) {
         await tx
@@ -110,16 +126,35 @@ export class OutboxRelay {
       }
     });
     if (failure) this.log.warn({ err: failure.message, deferred: deferred.length }, 'outbox relay: queue unavailable; rows kept for a later try');
-    return { claimed: rows.length, relayed: relayed.length, deferred: deferred.length };
+    const handedBefore = new Set(rows.filter((r) => r.relayedAt !== null).map((r) => r.id));
+    const redelivered = relayed.filter((id) => handedBefore.has(id)).length;
+    if (redelivered) this.log.warn({ redelivered }, 'outbox relay: jobs handed to the queue earlier had not completed; handed them over again');
+    return { claimed: rows.length, relayed: relayed.length, deferred: deferred.length, redelivered };
+  }
+
+  /**
+   * Makes every row whose job is in the queue but not completed due now (the
+   * polling relay takes them within a second). Called when the queue's backend comes back after an
+   * outage, which it may have survived without its data.
+   */
+  async redeliverInFlight(now: Date = new Date()): Promise<void> {
+    await this.db.transaction((tx) =>
+      tx
+        .createQueryBuilder()
+        .update(OutboxEntry)
+        .set({ availableAt: now })
+        .where('completed_at IS NULL AND relayed_at IS NOT NULL AND available_at > :now', { now })
+        .execute(),
+    );
   }
 
   private claim(now: Date): Promise<OutboxEntry[]> {
     return this.db.transaction(async (tx) => {
       let select = tx
         .createQueryBuilder(OutboxEntry, 'o')
-        .where('o.relayedAt IS NULL')
+        .where('o.completedAt IS NULL')
         .andWhere('o.availableAt <= :now', { now })
-        // (relayed_at, available_at) is indexed, so this order reads the index.
+        // (completed_at, available_at) is indexed, so this order reads the index.
         .orderBy('o.availableAt', 'ASC')
         .addOrderBy('o.id', 'ASC')
         .limit(this.batchSize);
@@ -156,4 +191,22 @@ export class OutboxRelay {
     this.pause = Math.max(next, this.busyIntervalMs);
     if (this.running) this.schedule(next);
   }
+}
+
+/** The queue's jobId for an outbox row. */
+export function outboxJobId(rowId: number): string {
+  return `outbox:${rowId}`;
+}
+
+/**
+ * Records that the job of an outbox row has run (its handler returned), so
+ * the relay stops handing it over. Jobs that did not come from the outbox
+ * (schedules) have no row and are left alone.
+ */
+export async function completeOutboxJob(db: Db, jobId: string | undefined, now: Date = new Date()): Promise<void> {
+  const match = /^outbox:(\d+)$/.exec(jobId ?? '');
+  if (!match) return;
+  await db.transaction((tx) =>
+    tx.createQueryBuilder().update(OutboxEntry).set({ completedAt: now }).where('id = :id AND completed_at IS NULL', { id: Number(match[1]) }).execute(),
+  );
 }

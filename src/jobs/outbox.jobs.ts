@@ -1,6 +1,6 @@
 import type { JobDefinition } from './job-definition';
 
-/** Hourly, and also triggerable through the outbox: deletes relayed outbox rows older than 7 days. */
+/** Hourly, and also triggerable through the outbox: deletes outbox rows completed more than 7 days ago. */
 export const outboxPruneJob: JobDefinition = {
   name: 'outbox.prune',
   schedule: '17 * * * *',

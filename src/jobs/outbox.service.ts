@@ -4,7 +4,7 @@ import { OutboxEntry } from './outbox-entry.entity';
 const DAY_MS = 24 * 60 * 60_000;
 
 export interface PruneOptions {
-  /** Relayed rows are kept this long, to look into what ran. */
+  /** Completed rows are kept this long, to look into what ran. */
   retentionMs?: number;
   batchSize?: number;
   /** Rows deleted per call are bounded; the next scheduled run goes on. */
@@ -16,9 +16,9 @@ export class OutboxService {
   constructor(private readonly deps: Deps) {}
 
   /**
-   * Deletes relayed rows older than the retention, in short transactions of
-   * one batch each so a large backlog never holds long locks. Unrelayed rows
-   * are never touched. Returns the number deleted.
+   * Deletes rows completed before the retention, in short transactions of
+   * one batch each so a large backlog never holds long locks. Rows whose work
+   * is still owed are never touched. Returns the number deleted.
    */
   async prune(now: Date, options: PruneOptions = {}): Promise<number> {
     const { retentionMs = 7 * DAY_MS, batchSize = 1000, maxBatches = 50 } = options;
@@ -30,8 +30,8 @@ export class OutboxService {
         const rows = await tx
           .createQueryBuilder(OutboxEntry, 'o')
           .select('o.id')
-          .where('o.relayedAt < :before', { before })
-          .orderBy('o.relayedAt', 'ASC')
+          .where('o.completedAt < :before', { before })
+          .orderBy('o.completedAt', 'ASC')
           .limit(batchSize)
           .getMany();
         if (rows.length) await tx.createQueryBuilder().delete().from(OutboxEntry).whereInIds(rows.map((r) => r.id)).execute();

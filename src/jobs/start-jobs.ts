@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { Services } from '../services';
 import type { JobDefinition } from './job-definition';
-import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { completeOutboxJob, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { allJobs } from './registry';
 
 export interface StartJobsOptions {
@@ -33,14 +33,29 @@ export async function startJobs(
     for (const def of jobs) {
       if (seen.has(def.name)) throw new Error(`job ${def.name} is defined twice`);
       seen.add(def.name);
-      queue.process(def.name, (data) => def.handle(data, services));
+      queue.process(def.name, async (data, job) => {
+        await def.handle(data, services);
+        // Only now is the outbox row's work done; if this write fails the job fails and is retried.
+        await completeOutboxJob(db, job.id);
+      });
     }
     for (const def of jobs) if (def.schedule) await queue.schedule(def.name, def.schedule);
   }
   const relay = new OutboxRelay(db, queue, log, options.relay);
+  let stopped = false;
+  queue.onReconnect(() => {
+    if (stopped) return;
+    relay.redeliverInFlight().catch((err: unknown) => log.warn({ err }, 'could not hand unfinished outbox jobs over again; their redelivery deadline still will'));
+  });
   // An in-process queue delivers only to this process's handlers: without them, relayed rows
-  // would be marked done and then dropped, so they stay in the outbox for a consuming process.
+  // would fail there again and again, so they stay in the outbox for a consuming process.
   if (options.consume || queue.kind === 'bull') relay.start();
   else log.warn('jobs are neither consumed here nor sent to Redis: outbox rows wait for a process that consumes them');
-  return { relay, stop: () => relay.stop() };
+  return {
+    relay,
+    stop: () => {
+      stopped = true;
+      return relay.stop();
+    },
+  };
 }

@@ -79,7 +79,7 @@ export async function createTestRuntime(dialect: TestDialect, options: TestRunti
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const db = new Db(dataSource);
-  const queue: JobQueue = options.redis ? new BullJobQueue(TEST_REDIS_URL, log, `tally-test-${tag}`) : new InProcessJobQueue(log);
+  const queue: JobQueue = options.redis ? new BullJobQueue(TEST_REDIS_URL, log, { prefix: `tally-test-${tag}` }) : new InProcessJobQueue(log);
   const deps: Deps = { config, db, queue, log };
   const services = createServices(deps);
   const app = createApp({ ...deps, services });

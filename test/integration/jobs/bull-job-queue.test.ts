@@ -13,10 +13,10 @@ describeRedis('BullJobQueue (Redis)', () => {
   const prefix = `tally-test-${randomBytes(6).toString('hex')}`;
   afterAll(() => deleteRedisKeys(prefix));
 
-  jobQueueContract(() => new BullJobQueue(TEST_REDIS_URL, log, prefix));
+  jobQueueContract(() => new BullJobQueue(TEST_REDIS_URL, log, { prefix }));
 
   it('reports an unreachable Redis quickly instead of hanging', async () => {
-    const queue = new BullJobQueue('redis://127.0.0.1:1', log, prefix, 300);
+    const queue = new BullJobQueue('redis://127.0.0.1:1', log, { prefix, readyTimeoutMs: 300 });
     try {
       const started = Date.now();
       expect(await queue.ping()).toBe(false);

@@ -54,7 +54,7 @@ describeEachDb('transactional outbox and relay', (rt, dialect) => {
     await enqueue('test.rollback', [{ n: 'committed' }]);
 
     const relay = new OutboxRelay(rt().db, rt().queue, log);
-    expect(await drain(relay)).toEqual([{ claimed: 1, relayed: 1, deferred: 0 }]);
+    expect(await drain(relay)).toEqual([{ claimed: 1, relayed: 1, deferred: 0, redelivered: 0 }]);
     await eventually(() => expect(seen).toEqual([{ n: 'committed' }]));
     const [row] = await rows();
     expect(row.relayedAt).toBeInstanceOf(Date);
@@ -63,10 +63,10 @@ describeEachDb('transactional outbox and relay', (rt, dialect) => {
 
   it('keeps rows when Redis is unreachable, then relays each exactly once', async () => {
     await enqueue('test.later', [{ n: 1 }, { n: 2 }, { n: 3 }]);
-    const down = new BullJobQueue('redis://127.0.0.1:1', log, prefix, 200);
+    const down = new BullJobQueue('redis://127.0.0.1:1', log, { prefix, readyTimeoutMs: 200 });
     try {
       const before = Date.now();
-      expect(await new OutboxRelay(rt().db, down, log).relayOnce()).toEqual({ claimed: 3, relayed: 0, deferred: 3 });
+      expect(await new OutboxRelay(rt().db, down, log).relayOnce()).toEqual({ claimed: 3, relayed: 0, deferred: 3, redelivered: 0 });
       for (const row of await rows()) {
         expect(row).toMatchObject({ relayedAt: null, attempts: 1 });
         expect(row.lastError).toMatch(/redis unreachable/);
@@ -74,13 +74,13 @@ describeEachDb('transactional outbox and relay', (rt, dialect) => {
         expect(row.availableAt.getTime()).toBeGreaterThan(before);
       }
       // Backed off: not due yet.
-      expect(await new OutboxRelay(rt().db, down, log).relayOnce()).toEqual({ claimed: 0, relayed: 0, deferred: 0 });
+      expect(await new OutboxRelay(rt().db, down, log).relayOnce()).toEqual({ claimed: 0, relayed: 0, deferred: 0, redelivered: 0 });
     } finally {
       await down.close();
     }
 
     // Redis is back (the real one when reachable; the in-process queue otherwise).
-    const up: JobQueue = redisAvailable() ? new BullJobQueue(TEST_REDIS_URL, log, prefix) : new InProcessJobQueue(log);
+    const up: JobQueue = redisAvailable() ? new BullJobQueue(TEST_REDIS_URL, log, { prefix }) : new InProcessJobQueue(log);
     try {
       const handled: number[] = [];
       up.process<{ n: number }>('test.later', async (data) => {
@@ -88,7 +88,7 @@ describeEachDb('transactional outbox and relay', (rt, dialect) => {
       });
       const later = new Date(Date.now() + 60_000);
       const relay = new OutboxRelay(rt().db, up, log);
-      expect(await drain(relay, later)).toEqual([{ claimed: 3, relayed: 3, deferred: 0 }]);
+      expect(await drain(relay, later)).toEqual([{ claimed: 3, relayed: 3, deferred: 0, redelivered: 0 }]);
       await eventually(() => expect(handled.sort()).toEqual([1, 2, 3]));
       await sleep(300);
       expect(handled).toHaveLength(3);
@@ -149,33 +149,93 @@ describeEachDb('transactional outbox and relay', (rt, dialect) => {
     expect(seen).toEqual([1, 2]);
   });
 
-  it('prunes relayed rows older than 7 days in batches, never unrelayed ones', async () => {
+  it('prunes rows completed more than 7 days ago in batches, never unfinished ones', async () => {
     const now = new Date();
     const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY_MS);
-    const insert = (relayedAt: Date | null, createdAt: Date) =>
-      rt().db.manager.insert(OutboxEntry, { jobName: 'test.old', payload: {}, merchantId: null, createdAt, availableAt: createdAt, relayedAt, attempts: 0, lastError: null });
-    for (let i = 0; i < 5; i++) await insert(at(8 + i), at(8 + i));
-    await insert(at(1), at(1));
-    await insert(null, at(30)); // waiting for Redis for a month: still kept
+    const insert = (relayedAt: Date | null, completedAt: Date | null, createdAt: Date) =>
+      rt().db.manager.insert(OutboxEntry, { jobName: 'test.old', payload: {}, merchantId: null, createdAt, availableAt: createdAt, relayedAt, completedAt, attempts: 0, lastError: null });
+    for (let i = 0; i < 5; i++) await insert(at(8 + i), at(8 + i), at(8 + i));
+    await insert(at(1), at(1), at(1));
+    await insert(null, null, at(30)); // waiting for Redis for a month: still kept
+    await insert(at(20), null, at(20)); // handed to a queue that lost it: still owed, kept
 
     expect(await rt().services.outbox.prune(now, { batchSize: 2 })).toBe(5);
     const left = await rows();
-    expect(left.map((r) => r.relayedAt?.getTime() ?? null)).toEqual([at(1).getTime(), null]);
+    expect(left.map((r) => r.completedAt?.getTime() ?? null)).toEqual([at(1).getTime(), null, null]);
   });
 
   it('runs outbox.prune as a job through startJobs when it is enqueued', async () => {
     const old = new Date(Date.now() - 10 * DAY_MS);
-    await rt().db.manager.insert(OutboxEntry, { jobName: 'test.old', payload: {}, merchantId: null, createdAt: old, availableAt: old, relayedAt: old, attempts: 0, lastError: null });
+    await rt().db.manager.insert(OutboxEntry, { jobName: 'test.old', payload: {}, merchantId: null, createdAt: old, availableAt: old, relayedAt: old, completedAt: old, attempts: 0, lastError: null });
     const jobs = await startJobs(rt(), { consume: true, jobs: [outboxPruneJob], relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
     try {
       await rt().db.transaction((tx) => enqueueInTransaction(tx, outboxPruneJob.name, {}));
       await eventually(async () => {
         const left = await rows();
         expect(left.map((r) => r.jobName)).toEqual(['outbox.prune']);
-        expect(left[0].relayedAt).toBeInstanceOf(Date);
+        expect(left[0].completedAt).toBeInstanceOf(Date);
       });
     } finally {
       await jobs.stop();
+    }
+  });
+
+  it('counts a row done only when its handler has run: a failing job leaves it owed', async () => {
+    let failing = true;
+    let ran = 0;
+    const flaky = {
+      name: 'test.flaky',
+      async handle() {
+        ran += 1;
+        if (failing) throw new Error('not yet');
+      },
+    };
+    const jobs = await startJobs(rt(), { consume: true, jobs: [flaky], relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
+    try {
+      await enqueue('test.flaky', [{}]);
+      await eventually(async () => expect((await rows())[0].relayedAt).toBeInstanceOf(Date));
+      await eventually(() => expect(ran).toBeGreaterThanOrEqual(1));
+      expect((await rows())[0].completedAt).toBeNull();
+      failing = false;
+      // The queue's own retry now succeeds, and only then is the row done.
+      await eventually(async () => expect((await rows())[0].completedAt).toBeInstanceOf(Date), 15_000, 50);
+    } finally {
+      await jobs.stop();
+    }
+  });
+
+  (redisAvailable() ? it : it.skip)('hands jobs over again when Redis lost them, once, until their handler completes', async () => {
+    const lostPrefix = `${prefix}-lost`;
+    const redis = new BullJobQueue(TEST_REDIS_URL, log, { prefix: lostPrefix });
+    const seen: number[] = [];
+    try {
+      await enqueue('test.lost', [{ n: 1 }, { n: 2 }]);
+      const relay = new OutboxRelay(rt().db, redis, log);
+      expect(await drain(relay)).toEqual([{ claimed: 2, relayed: 2, deferred: 0, redelivered: 0 }]);
+      // Redis forgets everything (as when it restarts without its data) before any worker took the jobs.
+      await deleteRedisKeys(lostPrefix);
+      expect(await drain(relay)).toEqual([]);
+      const pastDeadline = new Date(Date.now() + 5 * 60_000 + 1000);
+      expect(await drain(relay, pastDeadline)).toEqual([{ claimed: 2, relayed: 2, deferred: 0, redelivered: 2 }]);
+
+      const worker = {
+        name: 'test.lost',
+        async handle(data: unknown) {
+          seen.push((data as { n: number }).n);
+        },
+      };
+      const jobs = await startJobs({ ...rt(), queue: redis }, { consume: true, jobs: [worker], relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
+      try {
+        await eventually(async () => expect((await rows()).map((r) => r.completedAt !== null)).toEqual([true, true]), 10_000, 50);
+      } finally {
+        await jobs.stop();
+      }
+      expect(seen.sort()).toEqual([1, 2]);
+      // Done rows are never handed over again.
+      expect(await drain(relay, new Date(pastDeadline.getTime() + 10 * 60_000))).toEqual([]);
+    } finally {
+      await redis.close();
+      await deleteRedisKeys(lostPrefix);
     }
   });
 });

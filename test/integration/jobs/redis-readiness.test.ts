@@ -7,7 +7,7 @@ import { describeEachDb } from '../../support/test-runtime';
 describeEachDb('readiness with Redis down', (rt) => {
   it('reports redis unreachable on /readyz within a few seconds', async () => {
     const { config, db, log } = rt();
-    const queue = new BullJobQueue('redis://127.0.0.1:1', log, 'tally-test-down');
+    const queue = new BullJobQueue('redis://127.0.0.1:1', log, { prefix: 'tally-test-down' });
     try {
       const deps = { config, db, log, queue };
       const app = createApp({ ...deps, services: createServices(deps) });

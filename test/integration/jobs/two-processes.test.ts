@@ -126,7 +126,7 @@ describeServices('api and worker as two real processes (MySQL + Redis)', () => {
     dataSource = createDataSource({ kind: 'mysql', url: databaseUrl });
     await dataSource.initialize();
     const old = new Date(Date.now() - 10 * DAY_MS);
-    await dataSource.manager.insert(OutboxEntry, { jobName: 'old.work', payload: {}, merchantId: null, createdAt: old, availableAt: old, relayedAt: old, attempts: 0, lastError: null });
+    await dataSource.manager.insert(OutboxEntry, { jobName: 'old.work', payload: {}, merchantId: null, createdAt: old, availableAt: old, relayedAt: old, completedAt: old, attempts: 0, lastError: null });
     await dataSource.transaction((tx) => enqueueInTransaction(tx, outboxPruneJob.name, {}));
     const jobNames = async () => (await dataSource.manager.find(OutboxEntry, { order: { id: 'ASC' } })).map((r) => `${r.jobName}${r.relayedAt ? '' : ' (waiting)'}`);
 
