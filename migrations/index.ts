@@ -4,6 +4,15 @@ import { PointsRules1700000004000 } from './1700000004000-points-rules';
 import { Purchases1700000005000 } from './1700000005000-purchases';
 import { PointLotsMemberExpiry1700000009500 } from './1700000009500-point-lots-member-expiry';
 import { OutboxCompletion1700000013000 } from './1700000013000-outbox-completion';
+import { RateCounters1700000015000 } from './1700000015000-rate-counters';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
-export const migrations = [Foundation1700000000000, MembersCards1700000003000, PointsRules1700000004000, Purchases1700000005000, PointLotsMemberExpiry1700000009500, OutboxCompletion1700000013000];
+export const migrations = [
+  Foundation1700000000000,
+  MembersCards1700000003000,
+  PointsRules1700000004000,
+  Purchases1700000005000,
+  PointLotsMemberExpiry1700000009500,
+  OutboxCompletion1700000013000,
+  RateCounters1700000015000,
+];

@@ -12,6 +12,7 @@ import { OutboxService } from './jobs/outbox.service';
 import { PointsService } from './points/points.service';
 import { PurchasesService } from './purchases/purchases.service';
 import { RulesService } from './rules/rules.service';
+import { RateLimitsService } from './rate-limits/rate-limits.service';
 import { ReportsService } from './reports/reports.service';
 
 /**
@@ -34,6 +35,7 @@ export interface Services {
   points: PointsService;
   rules: RulesService;
   reports: ReportsService;
+  rateLimits: RateLimitsService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -53,6 +55,7 @@ export function createServices(deps: Deps): Services {
     points: new PointsService(deps, services),
     rules: new RulesService(deps, services),
     reports: new ReportsService(deps, services),
+    rateLimits: new RateLimitsService(deps),
   } satisfies Services);
   return services;
 }

@@ -23,6 +23,7 @@ import { PointLot } from '../points/point-lot.entity';
 import { Purchase } from '../purchases/purchase.entity';
 import { PurchaseLine } from '../purchases/purchase-line.entity';
 import { PurchaseReturn } from '../purchases/purchase-return.entity';
+import { RateCounter } from '../rate-limits/rate-counter.entity';
 
 /** Every entity, listed explicitly (globs do not survive bundling). */
-export const entities = [Merchant, Store, StaffUser, Terminal, RefreshToken, SetupToken, AuditEntry, OutboxEntry, Member, MemberChange, MemberConsent, MemberStats, SignInCode, Card, CardBatch, CardStatusChange, Notification, Purchase, PurchaseLine, PurchaseReturn, PointEntry, PointLot, MemberBalance, ProgramVersion, MemberTier];
+export const entities = [Merchant, Store, StaffUser, Terminal, RefreshToken, SetupToken, AuditEntry, OutboxEntry, Member, MemberChange, MemberConsent, MemberStats, SignInCode, Card, CardBatch, CardStatusChange, Notification, Purchase, PurchaseLine, PurchaseReturn, PointEntry, PointLot, MemberBalance, ProgramVersion, MemberTier, RateCounter];

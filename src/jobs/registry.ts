@@ -5,6 +5,7 @@ import { memberJobs } from '../members/members.jobs';
 import { purchasesJobs } from '../purchases/purchases.jobs';
 import { pointsJobs } from '../points/points.jobs';
 import { rulesJobs } from '../rules/rules.jobs';
+import { rateLimitJobs } from '../rate-limits/rate-limits.jobs';
 
 /** Every module's jobs; the worker (or the single process) consumes all of these. */
 export const allJobs: JobDefinition[] = [
@@ -14,4 +15,5 @@ export const allJobs: JobDefinition[] = [
   ...purchasesJobs,
   ...pointsJobs,
   ...rulesJobs,
+  ...rateLimitJobs,
 ];

@@ -64,9 +64,9 @@ export function meRoutes(api: Api): void {
     params: SignInCodeParams,
     body: SignInVerifyBody,
     response: SignInOut,
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body, req }) => {
       const to = body.phone !== undefined ? { phone: body.phone } : { email: body.email as string };
-      const result = await memberSignIn.verify(params.merchantId, to, body.code);
+      const result = await memberSignIn.verify(params.merchantId, to, body.code, req.ip ?? 'unknown');
       return { accessToken: result.accessToken, expiresIn: result.expiresIn, member: memberView(result.member) };
     },
   });

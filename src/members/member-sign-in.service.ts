@@ -1,29 +1,47 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { LessThan, MoreThan } from 'typeorm';
+import { LessThan } from 'typeorm';
 import { signAccessToken } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
 import { AppError } from '../http/errors';
 import type { Merchant } from '../merchants/merchant.entity';
+import type { Limit } from '../rate-limits/rate-limits.service';
 import type { Services } from '../services';
 import { Member } from './member.entity';
 import { normalizeEmail, normalizePhone, phoneRegionOf } from './phone';
 import { SignInCode } from './sign-in-code.entity';
 
 const CODE_TTL_MS = 10 * 60_000;
-const MAX_CODE_ATTEMPTS = 5;
-/** Codes per destination and per requesting address within RATE_WINDOW_MS. */
-const MAX_CODES_PER_DESTINATION = 3;
-const MAX_CODES_PER_IP = 20;
-const RATE_WINDOW_MS = 15 * 60_000;
+/** Wrong codes per live code set of a destination, from all sources together. */
+const MAX_CODE_ATTEMPTS = 30;
+/** Live codes of one destination that a guess is checked against (every message the member received). */
+const LIVE_CODES = 10;
 const CODE_RETENTION_MS = 24 * 3_600_000;
+const QUARTER_HOUR = 15 * 60;
+
+/**
+ * Portal limits (issue 15, finding 6), counted in the database so they hold
+ * across api processes. Requests and guesses are limited per source, so
+ * another address cannot use up the member's own allowance; messages are
+ * capped per destination and per merchant (each one costs the shop), and a
+ * request over that cap is answered like any other but sends nothing: the
+ * member still holds the codes already sent, and every live code works.
+ */
+export const PORTAL_LIMITS = {
+  codesPerSource: { name: 'portal.code.source', limit: 10, windowSeconds: QUARTER_HOUR },
+  codesPerSourceAndDestination: { name: 'portal.code.source-destination', limit: 3, windowSeconds: QUARTER_HOUR },
+  messagesPerDestination: { name: 'portal.message.destination', limit: 5, windowSeconds: 3600 },
+  messagesPerMerchant: { name: 'portal.message.merchant', limit: 500, windowSeconds: 3600 },
+  guessesPerSource: { name: 'portal.verify.source', limit: 20, windowSeconds: QUARTER_HOUR },
+  guessesPerSourceAndDestination: { name: 'portal.verify.source-destination', limit: 5, windowSeconds: QUARTER_HOUR },
+} satisfies Record<string, Limit>;
 
 export type SignInDestination = { phone: string; email?: undefined } | { email: string; phone?: undefined };
 
 /**
  * Portal sign-in with a one-time code sent by SMS or email through the
- * notification outbox. Requests never reveal whether a member exists: the
- * answer, the stored row and the rate limits are the same either way.
+ * notification outbox. Requests never reveal whether a member or a merchant
+ * exists: the answer and the limits are the same either way.
  */
 export class MemberSignInService {
   constructor(
@@ -33,17 +51,17 @@ export class MemberSignInService {
 
   async requestCode(merchantId: string, to: SignInDestination, requesterIp: string, now = new Date()): Promise<void> {
     const merchant = await this.merchant(merchantId);
-    if (!merchant) return;
     const destination = this.destinationOf(merchant, to);
-    if (!destination) return;
-    const since = new Date(now.getTime() - RATE_WINDOW_MS);
-    const repo = this.deps.db.manager.getRepository(SignInCode);
-    const [forDestination, forIp] = await Promise.all([
-      repo.countBy({ merchantId, destination, createdAt: MoreThan(since) }),
-      repo.countBy({ requesterIp, createdAt: MoreThan(since) }),
-    ]);
-    if (forDestination >= MAX_CODES_PER_DESTINATION || forIp >= MAX_CODES_PER_IP) {
-      throw new AppError('RATE_LIMITED', 'Too many sign-in codes requested; try again later', { retryAfterSeconds: RATE_WINDOW_MS / 1000 });
+    const limits = this.services.rateLimits;
+    const tooMany = 'Too many sign-in codes requested from this address';
+    await limits.enforce(PORTAL_LIMITS.codesPerSource, requesterIp, tooMany, now);
+    await limits.enforce(PORTAL_LIMITS.codesPerSourceAndDestination, `${requesterIp}|${merchantId}|${destination}`, tooMany, now);
+    if (!merchant || !destination) return;
+    const perDestination = await limits.hit(PORTAL_LIMITS.messagesPerDestination, `${merchantId}|${destination}`, now);
+    const perMerchant = await limits.hit(PORTAL_LIMITS.messagesPerMerchant, merchantId, now);
+    if (!perDestination.allowed || !perMerchant.allowed) {
+      if (perMerchant.firstOver) this.deps.log.warn({ merchantId }, 'portal sign-in messages over the hourly cap; further codes are not sent this hour');
+      return;
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.deps.db.transaction(async (tx) => {
@@ -79,31 +97,46 @@ export class MemberSignInService {
     });
   }
 
-  /** Checks the latest code for the destination and signs the member in. */
-  async verify(merchantId: string, to: SignInDestination, code: string, now = new Date()): Promise<{ accessToken: string; expiresIn: number; member: Member }> {
+  /**
+   * Checks a code against the destination's live codes and signs the member
+   * in. Guesses are counted per source before the check, so parallel guesses
+   * cannot slip past; wrong ones also count against the live codes, which
+   * stop working after MAX_CODE_ATTEMPTS from all sources together.
+   */
+  async verify(merchantId: string, to: SignInDestination, code: string, requesterIp: string, now = new Date()): Promise<{ accessToken: string; expiresIn: number; member: Member }> {
     const merchant = await this.merchant(merchantId);
-    const destination = merchant ? this.destinationOf(merchant, to) : null;
-    if (!destination) throw invalidCode();
+    const destination = this.destinationOf(merchant, to);
+    const limits = this.services.rateLimits;
+    const tooMany = 'Too many sign-in attempts from this address';
+    await limits.enforce(PORTAL_LIMITS.guessesPerSource, requesterIp, tooMany, now);
+    await limits.enforce(PORTAL_LIMITS.guessesPerSourceAndDestination, `${requesterIp}|${merchantId}|${destination}`, tooMany, now);
+    if (!merchant || !destination) throw invalidCode();
     const outcome = await this.deps.db.transaction(async (tx) => {
       const qb = tx
         .createQueryBuilder(SignInCode, 's')
         .where('s.merchant_id = :merchantId AND s.destination = :destination AND s.used_at IS NULL AND s.expires_at > :now', { merchantId, destination, now })
         .orderBy('s.created_at', 'DESC')
         .addOrderBy('s.id', 'DESC')
-        .limit(1);
+        .limit(LIVE_CODES);
       if (this.deps.db.isMysql) qb.setLock('pessimistic_write');
-      const row = await qb.getOne();
-      if (!row) return { kind: 'invalid' as const };
-      if (row.attempts >= MAX_CODE_ATTEMPTS) return { kind: 'locked' as const };
-      const expected = Buffer.from(row.codeHash, 'hex');
-      const given = Buffer.from(this.hash(row.id, code), 'hex');
-      if (row.memberId === null || !timingSafeEqual(expected, given)) {
-        // Counted in its own committed transaction: the error is thrown only after commit.
-        await tx.update(SignInCode, { id: row.id }, { attempts: row.attempts + 1 });
+      const live = await qb.getMany();
+      const usable = live.filter((row) => row.attempts < MAX_CODE_ATTEMPTS);
+      if (live.length === 0) return { kind: 'invalid' as const };
+      if (usable.length === 0) return { kind: 'locked' as const };
+      const given = (row: SignInCode) => Buffer.from(this.hash(row.id, code), 'hex');
+      const match = usable.find((row) => row.memberId !== null && timingSafeEqual(Buffer.from(row.codeHash, 'hex'), given(row)));
+      if (!match) {
+        // Committed with the transaction; the error is thrown only after commit.
+        await tx
+          .createQueryBuilder()
+          .update(SignInCode)
+          .set({ attempts: () => 'attempts + 1' })
+          .whereInIds(usable.map((row) => row.id))
+          .execute();
         return { kind: 'invalid' as const };
       }
-      await tx.update(SignInCode, { id: row.id }, { usedAt: now, attempts: row.attempts + 1 });
-      return { kind: 'ok' as const, memberId: row.memberId };
+      await tx.update(SignInCode, { id: match.id }, { usedAt: now, attempts: match.attempts + 1 });
+      return { kind: 'ok' as const, memberId: match.memberId as string };
     });
     if (outcome.kind === 'locked') throw new AppError('TOO_MANY_ATTEMPTS', 'Too many wrong codes; request a new code');
     if (outcome.kind === 'invalid') throw invalidCode();
@@ -134,7 +167,9 @@ export class MemberSignInService {
     }
   }
 
-  private destinationOf(merchant: Merchant, to: SignInDestination): string | null {
+  /** The normalised destination; for an unknown merchant, as given (its requests are counted all the same). */
+  private destinationOf(merchant: Merchant | null, to: SignInDestination): string | null {
+    if (!merchant) return to.phone !== undefined ? to.phone.replace(/\s/g, '') : normalizeEmail(to.email);
     if (to.phone !== undefined) return normalizePhone(to.phone, phoneRegionOf(merchant));
     return normalizeEmail(to.email);
   }

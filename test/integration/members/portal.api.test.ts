@@ -88,45 +88,91 @@ describeEachDb('member portal: one-time code sign-in and self-service', (rt) => 
     await verify(a.merchant.id, { email: 'portal@example.test', code: '12345' }).expect(400);
   });
 
-  it('refuses wrong codes, locks a code after five attempts, and expires codes after ten minutes', async () => {
+  it('refuses wrong codes and expires codes after ten minutes', async () => {
+    const signIn = rt().services.memberSignIn;
     await requestCode(a.merchant.id, { email: 'PORTAL@example.test' }).expect(202);
     const code = await latestCode('portal@example.test');
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 5; i++) {
-      const res = await verify(a.merchant.id, { email: 'portal@example.test', code: wrong });
-      expect(res.status).toBe(401);
-      expect(res.body.error.code).toBe('INVALID_CODE');
-    }
-    const locked = await verify(a.merchant.id, { email: 'portal@example.test', code });
-    expect(locked.status).toBe(429);
-    expect(locked.body.error.code).toBe('TOO_MANY_ATTEMPTS');
-
-    await requestCode(a.merchant.id, { email: 'portal@example.test' }).expect(202);
-    const fresh = await latestCode('portal@example.test');
-    await expect(rt().services.memberSignIn.verify(a.merchant.id, { email: 'portal@example.test' }, fresh, new Date(Date.now() + 10 * 60_000 + 1000))).rejects.toMatchObject({
-      code: 'INVALID_CODE',
-    });
-    const ok = await rt().services.memberSignIn.verify(a.merchant.id, { email: 'portal@example.test' }, fresh, new Date(Date.now() + 9 * 60_000));
+    const res = await verify(a.merchant.id, { email: 'portal@example.test', code: wrong });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('INVALID_CODE');
+    await expect(signIn.verify(a.merchant.id, { email: 'portal@example.test' }, code, '198.51.100.1', new Date(Date.now() + 10 * 60_000 + 1000))).rejects.toMatchObject({ code: 'INVALID_CODE' });
+    const ok = await signIn.verify(a.merchant.id, { email: 'portal@example.test' }, code, '198.51.100.1', new Date(Date.now() + 9 * 60_000));
     expect(ok.member.id).toBe(member.id);
   });
 
-  it('rate limits code requests per destination', async () => {
-    // Two codes were requested for this email in the previous test; the third is the last one allowed.
-    await requestCode(a.merchant.id, { email: 'portal@example.test' }).expect(202);
-    const limited = await requestCode(a.merchant.id, { email: 'portal@example.test' });
-    expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe('RATE_LIMITED');
-    expect(limited.headers['retry-after']).toBeDefined();
-
-    // And per requesting address, across destinations (checked through the service, which takes the address).
+  // Issue 15, finding 6: three requests or five wrong guesses from anywhere locked the member out.
+  it('limits guesses per source, so wrong guesses from elsewhere leave the member signing in', async () => {
     const signIn = rt().services.memberSignIn;
-    for (let i = 0; i < 20; i++) await signIn.requestCode(a.merchant.id, { email: `probe${i}@example.test` }, '203.0.113.9');
+    const to = { email: 'portal@example.test' };
+    await signIn.requestCode(a.merchant.id, to, '198.51.100.2');
+    const code = await latestCode('portal@example.test');
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) await expect(signIn.verify(a.merchant.id, to, wrong, '203.0.113.50')).rejects.toMatchObject({ code: 'INVALID_CODE' });
+    // The guessing address is stopped, before its guess is checked (even the right code).
+    await expect(signIn.verify(a.merchant.id, to, code, '203.0.113.50')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    // The member, from their own address, still signs in with the code they received.
+    expect((await signIn.verify(a.merchant.id, to, code, '198.51.100.2')).member.id).toBe(member.id);
+
+    // Thirty wrong guesses from many addresses together end the live codes (about 30 in a million per code).
+    await signIn.requestCode(a.merchant.id, to, '198.51.100.2');
+    const next = await latestCode('portal@example.test');
+    const miss = next === '000000' ? '111111' : '000000';
+    for (let source = 0; source < 6; source++) {
+      for (let i = 0; i < 5; i++) await expect(signIn.verify(a.merchant.id, to, miss, `203.0.113.${60 + source}`)).rejects.toMatchObject({ code: 'INVALID_CODE' });
+    }
+    await expect(signIn.verify(a.merchant.id, to, next, '198.51.100.2')).rejects.toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    // A new code works at once.
+    await signIn.requestCode(a.merchant.id, to, '198.51.100.2');
+    expect((await signIn.verify(a.merchant.id, to, await latestCode('portal@example.test'), '198.51.100.2')).member.id).toBe(member.id);
+  });
+
+  it('limits code requests per source, never locks the member out, and caps the messages a destination gets', async () => {
+    const signIn = rt().services.memberSignIn;
+    const created = await request(rt().app).post('/v1/pos/members').set(auth(a.tokens.terminal)).send({ firstName: 'Limits', phone: '0812345670' }).expect(201);
+    const to = { phone: '0812345670' };
+    const sms = () => rt().db.manager.count(Notification, { where: { merchantId: a.merchant.id, destination: '+66812345670', template: 'sign-in-code' } });
+    const before = 0;
+    for (let i = 0; i < 3; i++) await signIn.requestCode(a.merchant.id, to, '203.0.113.70');
+    await expect(signIn.requestCode(a.merchant.id, to, '203.0.113.70')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    // The member's own request still goes through, and every live code they received works.
+    await signIn.requestCode(a.merchant.id, to, '198.51.100.3');
+    const sent = await rt().db.manager.find(Notification, { where: { merchantId: a.merchant.id, destination: '+66812345670', template: 'sign-in-code' }, order: { id: 'ASC' } });
+    const firstOfAttacker = /code is (\d{6})/.exec(sent[0].body ?? '')?.[1] as string;
+    expect((await signIn.verify(a.merchant.id, to, firstOfAttacker, '198.51.100.3')).member.id).toBe(created.body.member.id);
+    expect(await sms()).toBe(before + 4);
+    // Requests beyond the destination's hourly message cap are answered alike but send nothing (each message costs the shop).
+    for (let source = 0; source < 4; source++) await signIn.requestCode(a.merchant.id, to, `203.0.113.${80 + source}`);
+    expect(await sms()).toBe(before + 5);
+
+    // Per requesting address, across destinations.
+    for (let i = 0; i < 10; i++) await signIn.requestCode(a.merchant.id, { email: `probe${i}@example.test` }, '203.0.113.9');
     await expect(signIn.requestCode(a.merchant.id, { email: 'probe-last@example.test' }, '203.0.113.9')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     await signIn.requestCode(a.merchant.id, { email: 'probe-last@example.test' }, '203.0.113.10');
   });
 
+  it('answers for an unknown merchant exactly as for a known one, limits included', async () => {
+    const unknown = '00000000-0000-7000-8000-00000000abcd';
+    const answers = async (merchantId: string, source: string) => {
+      const out: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        out.push(await rt().services.memberSignIn.requestCode(merchantId, { phone: '0899999998' }, source).then(() => 'sent', (err: { code: string }) => err.code));
+      }
+      for (let i = 0; i < 6; i++) {
+        out.push(await rt().services.memberSignIn.verify(merchantId, { phone: '0899999998' }, '123456', source).then(() => 'ok', (err: { code: string }) => err.code));
+      }
+      return out;
+    };
+    const known = await answers(a.merchant.id, '203.0.113.90');
+    expect(known).toEqual(['sent', 'sent', 'sent', 'RATE_LIMITED', 'INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE', 'INVALID_CODE', 'RATE_LIMITED']);
+    expect(await answers(unknown, '203.0.113.91')).toEqual(known);
+    const http = await request(rt().app).post(`/v1/portal/${unknown}/sign-in/code`).send({ phone: '0899999997' });
+    expect([http.status, http.body]).toEqual([202, { sent: true }]);
+  });
+
   it('lets the member keep the profile and consents current, export the data and ask for deletion', async () => {
-    const token = (await rt().services.memberSignIn.verify(a.merchant.id, { email: 'portal@example.test' }, await latestCode('portal@example.test'))).accessToken;
+    await rt().services.memberSignIn.requestCode(a.merchant.id, { email: 'portal@example.test' }, '198.51.100.4');
+    const token = (await rt().services.memberSignIn.verify(a.merchant.id, { email: 'portal@example.test' }, await latestCode('portal@example.test'), '198.51.100.4')).accessToken;
     const patched = await request(rt().app).patch('/v1/me').set(auth(token)).send({ lastName: 'Self', birthDate: '1985-05-06', locale: 'th' }).expect(200);
     expect(patched.body).toMatchObject({ lastName: 'Self', birthDate: '1985-05-06', locale: 'th' });
     await request(rt().app).patch('/v1/me').set(auth(token)).send({ tierOverride: 'gold' }).expect(400);

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { LessThan } from 'typeorm';
+import type { Deps } from '../deps';
+import { toInt } from '../db/columns';
+import { AppError } from '../http/errors';
+import { RateCounter } from './rate-counter.entity';
+
+/** A limit: at most `limit` hits per subject in each window of `windowSeconds`. */
+export interface Limit {
+  /** Short and stable: part of the counter key (`pos.lookup.terminal`). */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface Hit {
+  allowed: boolean;
+  hits: number;
+  /** True for exactly one hit per window and subject: the first one over the limit (alert once). */
+  firstOver: boolean;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Fixed-window counters in the database, shared by every api process (a
+ * counter in process memory lets N processes allow N times the limit).
+ * Subjects (addresses, phone numbers, member ids) are hashed into the key,
+ * so the table holds no personal data. One statement per hit.
+ */
+export class RateLimitsService {
+  constructor(private readonly deps: Deps) {}
+
+  /** Counts one hit and says whether it is within the limit. */
+  async hit(limit: Limit, subject: string, now = new Date()): Promise<Hit> {
+    const windowMs = limit.windowSeconds * 1000;
+    const window = Math.floor(now.getTime() / windowMs);
+    const key = `${limit.name}:${createHash('sha256').update(subject).digest('base64url').slice(0, 32)}:${window}`;
+    const expiresAt = new Date((window + 1) * windowMs);
+    const hits = await this.deps.db.transaction(async (tx) => {
+      if (this.deps.db.isMysql) {
+        // LAST_INSERT_ID(expr) hands the new count back without a second statement; a fresh row reports 0.
+        const result = (await tx.query('INSERT INTO rate_counters (counter_key, hits, expires_at) VALUES (?, 1, ?) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)', [key, expiresAt])) as { insertId: number };
+        return toInt(result.insertId) || 1;
+      }
+      const rows = (await tx.query('INSERT INTO rate_counters (counter_key, hits, expires_at) VALUES (?, 1, ?) ON CONFLICT (counter_key) DO UPDATE SET hits = hits + 1 RETURNING hits', [key, expiresAt.toISOString().replace('T', ' ').replace('Z', '')])) as { hits: number }[];
+      return toInt(rows[0].hits);
+    });
+    return { allowed: hits <= limit.limit, hits, firstOver: hits === limit.limit + 1, retryAfterSeconds: Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000)) };
+  }
+
+  /** Counts one hit and throws 429 RATE_LIMITED when it is over the limit. */
+  async enforce(limit: Limit, subject: string, message: string, now = new Date()): Promise<Hit> {
+    const hit = await this.hit(limit, subject, now);
+    if (!hit.allowed) throw rateLimited(message, hit.retryAfterSeconds);
+    return hit;
+  }
+
+  /** Housekeeping: windows that are over. */
+  async prune(now = new Date()): Promise<number> {
+    const result = await this.deps.db.manager.delete(RateCounter, { expiresAt: LessThan(now) });
+    return result.affected ?? 0;
+  }
+}
+
+export function rateLimited(message: string, retryAfterSeconds: number): AppError {
+  return new AppError('RATE_LIMITED', `${message}; try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
+}
