@@ -5,7 +5,7 @@ import { membersRoutes } from './members/members.routes';
 import { healthRoutes } from './health/health.routes';
 import { authRoutes } from './auth/auth.routes';
 import { merchantsRoutes } from './merchants/merchants.routes';
-import { posRoutes } from './pos/pos.routes';
+import { tillRoutes } from './till/till.routes';
 import { purchasesRoutes } from './purchases/purchases.routes';
 import { pointsRoutes } from './points/points.routes';
 import { rulesRoutes } from './rules/rules.routes';
@@ -19,7 +19,7 @@ export function registerRoutes(api: Api): void {
   cardsRoutes(api);
   authRoutes(api);
   merchantsRoutes(api);
-  posRoutes(api);
+  tillRoutes(api);
   purchasesRoutes(api);
   pointsRoutes(api);
   rulesRoutes(api);

@@ -9,11 +9,14 @@ import { TerminalsService } from './merchants/terminals.service';
 import type { Deps } from './deps';
 import { HealthService } from './health/health.service';
 import { OutboxService } from './jobs/outbox.service';
+import { PointsAdjustments } from './points/adjustments.service';
 import { PointsService } from './points/points.service';
+import { PointsReconciliation } from './points/reconciliation.service';
 import { PurchasesService } from './purchases/purchases.service';
 import { RulesService } from './rules/rules.service';
 import { RateLimitsService } from './rate-limits/rate-limits.service';
 import { ReportsService } from './reports/reports.service';
+import { TillService } from './till/till.service';
 
 /**
  * Every service, built once. Services receive this object and reach other
@@ -31,8 +34,11 @@ export interface Services {
   staff: StaffService;
   terminals: TerminalsService;
   outbox: OutboxService;
+  till: TillService;
   purchases: PurchasesService;
   points: PointsService;
+  pointsAdjustments: PointsAdjustments;
+  pointsReconciliation: PointsReconciliation;
   rules: RulesService;
   reports: ReportsService;
   rateLimits: RateLimitsService;
@@ -51,8 +57,11 @@ export function createServices(deps: Deps): Services {
     staff: new StaffService(deps, services),
     terminals: new TerminalsService(deps, services),
     outbox: new OutboxService(deps),
+    till: new TillService(deps, services),
     purchases: new PurchasesService(deps, services),
     points: new PointsService(deps, services),
+    pointsAdjustments: new PointsAdjustments(deps, services),
+    pointsReconciliation: new PointsReconciliation(deps),
     rules: new RulesService(deps, services),
     reports: new ReportsService(deps, services),
     rateLimits: new RateLimitsService(deps),

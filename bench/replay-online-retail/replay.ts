@@ -145,7 +145,7 @@ async function check(config: Config, merchantId: string, t: Tally, invoices: num
       balances: await q('SELECT COALESCE(SUM(available + pending), 0) FROM member_balances WHERE merchant_id = ?'),
       members: await q('SELECT COUNT(*) FROM members WHERE merchant_id = ?'),
     };
-    const mismatches = await runtime.services.points.reconcile(merchantId);
+    const mismatches = await runtime.services.pointsReconciliation.reconcile(merchantId);
     const gbp = (minor: number) => `£${(minor / 100).toFixed(2)}`;
     out('');
     out(`invoices read            ${invoices} in ${seconds.toFixed(1)} s → ${(invoices / seconds).toFixed(1)} invoices/s, ${(t.requests / seconds).toFixed(1)} requests/s`);

@@ -1,5 +1,5 @@
 import type { ReturnRequest } from '../../pos-plugin/src/api-types';
-import { MAX_QUANTITY_MILLI } from '../../src/pos/pos.schemas';
+import { MAX_QUANTITY_MILLI } from '../../src/till/till.schemas';
 import { TallyUnavailableError } from '../../pos-plugin/src/errors';
 import type { TallyTerminal } from '../../pos-plugin/src/terminal';
 import type { SourceInvoice, SourceLine } from './source';

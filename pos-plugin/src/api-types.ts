@@ -1,6 +1,6 @@
 /**
  * The till protocol as the server defines it. Types come straight from the
- * server's zod schemas (src/pos/pos.schemas.ts), so a change there breaks the
+ * server's zod schemas (src/till/till.schemas.ts), so a change there breaks the
  * plugin's type check instead of drifting silently. The one runtime import is
  * the purchase schema the bridge uses to check dropped receipt files before
  * they reach the journal; that file depends on zod only.
@@ -21,8 +21,8 @@ export type {
   ReturnRequest,
   VoidReceipt,
   VoidRequest,
-} from '../../src/pos/pos.schemas';
-export { CommitPurchaseRequest as CommitPurchaseSchema, IdempotencyKey as IdempotencyKeySchema } from '../../src/pos/pos.schemas';
+} from '../../src/till/till.schemas';
+export { CommitPurchaseRequest as CommitPurchaseSchema, IdempotencyKey as IdempotencyKeySchema } from '../../src/till/till.schemas';
 
 /** `POST /v1/auth/terminal-token` answer. */
 export interface TerminalTokenResponse {

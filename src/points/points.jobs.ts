@@ -27,7 +27,7 @@ export const reconcilePointsJob: JobDefinition = {
   name: 'points.reconcile',
   schedule: '40 3 * * *',
   async handle(_data, services) {
-    await services.points.recordMismatches(await services.points.reconcile(), new Date());
+    await services.pointsReconciliation.recordMismatches(await services.pointsReconciliation.reconcile(), new Date());
   },
 };
 

@@ -19,7 +19,7 @@ import {
 
 /** Balances and ledgers for staff and for the member, manager adjustments, and the owner's reconciliation. */
 export function pointsRoutes(api: Api): void {
-  const { points, members } = api.services;
+  const { points, pointsAdjustments, pointsReconciliation, members } = api.services;
 
   route(api, {
     method: 'get',
@@ -70,7 +70,7 @@ export function pointsRoutes(api: Api): void {
         if (!parsed.success) throw validationError(parsed.error, 'headers.idempotency-key');
         idempotencyKey = parsed.data;
       }
-      const result = await points.adjust(principal, params.memberId, { ...body, idempotencyKey });
+      const result = await pointsAdjustments.adjust(principal, params.memberId, { ...body, idempotencyKey });
       const out = { entry: entryView(result.entry), balance: result.balance };
       if (!result.replay) return out;
       res.setHeader('Idempotent-Replay', 'true');
@@ -110,7 +110,7 @@ export function pointsRoutes(api: Api): void {
     access: { staff: ['owner'] },
     response: ReconciliationOut,
     handler: async ({ principal }) => {
-      const mismatches = await points.reconcile(principal.merchantId);
+      const mismatches = await pointsReconciliation.reconcile(principal.merchantId);
       return { consistent: mismatches.length === 0, mismatches: mismatches.map(({ memberId, check, cached, ledger }) => ({ memberId, check, cached, ledger })) };
     },
   });

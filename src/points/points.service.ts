@@ -1,16 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { audit } from '../audit/audit.service';
 import { toInt } from '../db/columns';
 import type { Deps } from '../deps';
 import { AppError } from '../http/errors';
-import type { Principal } from '../http/principal';
 import { lotExpiresAt, lotPendingUntil } from '../rules/expiry';
 import type { Program } from '../rules/program.schemas';
 import { localPeriod } from '../rules/time-zone';
 import type { Services } from '../services';
 import { MemberBalance } from './member-balance.entity';
 import { PointEntry } from './point-entry.entity';
+import { debtPaid, expiringWithin, settleLots, spendOrder, takeFromLots } from './lot-allocation';
 import { PointLot } from './point-lot.entity';
 
 export interface Balance {
@@ -56,15 +55,6 @@ export interface ReverseInput extends DebitInput {
   policy: 'negative' | 'cap';
   /** The entry source that earned the points (e.g. purchase + id): its lots are reversed first. */
   earnedBy?: { sourceType: string; sourceId: string };
-}
-
-export interface Mismatch {
-  memberId: string;
-  merchantId: string;
-  /** entries: cached available + pending vs the sum of entries; lots: cached vs what the open lots hold. */
-  check: 'entries' | 'lots';
-  cached: number;
-  ledger: number;
 }
 
 export interface EntryPage {
@@ -191,16 +181,14 @@ export class PointsService {
     let fromPending = 0;
     let fromAvailable = 0;
     const takeFrom = async (lots: PointLot[]) => {
-      for (const lot of lots) {
-        if (left === 0) return;
-        const take = Math.min(lot.remaining, left);
-        if (take === 0) continue;
+      const taken = takeFromLots(lots, left);
+      for (const { lot, take } of taken.takes) {
         await this.setRemaining(tx, lot, lot.remaining - take);
         lot.remaining -= take;
-        left -= take;
         if (lot.pending) fromPending += take;
         else fromAvailable += take;
       }
+      left = taken.left;
     };
     if (input.earnedBy) await takeFrom(await this.lotsOfSource(tx, input.merchantId, input.memberId, input.earnedBy));
     await takeFrom(await this.openLots(tx, input.merchantId, input.memberId, 'pending'));
@@ -226,45 +214,26 @@ export class PointsService {
     await this.credit(tx, input, 'restore', null, null, b);
   }
 
-  /** A manager's correction with a reason, audited. Negative adjustments cannot overdraw. */
+  /**
+   * Writes a correction to a locked balance: a positive one as a new lot
+   * available at once, a negative one from spendable lots (never overdrawing).
+   */
   async adjust(
-    principal: Principal,
-    memberId: string,
-    input: { points: number; reason: string; idempotencyKey: string | null },
-    now = new Date(),
-  ): Promise<{ entry: PointEntry; balance: Balance; replay: boolean }> {
-    const merchantId = principal.merchantId;
-    await this.services.members.get(merchantId, memberId);
-    return this.deps.db.transaction(async (tx) => {
-      const b = await this.lockBalance(tx, merchantId, memberId, now);
-      if (input.idempotencyKey) {
-        const earlier = await tx.findOneBy(PointEntry, { merchantId, sourceType: 'adjustment', sourceId: input.idempotencyKey });
-        if (earlier) {
-          if (earlier.memberId !== memberId || earlier.points !== input.points || earlier.reason !== input.reason) {
-            throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was used for a different adjustment');
-          }
-          return { entry: earlier, balance: b, replay: true };
-        }
-      }
-      const actor = actorOf(principal);
-      const base = { merchantId, memberId, points: Math.abs(input.points), sourceType: 'adjustment', sourceId: input.idempotencyKey, now };
-      let entryId: number;
-      let after: Balance;
-      if (input.points > 0) {
-        ({ entryId, balance: after } = await this.credit(tx, base, 'adjust', input.reason, actor, b));
-      } else {
-        if (b.available < -input.points) {
-          throw new AppError('INSUFFICIENT_POINTS', `Only ${Math.max(0, b.available)} points are available to take away`, { available: Math.max(0, b.available), requested: -input.points });
-        }
-        await this.consumeReleased(tx, merchantId, memberId, -input.points);
-        entryId = await this.insertEntry(tx, { ...entryBase(base), kind: 'adjust', points: input.points, reason: input.reason, actor });
-        after = { ...b, available: b.available + input.points };
-        await this.saveBalance(tx, merchantId, memberId, after, now);
-      }
-      await audit(tx, merchantId, principal, { action: 'points.adjust', entity: 'member', entityId: memberId, data: { points: input.points, reason: input.reason, entryId } }, now);
-      const entry = await tx.findOneByOrFail(PointEntry, { id: entryId });
-      return { entry, balance: after, replay: false };
-    });
+    tx: EntityManager,
+    input: { merchantId: string; memberId: string; points: number; reason: string; actor: string; sourceId: string | null; now: Date },
+  ): Promise<{ entryId: number; balance: Balance }> {
+    const { merchantId, memberId, now } = input;
+    const b = await this.lockBalance(tx, merchantId, memberId, now);
+    const base = { merchantId, memberId, points: Math.abs(input.points), sourceType: 'adjustment', sourceId: input.sourceId, now };
+    if (input.points > 0) return this.credit(tx, base, 'adjust', input.reason, input.actor, b);
+    if (b.available < -input.points) {
+      throw new AppError('INSUFFICIENT_POINTS', `Only ${Math.max(0, b.available)} points are available to take away`, { available: Math.max(0, b.available), requested: -input.points });
+    }
+    await this.consumeReleased(tx, merchantId, memberId, -input.points);
+    const entryId = await this.insertEntry(tx, { ...entryBase(base), kind: 'adjust', points: input.points, reason: input.reason, actor: input.actor });
+    const after = { ...b, available: b.available + input.points };
+    await this.saveBalance(tx, merchantId, memberId, after, now);
+    return { entryId, balance: after };
   }
 
   /** The balance as of `now` (without writing: due releases and expiries are applied in the answer). */
@@ -379,57 +348,6 @@ export class PointsService {
     await this.saveBalance(tx, merchantId, intoId, merged, now);
   }
 
-  /**
-   * Balances that do not match their ledger (empty = consistent): cached
-   * available + pending vs Σ entries, and vs what the open lots hold.
-   * Set-based; only mismatching rows come back.
-   */
-  async reconcile(merchantId?: string): Promise<Mismatch[]> {
-    const m = this.deps.db.manager;
-    const scope = merchantId ? 'AND b.merchant_id = ?' : '';
-    const params = merchantId ? [merchantId] : [];
-    const entries: RawMismatch[] = await m.query(
-      `SELECT b.merchant_id AS merchantId, b.member_id AS memberId, b.available + b.pending AS cached, COALESCE(SUM(e.points), 0) AS ledger
-         FROM member_balances b
-         LEFT JOIN point_entries e ON e.merchant_id = b.merchant_id AND e.member_id = b.member_id
-        WHERE 1 = 1 ${scope}
-        GROUP BY b.merchant_id, b.member_id, b.available, b.pending
-       HAVING b.available + b.pending <> COALESCE(SUM(e.points), 0)`,
-      params,
-    );
-    const orphans: RawMismatch[] = await m.query(
-      `SELECT e.merchant_id AS merchantId, e.member_id AS memberId, 0 AS cached, SUM(e.points) AS ledger
-         FROM point_entries e
-         LEFT JOIN member_balances b ON b.merchant_id = e.merchant_id AND b.member_id = e.member_id
-        WHERE b.member_id IS NULL ${merchantId ? 'AND e.merchant_id = ?' : ''}
-        GROUP BY e.merchant_id, e.member_id`,
-      params,
-    );
-    const lots: RawMismatch[] = await m.query(
-      `SELECT b.merchant_id AS merchantId, b.member_id AS memberId,
-              CASE WHEN b.available > 0 THEN b.available ELSE 0 END + b.pending AS cached, COALESCE(SUM(l.remaining), 0) AS ledger
-         FROM member_balances b
-         LEFT JOIN point_lots l ON l.merchant_id = b.merchant_id AND l.member_id = b.member_id AND l.open = 1
-        WHERE 1 = 1 ${scope}
-        GROUP BY b.merchant_id, b.member_id, b.available, b.pending
-       HAVING CASE WHEN b.available > 0 THEN b.available ELSE 0 END + b.pending <> COALESCE(SUM(l.remaining), 0)`,
-      params,
-    );
-    const shape = (check: Mismatch['check']) => (r: RawMismatch) => ({ merchantId: r.merchantId, memberId: r.memberId, check, cached: toInt(r.cached), ledger: toInt(r.ledger) });
-    return [...entries.map(shape('entries')), ...orphans.map(shape('entries')), ...lots.map(shape('lots'))];
-  }
-
-  /** Logs mismatches found by `reconcile` and records each in its merchant's audit log. */
-  async recordMismatches(mismatches: Mismatch[], now = new Date()): Promise<void> {
-    if (mismatches.length === 0) return;
-    this.deps.log.error({ count: mismatches.length, sample: mismatches.slice(0, 20) }, 'points ledger does not match cached balances');
-    await this.deps.db.transaction(async (tx) => {
-      for (const m of mismatches) {
-        await audit(tx, m.merchantId, null, { action: 'points.reconcile.mismatch', entity: 'member', entityId: m.memberId, data: { check: m.check, cached: m.cached, ledger: m.ledger } }, now);
-      }
-    });
-  }
-
   /** Job: expires due lots of every member, in batches of members, one expire entry per member. */
   async expireDue(now = new Date()): Promise<number> {
     return this.settleMembersWhere('l.open = :open AND l.expires_at <= :now', { open: true, now }, now);
@@ -470,52 +388,35 @@ export class PointsService {
   /** Applies due releases and expiries to a locked balance row. */
   private async settle(tx: EntityManager, row: MemberBalance, now: Date): Promise<Balance> {
     const { merchantId, memberId } = row;
-    const b = pick(row);
-    let changed = false;
     // One query for both (this runs on every lock): lots due for release, and open lots past expiry.
-    const lots = await tx
+    const due = await tx
       .createQueryBuilder(PointLot, 'l')
       .where('l.merchant_id = :merchantId AND l.member_id = :memberId', { merchantId, memberId })
       .andWhere('((l.pending = :yes AND l.available_at <= :now) OR (l.open = :yes AND l.expires_at <= :now))', { yes: true, now })
       .orderBy('l.id', 'ASC')
       .getMany();
-    for (const lot of lots) {
-      if (!lot.pending || lot.availableAt > now) continue;
-      const paid = debtPaid(b.available, lot.remaining);
-      await tx.update(PointLot, { id: lot.id }, { pending: false, remaining: lot.remaining - paid, open: lot.remaining - paid > 0 });
-      b.pending -= lot.remaining;
-      b.available += lot.remaining;
-      lot.pending = false;
-      lot.remaining -= paid;
-      lot.open = lot.remaining > 0;
-      changed = true;
+    const settled = settleLots(pick(row), due, now);
+    for (const { lot, remaining } of settled.released) {
+      await tx.update(PointLot, { id: lot.id }, { pending: false, remaining, open: remaining > 0 });
     }
-    const expired = lots.filter((l) => l.open && l.expiresAt !== null && l.expiresAt <= now);
-    if (expired.length > 0) {
-      let total = 0;
-      for (const lot of expired) {
-        await this.setRemaining(tx, lot, 0);
-        total += lot.remaining;
-        if (lot.pending) b.pending -= lot.remaining;
-        else b.available -= lot.remaining;
-      }
-      if (total > 0) {
-        await this.insertEntry(tx, {
-          merchantId,
-          memberId,
-          kind: 'expire',
-          points: -total,
-          cappedPoints: 0,
-          sourceType: 'expiry',
-          sourceId: null,
-          reason: null,
-          actor: null,
-          occurredAt: now,
-          createdAt: now,
-        });
-      }
-      changed = true;
+    for (const lot of settled.expired) await tx.update(PointLot, { id: lot.id }, { remaining: 0, open: false });
+    if (settled.expiredPoints > 0) {
+      await this.insertEntry(tx, {
+        merchantId,
+        memberId,
+        kind: 'expire',
+        points: -settled.expiredPoints,
+        cappedPoints: 0,
+        sourceType: 'expiry',
+        sourceId: null,
+        reason: null,
+        actor: null,
+        occurredAt: now,
+        createdAt: now,
+      });
     }
+    const b = { ...pick(row), ...settled.balance };
+    const changed = settled.released.length > 0 || settled.expired.length > 0;
     if (changed) await this.saveBalance(tx, merchantId, memberId, b, now);
     return b;
   }
@@ -543,13 +444,8 @@ export class PointsService {
 
   /** Takes points from spendable lots, earliest expiry first (never-expiring last), then oldest. */
   private async consumeReleased(tx: EntityManager, merchantId: string, memberId: string, points: number): Promise<void> {
-    let left = points;
-    for (const lot of await this.openLots(tx, merchantId, memberId, 'released')) {
-      if (left === 0) break;
-      const take = Math.min(lot.remaining, left);
-      await this.setRemaining(tx, lot, lot.remaining - take);
-      left -= take;
-    }
+    const { takes, left } = takeFromLots(await this.openLots(tx, merchantId, memberId, 'released'), points);
+    for (const { lot, take } of takes) await this.setRemaining(tx, lot, lot.remaining - take);
     if (left > 0) throw new Error(`lots of member ${memberId} hold ${points - left} points, fewer than the balance says`);
   }
 
@@ -558,7 +454,7 @@ export class PointsService {
       .createQueryBuilder(PointLot, 'l')
       .where('l.merchant_id = :merchantId AND l.member_id = :memberId AND l.open = :open AND l.pending = :pending', { merchantId, memberId, open: true, pending: which === 'pending' });
     if (which === 'pending') return qb.orderBy('l.id', 'DESC').getMany();
-    return qb.orderBy('CASE WHEN l.expires_at IS NULL THEN 1 ELSE 0 END', 'ASC').addOrderBy('l.expires_at', 'ASC').addOrderBy('l.id', 'ASC').getMany();
+    return spendOrder(await qb.getMany());
   }
 
   private async lotsOfSource(tx: EntityManager, merchantId: string, memberId: string, source: { sourceType: string; sourceId: string }): Promise<PointLot[]> {
@@ -626,28 +522,13 @@ export class PointsService {
   }
 }
 
-interface RawMismatch {
-  merchantId: string;
-  memberId: string;
-  cached: unknown;
-  ledger: unknown;
-}
-
 function soonHorizon(now: Date): Date {
   return new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000);
 }
 
-/** Total and first expiry of the lots that expire after `now` but within EXPIRING_SOON_DAYS. */
+/** Points of the lots expiring after `now` but within EXPIRING_SOON_DAYS. */
 function expiringOf(lots: PointLot[], now: Date): PointsSummary['expiringSoon'] {
-  const horizon = soonHorizon(now);
-  let points = 0;
-  let expiresAt: Date | null = null;
-  for (const lot of lots) {
-    if (lot.expiresAt === null || lot.expiresAt <= now || lot.expiresAt > horizon) continue;
-    points += lot.remaining;
-    if (expiresAt === null || lot.expiresAt < expiresAt) expiresAt = lot.expiresAt;
-  }
-  return expiresAt && points > 0 ? { points, expiresAt } : null;
+  return expiringWithin(lots, now, soonHorizon(now));
 }
 
 function balanceKey(merchantId: string, memberId: string): string {
@@ -656,11 +537,6 @@ function balanceKey(merchantId: string, memberId: string): string {
 
 function pick(b: Balance): Balance {
   return { available: b.available, pending: b.pending, lifetimeEarned: b.lifetimeEarned, lifetimeRedeemed: b.lifetimeRedeemed };
-}
-
-/** How much of newly spendable points goes to paying off a negative balance. */
-function debtPaid(available: number, points: number): number {
-  return Math.min(points, Math.max(0, -available));
 }
 
 function entryBase(input: { merchantId: string; memberId: string; sourceType: string; sourceId: string | null; now: Date }) {
@@ -678,15 +554,4 @@ function entryBase(input: { merchantId: string; memberId: string; sourceType: st
 
 function assertPositive(points: number): void {
   if (!Number.isSafeInteger(points) || points <= 0) throw new Error(`points must be a positive integer, got ${points}`);
-}
-
-function actorOf(p: Principal): string {
-  switch (p.kind) {
-    case 'staff':
-      return `staff:${p.userId}`;
-    case 'terminal':
-      return `terminal:${p.terminalId}`;
-    case 'member':
-      return `member:${p.memberId}`;
-  }
 }

@@ -5,11 +5,6 @@ import { createHash } from 'node:crypto';
  * thousandths, points integers: nothing here ever produces a fraction.
  */
 
-/** quantity (thousandths) × unit price, rounded half up to the minor unit. */
-export function lineAmount(quantityMilli: number, unitPriceMinor: number): number {
-  return Math.floor((quantityMilli * unitPriceMinor + 500) / 1000);
-}
-
 /**
  * The part of `whole` that belongs to a share that grows from `before` to
  * `after` out of `total`, by cumulative floor: each step gets

@@ -1,7 +1,7 @@
 import type { Api } from '../http/api';
 import { ALL_STAFF } from '../http/principal';
 import { route } from '../http/route';
-import { PurchaseReceipt, PurchaseView, ReceiptClaimRequest } from '../pos/pos.schemas';
+import { PurchaseReceipt, PurchaseView, ReceiptClaimRequest } from '../till/till.schemas';
 import { MemberParams, MemberPurchasesQuery, PurchaseListQuery, PurchasePage, PurchaseParams } from './purchases.schemas';
 
 /** Purchase history for the back office and the member portal, and receipt claims. */

@@ -1,101 +1,56 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { audit } from '../audit/audit.service';
+import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { audit } from '../audit/audit.service';
 import { toInt } from '../db/columns';
-import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
+import { onceOnly, type Idempotent } from '../db/idempotent';
+import { insertOnly } from '../db/insert-only';
 import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
 import { canUseStore, type Principal } from '../http/principal';
 import { enqueueInTransaction } from '../jobs/outbox';
 import type { MemberPurchaseStats } from '../members/member-stats';
-import type { Member } from '../members/member.entity';
 import { storeLimit } from '../merchants/merchants.service';
-import type {
-  BasketEvaluation,
-  CommitPurchaseRequest,
-  EvaluateBasketRequest,
-  MemberLookupQuery,
-  MemberSummary,
-  PurchaseReceipt,
-  PurchaseView,
-  ReceiptClaimRequest,
-  ReturnReceipt,
-  ReturnRequest,
-  VoidReceipt,
-  VoidRequest,
-} from '../pos/pos.schemas';
-import { cappedPointsOf, evaluateEarning, evaluateRedemption, type EarnResult } from '../rules/earning';
+import { priceBasket, type PricedBasket, type PricedLine } from '../pricing/pipeline';
+import { progressAfter, receiptText } from '../pricing/receipt-text';
+import type { EarnContext } from '../rules/earning';
+import { cappedPointsOf } from '../rules/earning';
 import type { Program } from '../rules/program.schemas';
 import type { Services } from '../services';
+import type { PurchaseReceipt, PurchaseView, ReceiptClaimRequest, ReturnReceipt, ReturnRequest, VoidReceipt, VoidRequest } from '../till/till.schemas';
 import { PurchaseLine } from './purchase-line.entity';
-import { lineAmount, proRataStep, requestHash } from './purchase-math';
+import { proRataStep, requestHash } from './purchase-math';
 import { PurchaseReturn } from './purchase-return.entity';
 import type { PurchaseListQuery } from './purchases.schemas';
 import { Purchase } from './purchase.entity';
-import { progressAfter, receiptText } from './receipt-text';
 
-/** A journalled offline sale is accepted this long after it happened. */
-export const OFFLINE_WINDOW_MS = 14 * 24 * 3600_000;
-/** How far a till clock may run ahead of the server. */
-export const CLOCK_SKEW_MS = 10 * 60_000;
 /** A terminal may void a sale of its own store this long after it was recorded; managers any time. */
 export const TERMINAL_VOID_WINDOW_MS = 24 * 3600_000;
 
 export const REFRESH_MEMBER_STATS_JOB = 'purchases.refresh-member-stats';
 
-/** Where a till request comes from: the store it is rung up in and the terminal, if any. */
-export interface TillContext {
-  principal: Principal;
+/** A priced sale to record, with who rang it up where. */
+export interface NewSale {
+  id: string;
   merchantId: string;
   storeId: string;
-  terminalId: string | null;
-}
-
-/** An answer and whether it is a replay of one given before. */
-export interface Idempotent<T> {
-  body: T;
-  replay: boolean;
-}
-
-interface BasketInput {
-  lines: { sku: string; category?: string | null; description?: string; quantity: number; unitPriceMinor: number; amountMinor?: number }[];
-  redeemPoints?: number;
-  offerIds?: string[];
-}
-
-interface PricedLine {
-  lineNo: number;
-  sku: string;
-  category: string | null;
-  description: string | null;
-  quantityMilli: number;
-  unitPriceMinor: number;
-  amountMinor: number;
-  points: number;
-}
-
-/** The numbers of a basket under one program, shared by evaluate and commit. */
-interface Priced {
-  totalMinor: number;
-  discountMinor: number;
-  pointsToRedeem: number;
-  redeemValueMinor: number;
-  payableMinor: number;
-  earn: EarnResult;
-  lines: PricedLine[];
-}
-
-interface Buyer {
-  member: Member;
+  terminalId: string;
+  receiptNumber: string;
+  memberId: string | null;
   cardId: string | null;
+  occurredAt: Date;
+  recordedAt: Date;
+  programVersion: number;
+  idempotencyKey: string;
+  requestHash: string;
+  priced: PricedBasket;
 }
 
 /**
- * Purchases recorded at the till: evaluation, the idempotent commit, returns,
- * voids and receipt claims, and the purchase history other modules read.
- * Points move only through `services.points` inside this module's
- * transaction, with the member's balance row locked first.
+ * The purchase records: sales as the till recorded them, returns, voids and
+ * receipt claims, and the purchase history other modules read. Points move
+ * only through `services.points` inside this module's transaction, with the
+ * member's balance row locked first.
  */
 export class PurchasesService {
   constructor(
@@ -103,215 +58,103 @@ export class PurchasesService {
     private readonly services: Services,
   ) {}
 
-  // ---- the till ----
-
-  async lookupCard(merchantId: string, code: string, now = new Date()): Promise<MemberSummary> {
-    const { card, member } = await this.services.cards.resolveForTill(merchantId, code);
-    return this.summaryOf(merchantId, member, card.id, now);
-  }
-
-  async lookupMember(merchantId: string, query: MemberLookupQuery, now = new Date()): Promise<MemberSummary> {
-    const member = await this.services.members.findForTill(merchantId, { phone: query.phone, memberNumber: query.number });
-    return this.summaryOf(merchantId, member, null, now);
-  }
-
-  /** Prices a basket exactly as commit would, without writing anything. */
-  async evaluate(till: TillContext, body: EvaluateBasketRequest, now = new Date()): Promise<BasketEvaluation> {
-    const occurredAt = body.occurredAt ? checkOccurredAt(body.occurredAt, now) : now;
-    const buyer = await this.resolveBuyer(till.merchantId, body);
-    const program = await this.services.rules.programAt(till.merchantId, occurredAt);
-    const db = this.deps.db.manager;
-    let available: number | null = null;
-    let tierCode: string | null = null;
-    let nextTier: MemberSummary['nextTier'] = null;
-    let expiringSoon: { points: number; expiresAt: Date } | null = null;
-    if (buyer) {
-      const summary = await this.services.points.summary(till.merchantId, buyer.member.id, now);
-      available = summary.available;
-      expiringSoon = summary.expiringSoon;
-      const progress = await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member);
-      tierCode = progress.tier?.code ?? null;
-      nextTier = progress.next;
-    }
-    const priced = await this.price(db, till, program, body, buyer, available, tierCode, occurredAt);
-    const merchant = await this.services.merchants.merchantSettings(till.merchantId);
-    const balanceAfter = available === null ? null : available - priced.pointsToRedeem + (program.pendingDays > 0 ? 0 : priced.earn.points);
-    return {
-      memberId: buyer?.member.id ?? null,
-      programVersion: program.version,
-      totalMinor: priced.totalMinor,
-      discountMinor: priced.discountMinor,
-      pointsToRedeem: priced.pointsToRedeem,
-      redeemValueMinor: priced.redeemValueMinor,
-      payableMinor: priced.payableMinor,
-      pointsToEarn: priced.earn.points,
-      appliedOffers: [],
-      lines: priced.lines.map((l) => ({ lineNo: l.lineNo, amountMinor: l.amountMinor, points: l.points })),
-      breakdown: priced.earn.breakdown,
-      balanceAfter,
-      receiptText: receiptText({
-        locale: merchant.locale,
-        currency: merchant.currency,
-        timeZone: program.timeZone,
-        pointsEarned: priced.earn.points,
-        pendingUntil: null,
-        pointsRedeemed: priced.pointsToRedeem,
-        redeemValueMinor: priced.redeemValueMinor,
-        balance: balanceAfter,
-        ...progressAfter(nextTier, priced.totalMinor - priced.discountMinor, priced.earn.points),
-        expiringSoon,
-      }),
-    };
-  }
+  // ---- the sale, for the till ----
 
   /**
-   * Records a sale once. The same Idempotency-Key, or the same terminal and
-   * receipt number, with the same body gives back the first answer; with a
-   * different body it is a 409. Two identical requests racing each other
-   * meet at the member's balance lock (or, for anonymous sales, at the
-   * unique indexes) and the loser answers with the winner's stored receipt.
+   * Writes a priced sale in the till's transaction. `answer` builds the
+   * receipt from the purchase as recorded; it is stored with the sale, so a
+   * replay gives back exactly the same answer.
    */
-  async commit(till: TillContext, body: CommitPurchaseRequest, idempotencyKey: string, now = new Date()): Promise<Idempotent<PurchaseReceipt>> {
-    const terminalId = till.terminalId;
-    if (!terminalId) throw forbidden('Recording a sale needs a terminal: sign the till in with its terminal key');
-    const hash = requestHash({ body, storeId: till.storeId, terminalId });
-    const prepare = async () => {
-      const occurredAt = checkOccurredAt(body.occurredAt, now);
-      const buyer = await this.resolveBuyer(till.merchantId, body);
-      const program = await this.services.rules.programAt(till.merchantId, occurredAt);
-      const merchant = await this.services.merchants.merchantSettings(till.merchantId);
-      const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member) : null;
-      return { occurredAt, buyer, program, merchant, progress };
+  async recordSale(tx: EntityManager, sale: NewSale, answer: (purchase: PurchaseView) => PurchaseReceipt): Promise<PurchaseReceipt> {
+    const { priced } = sale;
+    const purchase: Purchase = {
+      id: sale.id,
+      merchantId: sale.merchantId,
+      storeId: sale.storeId,
+      terminalId: sale.terminalId,
+      receiptNumber: sale.receiptNumber,
+      memberId: sale.memberId,
+      cardId: sale.cardId,
+      occurredAt: sale.occurredAt,
+      recordedAt: sale.recordedAt,
+      totalMinor: priced.totalMinor,
+      discountMinor: priced.discountMinor,
+      pointsRedeemed: priced.pointsToRedeem,
+      redeemValueMinor: priced.redeemValueMinor,
+      pointsEarned: priced.earn.points,
+      programVersion: sale.programVersion,
+      status: 'completed',
+      refundedMinor: 0,
+      pointsReversed: 0,
+      pointsRestored: 0,
+      idempotencyKey: sale.idempotencyKey,
+      requestHash: sale.requestHash,
+      response: null,
+      claimedAt: null,
+      claimedBy: null,
+      voidedAt: null,
+      voidIdempotencyKey: null,
+      voidRequestHash: null,
+      voidResponse: null,
     };
-    // A replay (a till retrying after a lost answer) is rare, so it is found under the lock below rather than
-    // by one more read on every sale. Only when the sale can no longer be prepared (its card blocked since,
-    // occurredAt now out of the window) is the earlier answer looked up here, so the retry still gets it.
-    let prepared: Awaited<ReturnType<typeof prepare>>;
-    try {
-      prepared = await prepare();
-    } catch (err) {
-      const earlier = await this.findEarlierPurchase(this.deps.db.manager, till.merchantId, terminalId, body.receiptNumber, idempotencyKey);
-      if (earlier) return replayOf(earlier, hash);
-      throw err;
+    const lines = priced.lines.map((l) => lineEntity(purchase, l));
+    const receipt = answer(purchaseView(purchase, lines));
+    purchase.response = receipt;
+    // Every column is given, so nothing needs reading back after the inserts (TypeORM would re-select defaulted columns).
+    await insertOnly(tx, Purchase, purchase);
+    await insertOnly(tx, PurchaseLine, lines);
+    if (sale.memberId) {
+      await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId: sale.merchantId, memberId: sale.memberId }, { merchantId: sale.merchantId, now: sale.recordedAt });
     }
-    const { occurredAt, buyer, program, merchant, progress } = prepared;
-    const purchaseId = newId(now.getTime());
-    let tierReached: string | null = null;
-
-    try {
-      const result = await this.deps.db.transaction(async (tx): Promise<Idempotent<PurchaseReceipt>> => {
-        const balance = buyer ? await this.services.points.lockBalance(tx, till.merchantId, buyer.member.id, now) : null;
-        // Under the lock: an earlier answer, or a twin request that committed while this one waited for it.
-        const twin = await this.findEarlierPurchase(tx, till.merchantId, terminalId, body.receiptNumber, idempotencyKey);
-        if (twin) return replayOf(twin, hash);
-        if (balance && body.expectedBalance !== undefined && balance.available !== body.expectedBalance) {
-          throw new AppError('BALANCE_CHANGED', 'The points balance changed since the basket was evaluated; evaluate again', {
-            expected: body.expectedBalance,
-            available: balance.available,
-          });
-        }
-        const priced = await this.price(tx, till, program, body, buyer, balance?.available ?? null, progress?.tier?.code ?? null, occurredAt);
-
-        let pendingUntil: Date | null = null;
-        if (buyer && priced.pointsToRedeem > 0) {
-          await this.services.points.redeem(tx, {
-            merchantId: till.merchantId,
-            memberId: buyer.member.id,
-            points: priced.pointsToRedeem,
-            sourceType: 'purchase',
-            sourceId: purchaseId,
-            now,
-          });
-        }
-        if (buyer && priced.earn.points > 0) {
-          const earned = await this.services.points.earn(tx, {
-            merchantId: till.merchantId,
-            memberId: buyer.member.id,
-            points: priced.earn.points,
-            sourceType: 'purchase',
-            sourceId: purchaseId,
-            occurredAt,
-            now,
-            program,
-            cappedPoints: cappedPointsOf(priced.earn),
-          });
-          pendingUntil = earned.pendingUntil;
-        }
-        // Already locked by this transaction: answers from the points service's memory, no query.
-        const after = buyer ? await this.services.points.lockBalance(tx, till.merchantId, buyer.member.id, now) : null;
-        // Read after the ledger writes: includes the points this sale earned, less what it spent (oldest lots first).
-        const expiringSoon = buyer ? await this.services.points.expiringSoon(tx, till.merchantId, buyer.member.id, now) : null;
-
-        const purchase: Purchase = {
-          id: purchaseId,
-          merchantId: till.merchantId,
-          storeId: till.storeId,
-          terminalId,
-          receiptNumber: body.receiptNumber,
-          memberId: buyer?.member.id ?? null,
-          cardId: buyer?.cardId ?? null,
-          occurredAt,
-          recordedAt: now,
-          totalMinor: priced.totalMinor,
-          discountMinor: priced.discountMinor,
-          pointsRedeemed: priced.pointsToRedeem,
-          redeemValueMinor: priced.redeemValueMinor,
-          pointsEarned: priced.earn.points,
-          programVersion: program.version,
-          status: 'completed',
-          refundedMinor: 0,
-          pointsReversed: 0,
-          pointsRestored: 0,
-          idempotencyKey,
-          requestHash: hash,
-          response: null,
-          claimedAt: null,
-          claimedBy: null,
-          voidedAt: null,
-          voidIdempotencyKey: null,
-          voidRequestHash: null,
-          voidResponse: null,
-        };
-        const lines = priced.lines.map((l) => lineEntity(purchase, l));
-        const tierAfter = progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points);
-        const receipt: PurchaseReceipt = {
-          purchase: purchaseView(purchase, lines),
-          balance: after ? { available: after.available, pending: after.pending } : null,
-          pointsPendingUntil: pendingUntil?.toISOString() ?? null,
-          receiptText: receiptText({
-            locale: merchant.locale,
-            currency: merchant.currency,
-            timeZone: program.timeZone,
-            pointsEarned: priced.earn.points,
-            pendingUntil,
-            pointsRedeemed: priced.pointsToRedeem,
-            redeemValueMinor: priced.redeemValueMinor,
-            balance: after?.available ?? null,
-            ...tierAfter,
-            expiringSoon,
-          }),
-        };
-        purchase.response = receipt;
-        // Every column is given, so nothing needs reading back after the inserts (TypeORM would re-select defaulted columns).
-        await insertOnly(tx, Purchase, purchase);
-        await insertOnly(tx, PurchaseLine, lines);
-        if (buyer) {
-          await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId: till.merchantId, memberId: buyer.member.id }, { merchantId: till.merchantId, now });
-        }
-        tierReached = tierAfter.tierReached ?? null;
-        return { body: receipt, replay: false };
-      });
-      // Only a sale that reaches the next tier can upgrade at once; anything else (a grace period ending) waits for the stats job.
-      if (buyer && !result.replay && tierReached) await this.upgradeTier(till.merchantId, buyer.member.id, now);
-      return result;
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      // Lost a race on the receipt or key index: the winner's answer is the answer.
-      const winner = await this.findEarlierPurchase(this.deps.db.manager, till.merchantId, terminalId, body.receiptNumber, idempotencyKey);
-      if (!winner) throw err;
-      return replayOf(winner, hash);
-    }
+    return receipt;
   }
+
+  /** The sale recorded earlier under this key, else under this terminal and receipt number: one query over both unique indexes. */
+  async findEarlierSale(m: EntityManager, merchantId: string, terminalId: string, receiptNumber: string, idempotencyKey: string): Promise<Purchase | null> {
+    return m
+      .getRepository(Purchase)
+      .createQueryBuilder('p')
+      .where('p.merchant_id = :merchantId AND (p.idempotency_key = :idempotencyKey OR (p.terminal_id = :terminalId AND p.receipt_number = :receiptNumber))', {
+        merchantId,
+        idempotencyKey,
+        terminalId,
+        receiptNumber,
+      })
+      // The key wins when key and receipt name two different sales; the database compares with its own collation.
+      .orderBy('CASE WHEN p.idempotency_key = :idempotencyKey THEN 0 ELSE 1 END', 'ASC')
+      .limit(1)
+      .getOne();
+  }
+
+  /** What the earning rules need to know about a member's sale, read in `tx`. */
+  async earningContext(
+    tx: EntityManager,
+    sale: { program: Program; merchantId: string; storeId: string; memberId: string; tierCode: string | null; occurredAt: Date; excludePurchaseId: string | null },
+  ): Promise<EarnContext> {
+    const { program, merchantId, memberId } = sale;
+    const store = await this.services.merchants.storeSettings(merchantId, sale.storeId, tx);
+    let isFirstPurchase = false;
+    // Only a first-purchase bonus needs to know; most programs have none.
+    if (program.earning.firstPurchaseBonus > 0) {
+      const earlier = tx
+        .getRepository(Purchase)
+        .createQueryBuilder('p')
+        .select('p.id')
+        .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status', { merchantId, memberId, status: 'completed' });
+      if (sale.excludePurchaseId) earlier.andWhere('p.id <> :excluded', { excluded: sale.excludePurchaseId });
+      isFirstPurchase = (await earlier.limit(1).getRawOne()) === undefined;
+    }
+    return {
+      occurredAt: sale.occurredAt,
+      storeId: sale.storeId,
+      tierCode: sale.tierCode,
+      isFirstPurchase,
+      earnedInCapPeriod: await this.services.points.earnedInCapPeriod(tx, merchantId, memberId, program, sale.occurredAt),
+      timeZone: store.timeZone ?? program.timeZone,
+    };
+  }
+
+  // ---- returns, voids and claims ----
 
   /**
    * A return by lines or by amount. Earned points are reversed pro rata by
@@ -324,17 +167,22 @@ export class PurchasesService {
   async returnPurchase(principal: Principal, purchaseId: string, body: ReturnRequest, idempotencyKey: string, now = new Date()): Promise<Idempotent<ReturnReceipt>> {
     const merchantId = principal.merchantId;
     const hash = requestHash({ purchaseId, body });
-    const earlier = await this.deps.db.manager.findOneBy(PurchaseReturn, { merchantId, idempotencyKey });
-    if (earlier) return replayOfReturn(earlier, hash);
-    try {
-      return await this.deps.db.transaction(async (tx) => {
+    return onceOnly(this.deps.db, {
+      find: (m) => m.findOneBy(PurchaseReturn, { merchantId, idempotencyKey }),
+      replay: (earlier) => {
+        if (earlier.requestHash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different return', { returnId: earlier.id });
+        return earlier.response as ReturnReceipt;
+      },
+      findFirst: true,
+      prepare: async () => undefined,
+      write: async (tx, _prepared, earlier) => {
         const purchase = await this.lockPurchase(tx, merchantId, purchaseId);
         if (!canUseStore(principal, purchase.storeId) && principal.kind !== 'terminal') throw forbidden('This store is not one of yours');
         // Its clawback policy. Cached, and on a miss read on this transaction's connection, never a second one.
         const program = await this.services.rules.programAt(merchantId, purchase.occurredAt, tx);
         const balance = purchase.memberId ? await this.services.points.lockBalance(tx, merchantId, purchase.memberId, now) : null;
-        const twin = await tx.findOneBy(PurchaseReturn, { merchantId, idempotencyKey });
-        if (twin) return replayOfReturn(twin, hash);
+        const twin = await earlier();
+        if (twin) return twin;
         if (purchase.status === 'voided') throw new AppError('PURCHASE_VOIDED', 'This purchase was voided; nothing is left to return');
         const lines = await tx.find(PurchaseLine, { where: { purchaseId: purchase.id }, order: { lineNo: 'ASC' } });
 
@@ -436,13 +284,8 @@ export class PurchasesService {
           await audit(tx, merchantId, principal, { action: 'purchase.return', entity: 'purchase', entityId: purchase.id, data: { returnId, refundMinor: refund, reason: body.reason ?? null } }, now);
         }
         return { body: receipt, replay: false };
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const winner = await this.deps.db.manager.findOneBy(PurchaseReturn, { merchantId, idempotencyKey });
-      if (!winner) throw err;
-      return replayOfReturn(winner, hash);
-    }
+      },
+    });
   }
 
   /**
@@ -453,12 +296,21 @@ export class PurchasesService {
   async voidPurchase(principal: Principal, purchaseId: string, body: VoidRequest, idempotencyKey: string, now = new Date()): Promise<Idempotent<VoidReceipt>> {
     const merchantId = principal.merchantId;
     const hash = requestHash({ purchaseId, body });
-    const earlier = await this.deps.db.manager.findOneBy(Purchase, { merchantId, voidIdempotencyKey: idempotencyKey });
-    if (earlier) return replayOfVoid(earlier, purchaseId, hash);
-    try {
-      return await this.deps.db.transaction(async (tx) => {
+    const replay = (earlier: Purchase): VoidReceipt => {
+      if (earlier.id !== purchaseId || earlier.voidRequestHash !== hash) {
+        throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different void', { purchaseId: earlier.id });
+      }
+      return earlier.voidResponse as VoidReceipt;
+    };
+    return onceOnly(this.deps.db, {
+      find: (m) => m.findOneBy(Purchase, { merchantId, voidIdempotencyKey: idempotencyKey }),
+      replay,
+      findFirst: true,
+      prepare: async () => undefined,
+      write: async (tx) => {
         const purchase = await this.lockPurchase(tx, merchantId, purchaseId);
-        if (purchase.voidIdempotencyKey === idempotencyKey) return replayOfVoid(purchase, purchaseId, hash);
+        // A twin void of this sale that committed while this one waited for the lock.
+        if (purchase.voidIdempotencyKey === idempotencyKey) return { body: replay(purchase), replay: true };
         if (principal.kind === 'terminal') {
           if (principal.storeId !== purchase.storeId) throw forbidden('A terminal voids sales of its own store only');
           if (now.getTime() - purchase.recordedAt.getTime() > TERMINAL_VOID_WINDOW_MS) throw forbidden('Too late to void at the till; ask a manager');
@@ -500,19 +352,15 @@ export class PurchasesService {
           await audit(tx, merchantId, principal, { action: 'purchase.void', entity: 'purchase', entityId: purchase.id, data: { reason: body.reason ?? null } }, now);
         }
         return { body: receipt, replay: false };
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const winner = await this.deps.db.manager.findOneBy(Purchase, { merchantId, voidIdempotencyKey: idempotencyKey });
-      if (!winner) throw err;
-      return replayOfVoid(winner, purchaseId, hash);
-    }
+      },
+    });
   }
 
   /**
    * "I forgot my card": attaches an anonymous sale to a member and earns its
    * points by the rules in force when it happened, within the program's
    * claim window, once. The receipt total must match, as proof of holding it.
+   * The sale is priced again by the same pipeline as at the till, as paid in money.
    */
   async claimReceipt(principal: Principal, memberId: string, body: ReceiptClaimRequest, now = new Date()): Promise<PurchaseReceipt> {
     const merchantId = principal.merchantId;
@@ -544,10 +392,18 @@ export class PurchasesService {
         .execute();
       if (!claimed.affected) throw new AppError('ALREADY_CLAIMED', 'Points for this receipt were already collected');
       const lines = await tx.find(PurchaseLine, { where: { purchaseId: sale.id }, order: { lineNo: 'ASC' } });
-      const earn = evaluateEarning(
+      const earning = await this.earningContext(tx, {
         program,
-        { lines: lines.map((l) => ({ sku: l.sku, category: l.category, quantityMilli: l.quantityMilli, amountMinor: l.amountMinor })), paidWithPointsMinor: 0 },
-        await this.earnContext(tx, program, merchantId, sale.storeId, memberId, progress.tier?.code ?? null, sale.occurredAt, sale.id),
+        merchantId,
+        storeId: sale.storeId,
+        memberId,
+        tierCode: progress.tier?.code ?? null,
+        occurredAt: sale.occurredAt,
+        excludePurchaseId: sale.id,
+      });
+      const { earn } = priceBasket(
+        { lines: lines.map((l) => ({ sku: l.sku, category: l.category, quantity: l.quantityMilli, unitPriceMinor: l.unitPriceMinor, amountMinor: l.amountMinor })) },
+        { program, available: null, earning },
       );
       let pendingUntil: Date | null = null;
       if (earn.points > 0) {
@@ -593,7 +449,7 @@ export class PurchasesService {
         }),
       };
     });
-    await this.upgradeTier(merchantId, memberId, now);
+    await this.services.rules.upgradeAfterSale(merchantId, memberId, now);
     return receipt;
   }
 
@@ -706,141 +562,6 @@ export class PurchasesService {
 
   // ---- internals ----
 
-  /**
-   * Upgrades the member's tier at once, in its own transaction right after the
-   * sale commits. Not inside the sale's transaction: tier evaluation reads the
-   * program outside the caller's transaction, and on MySQL many sales waiting
-   * on one member's lock would then need a second pool connection each and
-   * could starve the pool. The stats job enqueued with the sale evaluates the
-   * tier again, so a failure here delays an upgrade but never loses it.
-   */
-  private async upgradeTier(merchantId: string, memberId: string, now: Date): Promise<void> {
-    try {
-      await this.services.rules.evaluateTier(undefined, merchantId, memberId, now);
-    } catch (err) {
-      this.deps.log.warn({ err, merchantId, memberId }, 'tier evaluation after a sale failed; the stats job evaluates it again');
-    }
-  }
-
-  private async summaryOf(merchantId: string, member: Member, cardId: string | null, now: Date): Promise<MemberSummary> {
-    const points = await this.services.points.summary(merchantId, member.id, now);
-    const progress = await this.services.rules.tierProgress(merchantId, member.id, now, member);
-    const current = await this.services.members.currentConsentsOf(member);
-    const completeness = this.services.members.completeness(member, current);
-    return {
-      member: { id: member.id, memberNumber: member.memberNumber, name: [member.firstName, member.lastName].filter(Boolean).join(' '), status: member.status },
-      card: cardId ? { id: cardId } : null,
-      tier: progress.tier,
-      nextTier: progress.next,
-      points: {
-        available: points.available,
-        pending: points.pending,
-        expiringSoon: points.expiringSoon ? { points: points.expiringSoon.points, expiresAt: points.expiringSoon.expiresAt.toISOString() } : null,
-      },
-      offers: [],
-      completeness: { score: completeness.score, missing: [...completeness.missing] },
-    };
-  }
-
-  private async resolveBuyer(merchantId: string, body: { memberId?: string; cardCode?: string }): Promise<Buyer | null> {
-    if (body.cardCode) {
-      const { card, member } = await this.services.cards.resolveForTill(merchantId, body.cardCode);
-      return { member, cardId: card.id };
-    }
-    if (body.memberId) {
-      const member = await this.services.members.get(merchantId, body.memberId);
-      if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `The member is ${member.status}`);
-      return { member, cardId: null };
-    }
-    return null;
-  }
-
-  /** Prices a basket: redemption first (it lowers what earns), then earning on the rest. */
-  private async price(
-    tx: EntityManager,
-    till: TillContext,
-    program: Program,
-    body: BasketInput,
-    buyer: Buyer | null,
-    available: number | null,
-    tierCode: string | null,
-    occurredAt: Date,
-  ): Promise<Priced> {
-    if (body.offerIds?.length) {
-      throw new AppError('OFFER_NOT_APPLICABLE', 'Offers cannot be applied at the till yet', [{ path: 'body.offerIds', message: 'must be empty' }]);
-    }
-    const lines: PricedLine[] = body.lines.map((l, i) => ({
-      lineNo: i + 1,
-      sku: l.sku,
-      category: l.category ?? null,
-      description: l.description ?? null,
-      quantityMilli: l.quantity,
-      unitPriceMinor: l.unitPriceMinor,
-      amountMinor: l.amountMinor ?? lineAmount(l.quantity, l.unitPriceMinor),
-      points: 0,
-    }));
-    const totalMinor = lines.reduce((sum, l) => sum + l.amountMinor, 0);
-    const discountMinor = 0;
-    const requested = body.redeemPoints ?? 0;
-    let redemption = { points: 0, discountMinor: 0 };
-    if (requested > 0) {
-      if (!buyer || available === null) {
-        throw new AppError('REDEMPTION_NOT_ALLOWED', 'Points can be redeemed only by a member', [{ path: 'body.redeemPoints', message: 'needs a member' }]);
-      }
-      redemption = evaluateRedemption(program, { requestedPoints: requested, available, payableMinor: totalMinor - discountMinor });
-    }
-    let earn: EarnResult = { points: 0, eligibleMinor: 0, breakdown: [], lines: [] };
-    if (buyer) {
-      earn = evaluateEarning(
-        program,
-        { lines: lines.map((l) => ({ sku: l.sku, category: l.category, quantityMilli: l.quantityMilli, amountMinor: l.amountMinor })), paidWithPointsMinor: redemption.discountMinor },
-        await this.earnContext(tx, program, till.merchantId, till.storeId, buyer.member.id, tierCode, occurredAt, null),
-      );
-      for (const l of earn.lines) lines[l.index].points = l.points;
-    }
-    return {
-      totalMinor,
-      discountMinor,
-      pointsToRedeem: redemption.points,
-      redeemValueMinor: redemption.discountMinor,
-      payableMinor: totalMinor - discountMinor - redemption.discountMinor,
-      earn,
-      lines,
-    };
-  }
-
-  private async earnContext(
-    tx: EntityManager,
-    program: Program,
-    merchantId: string,
-    storeId: string,
-    memberId: string,
-    tierCode: string | null,
-    occurredAt: Date,
-    excludePurchaseId: string | null,
-  ) {
-    const store = await this.services.merchants.storeSettings(merchantId, storeId, tx);
-    let isFirstPurchase = false;
-    // Only a first-purchase bonus needs to know; most programs have none.
-    if (program.earning.firstPurchaseBonus > 0) {
-      const earlier = tx
-        .getRepository(Purchase)
-        .createQueryBuilder('p')
-        .select('p.id')
-        .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status', { merchantId, memberId, status: 'completed' });
-      if (excludePurchaseId) earlier.andWhere('p.id <> :excluded', { excluded: excludePurchaseId });
-      isFirstPurchase = (await earlier.limit(1).getRawOne()) === undefined;
-    }
-    return {
-      occurredAt,
-      storeId,
-      tierCode,
-      isFirstPurchase,
-      earnedInCapPeriod: await this.services.points.earnedInCapPeriod(tx, merchantId, memberId, program, occurredAt),
-      timeZone: store.timeZone ?? program.timeZone,
-    };
-  }
-
   private async reversePoints(
     tx: EntityManager,
     purchase: Purchase,
@@ -868,23 +589,6 @@ export class PurchasesService {
     return found(await qb.getOne(), 'purchase');
   }
 
-  /** The sale recorded earlier under this key, else under this terminal and receipt number: one query over both unique indexes. */
-  private async findEarlierPurchase(tx: EntityManager, merchantId: string, terminalId: string, receiptNumber: string, idempotencyKey: string): Promise<Purchase | null> {
-    return tx
-      .getRepository(Purchase)
-      .createQueryBuilder('p')
-      .where('p.merchant_id = :merchantId AND (p.idempotency_key = :idempotencyKey OR (p.terminal_id = :terminalId AND p.receipt_number = :receiptNumber))', {
-        merchantId,
-        idempotencyKey,
-        terminalId,
-        receiptNumber,
-      })
-      // The key wins when key and receipt name two different sales; the database compares with its own collation.
-      .orderBy('CASE WHEN p.idempotency_key = :idempotencyKey THEN 0 ELSE 1 END', 'ASC')
-      .limit(1)
-      .getOne();
-  }
-
   private async linesOf(purchaseIds: string[]): Promise<Map<string, PurchaseLine[]>> {
     const byPurchase = new Map<string, PurchaseLine[]>();
     if (purchaseIds.length === 0) return byPurchase;
@@ -899,53 +603,16 @@ export class PurchasesService {
   }
 }
 
-/** The till clock may be up to 10 minutes ahead and an offline sale up to 14 days old. */
-export function checkOccurredAt(value: string, now: Date): Date {
-  const at = new Date(value);
-  const ahead = at.getTime() - now.getTime();
-  if (ahead > CLOCK_SKEW_MS) {
-    throw new AppError('OCCURRED_AT_OUT_OF_WINDOW', 'occurredAt is in the future: check the till clock', [{ path: 'body.occurredAt', message: 'more than 10 minutes ahead of the server' }]);
-  }
-  if (-ahead > OFFLINE_WINDOW_MS) {
-    throw new AppError('OCCURRED_AT_OUT_OF_WINDOW', 'occurredAt is too old to record', [{ path: 'body.occurredAt', message: 'more than 14 days in the past' }]);
-  }
-  return at;
-}
 
-function replayOf(earlier: Purchase, hash: string): Idempotent<PurchaseReceipt> {
+/** The answer of a sale recorded before; a different request under the same key or receipt number is a conflict. */
+export function saleReplay(earlier: Purchase, hash: string): PurchaseReceipt {
   if (earlier.requestHash !== hash) {
     throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key or receipt number was already used for a different sale', {
       purchaseId: earlier.id,
       receiptNumber: earlier.receiptNumber,
     });
   }
-  return { body: earlier.response as PurchaseReceipt, replay: true };
-}
-
-function replayOfReturn(earlier: PurchaseReturn, hash: string): Idempotent<ReturnReceipt> {
-  if (earlier.requestHash !== hash) throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different return', { returnId: earlier.id });
-  return { body: earlier.response as ReturnReceipt, replay: true };
-}
-
-function replayOfVoid(earlier: Purchase, purchaseId: string, hash: string): Idempotent<VoidReceipt> {
-  if (earlier.id !== purchaseId || earlier.voidRequestHash !== hash) {
-    throw new AppError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used for a different void', { purchaseId: earlier.id });
-  }
-  return { body: earlier.voidResponse as VoidReceipt, replay: true };
-}
-
-/**
- * Inserts rows whose every column is set, without TypeORM's read-back of
- * defaulted and generated columns (a SELECT per insert on MySQL).
- */
-async function insertOnly<T extends ObjectLiteral>(tx: EntityManager, entity: EntityTarget<T>, rows: T | T[]): Promise<void> {
-  await tx
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(rows as QueryDeepPartialEntity<T> | QueryDeepPartialEntity<T>[])
-    .updateEntity(false)
-    .execute();
+  return earlier.response as PurchaseReceipt;
 }
 
 /** The same line named twice in one return counts once with the quantities added. */

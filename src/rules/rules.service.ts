@@ -169,6 +169,23 @@ export class RulesService {
   }
 
   /**
+   * Upgrades a member's tier at once, in its own transaction right after a
+   * sale or claim commits. Not inside the sale's transaction: tier evaluation
+   * reads the program outside the caller's transaction, and on MySQL many
+   * sales waiting on one member's lock would then need a second pool
+   * connection each and could starve the pool. The stats job enqueued with
+   * the sale evaluates the tier again, so a failure here delays an upgrade
+   * but never loses it.
+   */
+  async upgradeAfterSale(merchantId: string, memberId: string, now: Date): Promise<void> {
+    try {
+      await this.evaluateTier(undefined, merchantId, memberId, now);
+    } catch (err) {
+      this.deps.log.warn({ err, merchantId, memberId }, 'tier evaluation after a sale failed; the stats job evaluates it again');
+    }
+  }
+
+  /**
    * The member's tier now and how far the next one is (in the program's basis
    * unit). A caller that has just loaded the member (the till) passes it and
    * saves reading it again.

@@ -220,8 +220,8 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
     const into = (await enrolAtTill(a, { firstName: 'Dup', lastName: 'Real', phone: '0816660002' })).body;
     const other = (await enrolAtTill(b, { firstName: 'Foreign', phone: '0816660003' })).body;
     const managerA = { kind: 'staff' as const, merchantId: a.merchant.id, userId: a.manager.id, role: 'manager' as const, storeIds: null };
-    await rt().services.points.adjust(managerA, from.member.id, { points: 150, reason: 'welcome', idempotencyKey: null });
-    await rt().services.points.adjust(managerA, into.member.id, { points: 50, reason: 'welcome', idempotencyKey: null });
+    await rt().services.pointsAdjustments.adjust(managerA, from.member.id, { points: 150, reason: 'welcome', idempotencyKey: null });
+    await rt().services.pointsAdjustments.adjust(managerA, into.member.id, { points: 50, reason: 'welcome', idempotencyKey: null });
 
     await request(rt().app).post(`/v1/members/${from.member.id}/merge`).set(auth(a.tokens.cashier)).send({ intoMemberId: into.member.id }).expect(403);
     await request(rt().app).post(`/v1/members/${from.member.id}/merge`).set(auth(a.tokens.manager)).send({ intoMemberId: other.member.id }).expect(404);
@@ -250,7 +250,7 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
     // The balance moved with the member, and the ledger still adds up.
     expect((await rt().services.points.summary(a.merchant.id, into.member.id)).available).toBe(200);
     expect((await rt().services.points.summary(a.merchant.id, from.member.id)).available).toBe(0);
-    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
 
     // Merged members stay closed and cannot be merged again.
     await request(rt().app).post(`/v1/members/${from.member.id}/status`).set(auth(a.tokens.manager)).send({ status: 'active' }).expect(409);

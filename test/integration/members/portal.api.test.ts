@@ -194,7 +194,7 @@ describeEachDb('member portal: one-time code sign-in and self-service', (rt) => 
     const me = await request(rt().app).get('/v1/me').set(auth(token)).expect(200);
     expect(me.body.completeness).toEqual({ score: 100, missing: [] });
 
-    await rt().services.points.adjust({ kind: 'staff', merchantId: a.merchant.id, userId: a.owner.id, role: 'owner', storeIds: null }, member.id, { points: 25, reason: 'goodwill', idempotencyKey: null });
+    await rt().services.pointsAdjustments.adjust({ kind: 'staff', merchantId: a.merchant.id, userId: a.owner.id, role: 'owner', storeIds: null }, member.id, { points: 25, reason: 'goodwill', idempotencyKey: null });
     const exported = await request(rt().app).get('/v1/me/export').set(auth(token)).expect(200);
     expect(exported.body.member.id).toBe(member.id);
     expect(exported.body.cards).toHaveLength(1);

@@ -55,7 +55,7 @@ describeEachDb('points ledger under random operations', (rt) => {
           const after = await rt().db.transaction((tx) => points.lockBalance(tx, fx.merchant.id, memberId, now));
           if (!wentNegative) expect(after.available).toBeGreaterThanOrEqual(0);
           expect(after.pending).toBeGreaterThanOrEqual(0);
-          expect(await points.reconcile(fx.merchant.id)).toEqual([]);
+          expect(await rt().services.pointsReconciliation.reconcile(fx.merchant.id)).toEqual([]);
         }
       }),
       { numRuns: 10 },

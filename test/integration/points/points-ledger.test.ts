@@ -30,7 +30,7 @@ describeEachDb('points ledger', (rt) => {
     memberId = (await enrolMember(rt(), fx)).id;
   });
   afterEach(async () => {
-    expect(await rt().services.points.reconcile(fx.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(fx.merchant.id)).toEqual([]);
   });
 
   it('earns into the available balance and records an entry', async () => {
@@ -224,7 +224,7 @@ describeEachDb('points ledger', (rt) => {
   it('reports a tampered balance as a mismatch', async () => {
     await earn(10, T0);
     await rt().db.manager.query('UPDATE member_balances SET available = available + 5 WHERE member_id = ?', [memberId]);
-    const mismatches = await rt().services.points.reconcile(fx.merchant.id);
+    const mismatches = await rt().services.pointsReconciliation.reconcile(fx.merchant.id);
     expect(mismatches).toEqual(
       expect.arrayContaining([
         { merchantId: fx.merchant.id, memberId, check: 'entries', cached: 15, ledger: 10 },

@@ -24,7 +24,7 @@ describeEachDb('points API', (rt) => {
     memberId = (await enrolMember(rt(), a)).id;
   });
   afterEach(async () => {
-    expect(await rt().services.points.reconcile()).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile()).toEqual([]);
   });
 
   it('lets a manager credit points with a reason, audited', async () => {

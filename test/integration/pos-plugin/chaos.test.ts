@@ -56,7 +56,7 @@ for (const dialect of testDialects()) {
       expect(rows).toHaveLength(BURST);
       expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
       expect(new Set(rows.map((r) => r.receipt_number))).toEqual(new Set(Array.from({ length: BURST }, (_, i) => `B-${i}`)));
-      expect(await server.runtime.services.points.reconcile(fx.merchant.id)).toEqual([]);
+      expect(await server.runtime.services.pointsReconciliation.reconcile(fx.merchant.id)).toEqual([]);
 
       // Every member's points equal what their recorded purchases earned.
       const earned: { member_id: string; points: number | string }[] = await server.runtime.db.manager.query(

@@ -33,7 +33,7 @@ describeEachDb('till under concurrency', (rt) => {
     const summary = await rt().services.points.summary(a.merchant.id, member.memberId, new Date());
     expect(summary.available).toBe(0);
     expect(await rt().db.manager.countBy(Purchase, { merchantId: a.merchant.id, memberId: member.memberId })).toBe(11);
-    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
   });
 
   it('20 parallel purchases on one member keep the balance equal to the ledger', async () => {
@@ -42,7 +42,7 @@ describeEachDb('till under concurrency', (rt) => {
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     const summary = await rt().services.points.summary(a.merchant.id, member.memberId, new Date());
     expect(summary.available).toBe(20 * 12);
-    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
   });
 
   it.each([
@@ -62,7 +62,7 @@ describeEachDb('till under concurrency', (rt) => {
     expect(await rt().db.manager.countBy(Purchase, { merchantId: a.merchant.id, receiptNumber: body.receiptNumber })).toBe(1);
     if (member) {
       expect((await rt().services.points.summary(a.merchant.id, member.memberId, new Date())).available).toBe(10);
-      expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+      expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
     }
   });
 });

@@ -60,7 +60,7 @@ describeEachDb('till: contention and retries', (rt, dialect) => {
     // Every one of the 20 sales is fully undone (earned points reversed, redeemed points given back): 1000 + 10 × 12 is left.
     const summary = await rt().services.points.summary(a.merchant.id, member.memberId, new Date());
     expect(summary.available).toBe(1120);
-    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
   });
 
   // Replays are found under the balance lock, not by a read before every sale; these are the ones that never get there.

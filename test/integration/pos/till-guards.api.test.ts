@@ -104,7 +104,7 @@ describeEachDb('till guards', (rt) => {
       .send({ lines: [{ lineNo: 1, quantity: 1000 }] })
       .expect(201);
     expect(returned.body).toMatchObject({ refundMinor: 10_000, pointsReversed: reversed, balance: { available: balance } });
-    expect(await rt().services.points.reconcile(e.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(e.merchant.id)).toEqual([]);
   });
 
   const valid = () => ({ receiptNumber: uniqueKey('R'), occurredAt: new Date().toISOString(), memberId: ana.memberId, lines: [line('MILK', 'dairy', 1000, 150)] });

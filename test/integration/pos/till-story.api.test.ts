@@ -181,7 +181,7 @@ describeEachDb('till story', (rt) => {
     const returnAfterVoid = await request(server).post(`/v1/pos/purchases/${purchaseId}/returns`).set(auth(a.tokens.terminal)).set('Idempotency-Key', uniqueKey()).send({ amountMinor: 100 }).expect(409);
     expect(returnAfterVoid.body.error.code).toBe('PURCHASE_VOIDED');
 
-    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
   });
 
   it('returns everything in steps and reverses exactly what was earned', async () => {
@@ -200,7 +200,7 @@ describeEachDb('till story', (rt) => {
     expect(reversed.reduce((s, p) => s + p, 0)).toBe(17);
     const nothingLeft = await request(server).post(`/v1/pos/purchases/${id}/returns`).set(auth(a.tokens.terminal)).set('Idempotency-Key', uniqueKey()).send({ amountMinor: 1 }).expect(422);
     expect(nothingLeft.body.error.code).toBe('RETURN_EXCEEDS_PURCHASE');
-    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
   });
 
   it('keeps anonymous sales and lets the member claim one later, once', async () => {

@@ -81,6 +81,6 @@ describeEachDb('purchases for other modules', (rt) => {
     const res = await request(server).post(`/v1/members/${m.memberId}/receipt-claims`).set('Authorization', `Bearer ${a.tokens.cashier}`).send(claim).expect(201);
     expect(res.body.purchase).toMatchObject({ memberId: m.memberId, pointsEarned: 12 });
     expect(await rt().db.manager.countBy(AuditEntry, { merchantId: a.merchant.id, action: 'purchase.claim' })).toBe(1);
-    expect(await rt().services.points.reconcile(a.merchant.id)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(a.merchant.id)).toEqual([]);
   });
 });

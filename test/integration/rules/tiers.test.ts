@@ -36,7 +36,7 @@ describeEachDb('tiers', (rt) => {
       memberId = (await enrolMember(rt(), fx)).id;
     });
     afterEach(async () => {
-      expect(await rt().services.points.reconcile(fx.merchant.id)).toEqual([]);
+      expect(await rt().services.pointsReconciliation.reconcile(fx.merchant.id)).toEqual([]);
     });
 
     it('upgrades at once and reports progress to the next tier', async () => {

@@ -406,7 +406,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
   });
 
   it('7. the ledger reconciles: cached balances equal the entries, and the portal balance is their sum', async () => {
-    expect(await rt().services.points.reconcile(merchantId)).toEqual([]);
+    expect(await rt().services.pointsReconciliation.reconcile(merchantId)).toEqual([]);
     await request(app()).get('/v1/points/reconciliation').set(bearer(ownerToken)).expect(200, { consistent: true, mismatches: [] });
 
     const mine = await request(app()).get('/v1/me/points').set(bearer(memberToken)).expect(200);

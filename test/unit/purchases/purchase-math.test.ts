@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { canonicalJson, lineAmount, proRataStep, requestHash } from '../../../src/purchases/purchase-math';
+import { lineAmount } from '../../../src/pricing/pipeline';
+import { canonicalJson, proRataStep, requestHash } from '../../../src/purchases/purchase-math';
 
 describe('lineAmount', () => {
   it.each([

@@ -6,5 +6,5 @@
 import type { z } from 'zod';
 import type { EntryOut } from '../../../src/points/points.schemas';
 
-export type { PurchaseView as PurchaseRow } from '../../../src/pos/pos.schemas';
+export type { PurchaseView as PurchaseRow } from '../../../src/till/till.schemas';
 export type EntryRow = z.infer<typeof EntryOut>;

@@ -1,6 +1,6 @@
 /**
  * Shapes of the till protocol, imported as types from the server's zod
- * schemas (src/pos/pos.schemas.ts), so the terminal cannot drift from the API.
+ * schemas (src/till/till.schemas.ts), so the terminal cannot drift from the API.
  * Type-only: nothing of zod ends up in the bundle.
  */
 export type {
@@ -11,4 +11,4 @@ export type {
   MemberSummary,
   PurchaseReceipt,
   ReturnReceipt,
-} from '../../../src/pos/pos.schemas';
+} from '../../../src/till/till.schemas';

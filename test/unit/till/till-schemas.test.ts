@@ -1,4 +1,4 @@
-import { CommitPurchaseRequest, MAX_BASKET_LINES, ReceiptNumber, ReturnRequest } from '../../../src/pos/pos.schemas';
+import { CommitPurchaseRequest, MAX_BASKET_LINES, ReceiptNumber, ReturnRequest } from '../../../src/till/till.schemas';
 
 const line = { sku: 'A1', quantity: 1000, unitPriceMinor: 250 };
 const base = { receiptNumber: 'R-1', occurredAt: '2026-11-23T10:00:00+07:00', lines: [line] };

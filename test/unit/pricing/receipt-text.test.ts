@@ -1,4 +1,4 @@
-import { progressAfter, receiptText, type ReceiptFacts } from '../../../src/purchases/receipt-text';
+import { progressAfter, receiptText, type ReceiptFacts } from '../../../src/pricing/receipt-text';
 
 const base: ReceiptFacts = {
   locale: 'en',

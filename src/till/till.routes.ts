@@ -3,7 +3,8 @@ import type { Api } from '../http/api';
 import { AppError, forbidden } from '../http/errors';
 import { ALL_STAFF, MANAGERS, canUseStore, type Principal } from '../http/principal';
 import { route, validationError } from '../http/route';
-import type { Idempotent, TillContext } from '../purchases/purchases.service';
+import type { Idempotent } from '../db/idempotent';
+import type { TillContext } from './till.service';
 import {
   BasketEvaluation,
   CardCodeParams,
@@ -19,7 +20,7 @@ import {
   ReturnRequest,
   VoidReceipt,
   VoidRequest,
-} from './pos.schemas';
+} from './till.schemas';
 
 /**
  * The till protocol. A terminal (POS plugin) signs in with its key and is
@@ -28,8 +29,8 @@ import {
  * `storeId`), return goods, and (managers) void sales; recording a sale needs
  * a terminal, because a receipt is unique per terminal.
  */
-export function posRoutes(api: Api): void {
-  const { purchases } = api.services;
+export function tillRoutes(api: Api): void {
+  const { till, purchases } = api.services;
   const lookupAccess = { terminal: true, staff: ALL_STAFF };
 
   route(api, {
@@ -40,7 +41,7 @@ export function posRoutes(api: Api): void {
     access: lookupAccess,
     params: CardCodeParams,
     response: MemberSummary,
-    handler: async ({ principal, params }) => purchases.lookupCard(principal.merchantId, params.code),
+    handler: async ({ principal, params }) => till.lookupCard(principal.merchantId, params.code),
   });
 
   route(api, {
@@ -51,7 +52,7 @@ export function posRoutes(api: Api): void {
     access: lookupAccess,
     query: MemberLookupQuery,
     response: MemberSummary,
-    handler: async ({ principal, query }) => purchases.lookupMember(principal.merchantId, query),
+    handler: async ({ principal, query }) => till.lookupMember(principal.merchantId, query),
   });
 
   route(api, {
@@ -62,7 +63,7 @@ export function posRoutes(api: Api): void {
     access: lookupAccess,
     body: EvaluateBasketRequest,
     response: BasketEvaluation,
-    handler: async ({ principal, body }) => purchases.evaluate(await tillOf(api, principal, body.storeId), body),
+    handler: async ({ principal, body }) => till.evaluate(await tillOf(api, principal, body.storeId), body),
   });
 
   route(api, {
@@ -77,7 +78,7 @@ export function posRoutes(api: Api): void {
     status: 201,
     handler: async ({ principal, body, req, res }) => {
       const key = idempotencyKeyOf(req);
-      return answer(res, await purchases.commit(await tillOf(api, principal, body.storeId), body, key));
+      return answer(res, await till.commit(await tillOf(api, principal, body.storeId), body, key));
     },
   });
 

@@ -1,0 +1,258 @@
+import type { EntityManager } from 'typeorm';
+import type { Deps } from '../deps';
+import { newId } from '../db/ids';
+import { onceOnly, type Idempotent } from '../db/idempotent';
+import { AppError, forbidden } from '../http/errors';
+import type { Principal } from '../http/principal';
+import type { Member } from '../members/member.entity';
+import { priceBasket, type BasketInput, type PricedBasket } from '../pricing/pipeline';
+import { progressAfter, receiptText } from '../pricing/receipt-text';
+import { requestHash } from '../purchases/purchase-math';
+import { saleReplay } from '../purchases/purchases.service';
+import { cappedPointsOf } from '../rules/earning';
+import type { Program } from '../rules/program.schemas';
+import type { Services } from '../services';
+import type { BasketEvaluation, CommitPurchaseRequest, EvaluateBasketRequest, MemberLookupQuery, MemberSummary, PurchaseReceipt } from './till.schemas';
+
+/** A journalled offline sale is accepted this long after it happened. */
+export const OFFLINE_WINDOW_MS = 14 * 24 * 3600_000;
+/** How far a till clock may run ahead of the server. */
+export const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Where a till request comes from: the store it is rung up in and the terminal, if any. */
+export interface TillContext {
+  principal: Principal;
+  merchantId: string;
+  storeId: string;
+  terminalId: string | null;
+}
+
+interface Buyer {
+  member: Member;
+  cardId: string | null;
+}
+
+/**
+ * The sale at the till: look the member up, price the basket, record the
+ * sale. Evaluate and commit gather the same context and run the same pricing
+ * pipeline (`pricing/pipeline.ts`); commit then writes the points (through
+ * `services.points`, with the member's balance row locked first) and the
+ * purchase record (through `services.purchases`) in one transaction.
+ */
+export class TillService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly services: Services,
+  ) {}
+
+  async lookupCard(merchantId: string, code: string, now = new Date()): Promise<MemberSummary> {
+    const { card, member } = await this.services.cards.resolveForTill(merchantId, code);
+    return this.summaryOf(merchantId, member, card.id, now);
+  }
+
+  async lookupMember(merchantId: string, query: MemberLookupQuery, now = new Date()): Promise<MemberSummary> {
+    const member = await this.services.members.findForTill(merchantId, { phone: query.phone, memberNumber: query.number });
+    return this.summaryOf(merchantId, member, null, now);
+  }
+
+  /** Prices a basket exactly as commit would, without writing anything. */
+  async evaluate(till: TillContext, body: EvaluateBasketRequest, now = new Date()): Promise<BasketEvaluation> {
+    const occurredAt = body.occurredAt ? checkOccurredAt(body.occurredAt, now) : now;
+    const buyer = await this.resolveBuyer(till.merchantId, body);
+    const program = await this.services.rules.programAt(till.merchantId, occurredAt);
+    const points = buyer ? await this.services.points.summary(till.merchantId, buyer.member.id, now) : null;
+    const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member) : null;
+    const priced = await this.price(this.deps.db.manager, till, program, body, buyer, points?.available ?? null, progress?.tier?.code ?? null, occurredAt);
+    const merchant = await this.services.merchants.merchantSettings(till.merchantId);
+    const balanceAfter = points ? points.available - priced.pointsToRedeem + (program.pendingDays > 0 ? 0 : priced.earn.points) : null;
+    return {
+      memberId: buyer?.member.id ?? null,
+      programVersion: program.version,
+      totalMinor: priced.totalMinor,
+      discountMinor: priced.discountMinor,
+      pointsToRedeem: priced.pointsToRedeem,
+      redeemValueMinor: priced.redeemValueMinor,
+      payableMinor: priced.payableMinor,
+      pointsToEarn: priced.earn.points,
+      appliedOffers: [],
+      lines: priced.lines.map((l) => ({ lineNo: l.lineNo, amountMinor: l.amountMinor, points: l.points })),
+      breakdown: priced.earn.breakdown,
+      balanceAfter,
+      receiptText: receiptText({
+        locale: merchant.locale,
+        currency: merchant.currency,
+        timeZone: program.timeZone,
+        pointsEarned: priced.earn.points,
+        pendingUntil: null,
+        pointsRedeemed: priced.pointsToRedeem,
+        redeemValueMinor: priced.redeemValueMinor,
+        balance: balanceAfter,
+        ...progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points),
+        expiringSoon: points?.expiringSoon ?? null,
+      }),
+    };
+  }
+
+  /**
+   * Records a sale once. The same Idempotency-Key, or the same terminal and
+   * receipt number, with the same body gives back the first answer; with a
+   * different body it is a 409. Two identical requests racing each other
+   * meet at the member's balance lock (or, for anonymous sales, at the
+   * unique indexes) and the loser answers with the winner's stored receipt.
+   */
+  async commit(till: TillContext, body: CommitPurchaseRequest, idempotencyKey: string, now = new Date()): Promise<Idempotent<PurchaseReceipt>> {
+    const terminalId = till.terminalId;
+    if (!terminalId) throw forbidden('Recording a sale needs a terminal: sign the till in with its terminal key');
+    const { merchantId } = till;
+    const hash = requestHash({ body, storeId: till.storeId, terminalId });
+    let tierReached: string | null = null;
+    const result = await onceOnly(this.deps.db, {
+      find: (m) => this.services.purchases.findEarlierSale(m, merchantId, terminalId, body.receiptNumber, idempotencyKey),
+      replay: (earlier) => saleReplay(earlier, hash),
+      // A replay (a till retrying after a lost answer) is rare, so it is found under the balance lock rather
+      // than by one more read on every sale.
+      findFirst: false,
+      prepare: async () => {
+        const occurredAt = checkOccurredAt(body.occurredAt, now);
+        const buyer = await this.resolveBuyer(merchantId, body);
+        const program = await this.services.rules.programAt(merchantId, occurredAt);
+        const merchant = await this.services.merchants.merchantSettings(merchantId);
+        const progress = buyer ? await this.services.rules.tierProgress(merchantId, buyer.member.id, now, buyer.member) : null;
+        return { occurredAt, buyer, program, merchant, progress };
+      },
+      write: async (tx, { occurredAt, buyer, program, merchant, progress }, earlier) => {
+        const memberId = buyer?.member.id ?? null;
+        const balance = memberId ? await this.services.points.lockBalance(tx, merchantId, memberId, now) : null;
+        // Under the lock: an earlier answer, or a twin request that committed while this one waited for it.
+        const twin = await earlier();
+        if (twin) return twin;
+        if (balance && body.expectedBalance !== undefined && balance.available !== body.expectedBalance) {
+          throw new AppError('BALANCE_CHANGED', 'The points balance changed since the basket was evaluated; evaluate again', {
+            expected: body.expectedBalance,
+            available: balance.available,
+          });
+        }
+        const priced = await this.price(tx, till, program, body, buyer, balance?.available ?? null, progress?.tier?.code ?? null, occurredAt);
+        const purchaseId = newId(now.getTime());
+        const source = { merchantId, sourceType: 'purchase', sourceId: purchaseId, now };
+        let pendingUntil: Date | null = null;
+        if (memberId && priced.pointsToRedeem > 0) {
+          await this.services.points.redeem(tx, { ...source, memberId, points: priced.pointsToRedeem });
+        }
+        if (memberId && priced.earn.points > 0) {
+          const earned = await this.services.points.earn(tx, { ...source, memberId, points: priced.earn.points, occurredAt, program, cappedPoints: cappedPointsOf(priced.earn) });
+          pendingUntil = earned.pendingUntil;
+        }
+        // Already locked by this transaction: answers from the points service's memory, no query.
+        const after = memberId ? await this.services.points.lockBalance(tx, merchantId, memberId, now) : null;
+        // Read after the ledger writes: includes the points this sale earned, less what it spent (oldest lots first).
+        const expiringSoon = memberId ? await this.services.points.expiringSoon(tx, merchantId, memberId, now) : null;
+        const tierAfter = progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points);
+        tierReached = tierAfter.tierReached ?? null;
+        const receipt = await this.services.purchases.recordSale(
+          tx,
+          {
+            id: purchaseId,
+            merchantId,
+            storeId: till.storeId,
+            terminalId,
+            receiptNumber: body.receiptNumber,
+            memberId,
+            cardId: buyer?.cardId ?? null,
+            occurredAt,
+            recordedAt: now,
+            programVersion: program.version,
+            idempotencyKey,
+            requestHash: hash,
+            priced,
+          },
+          (purchase): PurchaseReceipt => ({
+            purchase,
+            balance: after ? { available: after.available, pending: after.pending } : null,
+            pointsPendingUntil: pendingUntil?.toISOString() ?? null,
+            receiptText: receiptText({
+              locale: merchant.locale,
+              currency: merchant.currency,
+              timeZone: program.timeZone,
+              pointsEarned: priced.earn.points,
+              pendingUntil,
+              pointsRedeemed: priced.pointsToRedeem,
+              redeemValueMinor: priced.redeemValueMinor,
+              balance: after?.available ?? null,
+              ...tierAfter,
+              expiringSoon,
+            }),
+          }),
+        );
+        return { body: receipt, replay: false };
+      },
+    });
+    // Only a sale that reaches the next tier can upgrade at once; anything else (a grace period ending) waits for the stats job.
+    const memberId = result.body.purchase.memberId;
+    if (!result.replay && tierReached && memberId) await this.services.rules.upgradeAfterSale(merchantId, memberId, now);
+    return result;
+  }
+
+  private async summaryOf(merchantId: string, member: Member, cardId: string | null, now: Date): Promise<MemberSummary> {
+    const points = await this.services.points.summary(merchantId, member.id, now);
+    const progress = await this.services.rules.tierProgress(merchantId, member.id, now, member);
+    const current = await this.services.members.currentConsentsOf(member);
+    const completeness = this.services.members.completeness(member, current);
+    return {
+      member: { id: member.id, memberNumber: member.memberNumber, name: [member.firstName, member.lastName].filter(Boolean).join(' '), status: member.status },
+      card: cardId ? { id: cardId } : null,
+      tier: progress.tier,
+      nextTier: progress.next,
+      points: {
+        available: points.available,
+        pending: points.pending,
+        expiringSoon: points.expiringSoon ? { points: points.expiringSoon.points, expiresAt: points.expiringSoon.expiresAt.toISOString() } : null,
+      },
+      offers: [],
+      completeness: { score: completeness.score, missing: [...completeness.missing] },
+    };
+  }
+
+  private async resolveBuyer(merchantId: string, body: { memberId?: string; cardCode?: string }): Promise<Buyer | null> {
+    if (body.cardCode) {
+      const { card, member } = await this.services.cards.resolveForTill(merchantId, body.cardCode);
+      return { member, cardId: card.id };
+    }
+    if (body.memberId) {
+      const member = await this.services.members.get(merchantId, body.memberId);
+      if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `The member is ${member.status}`);
+      return { member, cardId: null };
+    }
+    return null;
+  }
+
+  /** Gathers what the pipeline needs to know about the member (in `tx`), then runs it. */
+  private async price(
+    tx: EntityManager,
+    till: TillContext,
+    program: Program,
+    body: BasketInput,
+    buyer: Buyer | null,
+    available: number | null,
+    tierCode: string | null,
+    occurredAt: Date,
+  ): Promise<PricedBasket> {
+    const earning = buyer
+      ? await this.services.purchases.earningContext(tx, { program, merchantId: till.merchantId, storeId: till.storeId, memberId: buyer.member.id, tierCode, occurredAt, excludePurchaseId: null })
+      : null;
+    return priceBasket(body, { program, available: buyer ? available : null, earning });
+  }
+}
+
+/** The till clock may be up to 10 minutes ahead and an offline sale up to 14 days old. */
+export function checkOccurredAt(value: string, now: Date): Date {
+  const at = new Date(value);
+  const ahead = at.getTime() - now.getTime();
+  if (ahead > CLOCK_SKEW_MS) {
+    throw new AppError('OCCURRED_AT_OUT_OF_WINDOW', 'occurredAt is in the future: check the till clock', [{ path: 'body.occurredAt', message: 'more than 10 minutes ahead of the server' }]);
+  }
+  if (-ahead > OFFLINE_WINDOW_MS) {
+    throw new AppError('OCCURRED_AT_OUT_OF_WINDOW', 'occurredAt is too old to record', [{ path: 'body.occurredAt', message: 'more than 14 days in the past' }]);
+  }
+  return at;
+}
