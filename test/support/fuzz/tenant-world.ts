@@ -1,0 +1,137 @@
+import request from 'supertest';
+import { Card } from '../../../src/cards/card.entity';
+import { StaffUser } from '../../../src/merchants/staff-user.entity';
+import { createMerchantFixture, tokenFor, type MerchantFixture } from '../factories';
+import type { TestRuntime } from '../test-runtime';
+
+/** The callers the generated suites try on every route. Add a principal here and every route meets it. */
+export const PRINCIPALS = ['anonymous', 'owner', 'manager', 'cashier', 'terminal', 'member'] as const;
+export type PrincipalName = (typeof PRINCIPALS)[number];
+
+/**
+ * One merchant with a row of every kind a route can name: the ids below are
+ * what path parameters and id fields of the generated requests point at.
+ * The cashier is limited to the main store; "victim" rows are not the
+ * callers' own, so a request that does get through cannot disable a caller.
+ */
+export interface TenantWorld {
+  fixture: MerchantFixture;
+  tokens: Record<PrincipalName, string | null>;
+  /** Real ids by the names routes use for them (memberId, cardId, …). */
+  ids: {
+    merchantId: string;
+    storeId: string;
+    otherStoreId: string;
+    storeCode: string;
+    memberId: string;
+    otherMemberId: string;
+    selfMemberId: string;
+    memberNumber: string;
+    cardId: string;
+    cardNumber: string;
+    unassignedCardNumber: string;
+    batchId: string;
+    purchaseId: string;
+    selfPurchaseId: string;
+    receiptNumber: string;
+    /** A sale without a member (claimable), total 250. */
+    anonymousReceiptNumber: string;
+    userId: string;
+    staffEmail: string;
+    terminalId: string;
+  };
+  /** Strings that belong to this merchant alone (ids, numbers, names, emails): none may appear in another merchant's answers. */
+  secrets: string[];
+}
+
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+async function ok(res: Promise<request.Response>, status: number): Promise<request.Response> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`world setup: ${r.status} ${JSON.stringify(r.body)}`);
+  return r;
+}
+
+export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<TenantWorld> {
+  const f = await createMerchantFixture(rt, { name: `Fuzz shop ${tag}` });
+  const app = rt.app;
+  await rt.db.manager.update(StaffUser, { id: f.cashier.id }, { storeIds: [f.store.id] });
+  const otherStore = (await ok(request(app).post('/v1/stores').set(auth(f.tokens.owner)).send({ code: `X${tag.toUpperCase()}`, name: `Annex ${tag}` }), 201)).body;
+  const enrol = async (firstName: string) =>
+    (await ok(request(app).post('/v1/pos/members').set(auth(f.tokens.terminal)).send({ firstName, lastName: `Fz${tag}`, email: `${firstName.toLowerCase()}-${tag}@example.test` }), 201)).body;
+  const self = await enrol('Self');
+  const victim = await enrol('Victim');
+  const other = await enrol('Other');
+  const sale = (memberId: string | undefined, receiptNumber: string) =>
+    ok(
+      request(app)
+        .post('/v1/pos/purchases')
+        .set(auth(f.tokens.terminal))
+        .set('Idempotency-Key', `world-${tag}-${receiptNumber}`)
+        .send({ memberId, receiptNumber, occurredAt: new Date().toISOString(), lines: [{ sku: 'MILK', category: 'dairy', quantity: 1000, unitPriceMinor: 250 }] }),
+      201,
+    );
+  const receiptNumber = `R-${tag}-1`;
+  const purchase = (await sale(victim.member.id, receiptNumber)).body.purchase;
+  const selfPurchase = (await sale(self.member.id, `R-${tag}-2`)).body.purchase;
+  const anonymousReceiptNumber = `R-${tag}-3`;
+  await sale(undefined, anonymousReceiptNumber);
+  const batch = (await ok(request(app).post('/v1/card-batches').set(auth(f.tokens.owner)).send({ count: 2 }), 201)).body;
+  const [unassigned] = await rt.db.manager.find(Card, { where: { merchantId: f.merchant.id, batchId: batch.id } });
+  const staff = (await ok(request(app).post('/v1/staff').set(auth(f.tokens.owner)).send({ email: `victim-${tag}@example.test`, name: `Victim staff ${tag}`, password: 'victim-password-123', role: 'cashier' }), 201)).body;
+  const terminal = (await ok(request(app).post('/v1/terminals').set(auth(f.tokens.owner)).send({ storeId: f.store.id, name: `Victim till ${tag}` }), 201)).body.terminal;
+  const ids = {
+    merchantId: f.merchant.id,
+    storeId: f.store.id,
+    otherStoreId: otherStore.id,
+    storeCode: f.store.code,
+    memberId: victim.member.id,
+    otherMemberId: other.member.id,
+    selfMemberId: self.member.id,
+    memberNumber: victim.member.memberNumber,
+    cardId: victim.card.id,
+    cardNumber: victim.card.number,
+    unassignedCardNumber: unassigned.number,
+    batchId: batch.id,
+    purchaseId: purchase.id,
+    selfPurchaseId: selfPurchase.id,
+    receiptNumber,
+    anonymousReceiptNumber,
+    userId: staff.id,
+    staffEmail: staff.email,
+    terminalId: terminal.id,
+  };
+  const secrets = [
+    ...Object.values(ids),
+    self.member.memberNumber,
+    other.member.memberNumber,
+    self.card.number,
+    other.card.number,
+    f.merchant.name,
+    f.owner.email,
+    f.manager.email,
+    f.cashier.email,
+    `Fz${tag}`,
+    `victim-${tag}@example.test`,
+    `Annex ${tag}`,
+  ];
+  return {
+    fixture: f,
+    tokens: {
+      anonymous: null,
+      owner: f.tokens.owner,
+      manager: f.tokens.manager,
+      cashier: f.tokens.cashier,
+      terminal: f.tokens.terminal,
+      member: tokenFor(rt, { kind: 'member', merchantId: f.merchant.id, memberId: self.member.id }),
+    },
+    ids,
+    secrets,
+  };
+}
+
+/** The operations of the served OpenAPI document, as "METHOD /path" with the operation. */
+export async function openApiOperations(rt: TestRuntime): Promise<{ key: string; method: string; path: string; op: Record<string, unknown> }[]> {
+  const doc = (await request(rt.app).get('/openapi.json').expect(200)).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method, path, op })));
+}
