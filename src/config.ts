@@ -48,6 +48,10 @@ const EnvSchema = z.object({
   BODY_LIMIT: z.string().default('256kb'),
   /** Trust X-Forwarded-For from this many proxies (for rate limits behind a load balancer). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Member lookups at the till (card scans, phone or number searches) per terminal or staff user per minute. */
+  TILL_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** The same for all tills of one merchant together. */
+  TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
   /** Run the outbox relay and job handlers inside the api process (embedded mode does). */
   RUN_JOBS_IN_API: z
     .enum(['true', 'false'])
@@ -75,6 +79,8 @@ export interface Config {
   refreshTokenTtlDays: number;
   bodyLimit: string;
   trustProxy: number;
+  /** Till lookups per minute, per terminal (or staff user) and per merchant: enumeration stops there. */
+  tillLookups: { perTill: number; perMerchant: number };
   /** True when this process runs the outbox relay and consumes jobs itself. */
   runJobsInApi: boolean;
 }
@@ -117,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY,
+    tillLookups: { perTill: e.TILL_LOOKUPS_PER_MINUTE, perMerchant: e.TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE },
     runJobsInApi: e.RUN_JOBS_IN_API ?? !e.REDIS_URL,
   };
 }

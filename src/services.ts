@@ -15,6 +15,7 @@ import { PointsReconciliation } from './points/reconciliation.service';
 import { PurchasesService } from './purchases/purchases.service';
 import { RulesService } from './rules/rules.service';
 import { RateLimitsService } from './rate-limits/rate-limits.service';
+import { TillLookupsService } from './till/till-lookups';
 import { ReportsService } from './reports/reports.service';
 import { TillService } from './till/till.service';
 
@@ -42,6 +43,7 @@ export interface Services {
   rules: RulesService;
   reports: ReportsService;
   rateLimits: RateLimitsService;
+  tillLookups: TillLookupsService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -65,6 +67,7 @@ export function createServices(deps: Deps): Services {
     rules: new RulesService(deps, services),
     reports: new ReportsService(deps, services),
     rateLimits: new RateLimitsService(deps),
+    tillLookups: new TillLookupsService(deps, services),
   } satisfies Services);
   return services;
 }

@@ -133,6 +133,12 @@ export class StaffService {
   }
 
   /** Recovery path of `npm run create-owner`: adds an owner to an existing merchant, audited as a system action. */
+  /** Where alerts for the shop go: the owners' sign-in emails. */
+  async ownerEmails(merchantId: string, tx: EntityManager = this.deps.db.manager): Promise<string[]> {
+    const owners = await tx.findBy(StaffUser, { merchantId, role: 'owner', active: true });
+    return owners.map((o) => o.email);
+  }
+
   async addOwner(merchantId: string, input: { email: string; name: string; password: string }): Promise<StaffUser> {
     const passwordHash = await hashPassword(input.password);
     return this.deps.db.transaction(async (tx) => {

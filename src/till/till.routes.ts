@@ -30,7 +30,7 @@ import {
  * a terminal, because a receipt is unique per terminal.
  */
 export function tillRoutes(api: Api): void {
-  const { till, purchases } = api.services;
+  const { till, purchases, tillLookups } = api.services;
   const lookupAccess = { terminal: true, staff: ALL_STAFF };
 
   route(api, {
@@ -41,7 +41,10 @@ export function tillRoutes(api: Api): void {
     access: lookupAccess,
     params: CardCodeParams,
     response: MemberSummary,
-    handler: async ({ principal, params }) => till.lookupCard(principal.merchantId, params.code),
+    handler: async ({ principal, params }) => {
+      await tillLookups.count(principal);
+      return till.lookupCard(principal.merchantId, params.code);
+    },
   });
 
   route(api, {
@@ -52,7 +55,10 @@ export function tillRoutes(api: Api): void {
     access: lookupAccess,
     query: MemberLookupQuery,
     response: MemberSummary,
-    handler: async ({ principal, query }) => till.lookupMember(principal.merchantId, query),
+    handler: async ({ principal, query }) => {
+      await tillLookups.count(principal);
+      return till.lookupMember(principal.merchantId, query);
+    },
   });
 
   route(api, {
@@ -63,7 +69,11 @@ export function tillRoutes(api: Api): void {
     access: lookupAccess,
     body: EvaluateBasketRequest,
     response: BasketEvaluation,
-    handler: async ({ principal, body }) => till.evaluate(await tillOf(api, principal, body.storeId), body),
+    handler: async ({ principal, body }) => {
+      // A basket with a card code answers who holds the card: it counts as a lookup.
+      if (body.cardCode !== undefined) await tillLookups.count(principal);
+      return till.evaluate(await tillOf(api, principal, body.storeId), body);
+    },
   });
 
   route(api, {
@@ -78,6 +88,7 @@ export function tillRoutes(api: Api): void {
     status: 201,
     handler: async ({ principal, body, req, res }) => {
       const key = idempotencyKeyOf(req);
+      if (body.cardCode !== undefined) await tillLookups.count(principal);
       return answer(res, await till.commit(await tillOf(api, principal, body.storeId), body, key));
     },
   });

@@ -143,6 +143,7 @@ export type ReceiptClaimRequest = z.infer<typeof ReceiptClaimRequest>;
 const TierRef = z.object({ code: z.string(), name: z.string() });
 
 export const MemberSummary = z.object({
+  /** `name` is what the cashier greets with: the first name and the last name's initial ("Ana K."). */
   member: z.object({ id, memberNumber: z.string(), name: z.string(), status: z.enum(['active', 'suspended', 'closed']) }),
   /** The card that was scanned; null when the member was found by phone or number. */
   card: z.object({ id: z.string() }).nullable(),

@@ -199,7 +199,8 @@ export class TillService {
     const current = await this.services.members.currentConsentsOf(member);
     const completeness = this.services.members.completeness(member, current);
     return {
-      member: { id: member.id, memberNumber: member.memberNumber, name: [member.firstName, member.lastName].filter(Boolean).join(' '), status: member.status },
+      // The cashier greets the shopper: first name and initial, no more (issue 15, finding 5).
+      member: { id: member.id, memberNumber: member.memberNumber, name: member.lastName ? `${member.firstName} ${[...member.lastName][0]}.` : member.firstName, status: member.status },
       card: cardId ? { id: cardId } : null,
       tier: progress.tier,
       nextTier: progress.next,

@@ -196,7 +196,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
   it('3. scan, evaluate and commit the first basket; a replay gives the first answer, a different body a 409', async () => {
     const summary = await request(app()).get(`/v1/pos/cards/${scanned}`).set(bearer(tillToken)).expect(200);
     expect(summary.body).toMatchObject({
-      member: { id: memberId, name: 'Maria Silva', status: 'active' },
+      member: { id: memberId, name: 'Maria S.', status: 'active' },
       card: { id: cardId },
       tier: null,
       nextTier: { code: 'silver', name: 'Silver', remaining: 100_000, unit: 'spend_minor' },
