@@ -3,6 +3,7 @@ import { MembersCards1700000003000 } from './1700000003000-members-cards';
 import { PointsRules1700000004000 } from './1700000004000-points-rules';
 import { Purchases1700000005000 } from './1700000005000-purchases';
 import { PointLotsMemberExpiry1700000009500 } from './1700000009500-point-lots-member-expiry';
+import { StatsRefreshRequests1700000012000 } from './1700000012000-stats-refresh-requests';
 import { OutboxCompletion1700000013000 } from './1700000013000-outbox-completion';
 import { RateCounters1700000015000 } from './1700000015000-rate-counters';
 
@@ -13,6 +14,7 @@ export const migrations = [
   PointsRules1700000004000,
   Purchases1700000005000,
   PointLotsMemberExpiry1700000009500,
+  StatsRefreshRequests1700000012000,
   OutboxCompletion1700000013000,
   RateCounters1700000015000,
 ];

@@ -52,6 +52,14 @@ const EnvSchema = z.object({
   TILL_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** The same for all tills of one merchant together. */
   TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  /** How long a member's stats refresh waits for more sales of the same member, so a burst gives one refresh. */
+  STATS_REFRESH_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /** Tries of one webhook delivery before it counts as failed. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Wait before the first retry of a webhook delivery; doubles with each try (at most an hour). */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  /** A subscription is disabled after this many deliveries in a row failed every try. */
+  WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
   /** Run the outbox relay and job handlers inside the api process (embedded mode does). */
   RUN_JOBS_IN_API: z
     .enum(['true', 'false'])
@@ -83,6 +91,14 @@ export interface Config {
   tillLookups: { perTill: number; perMerchant: number };
   /** True when this process runs the outbox relay and consumes jobs itself. */
   runJobsInApi: boolean;
+  statsRefreshDelayMs: number;
+  webhooks: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    disableAfter: number;
+    /** Outside production, http:// to the loopback address is allowed too (local receivers, tests). */
+    httpsOnly: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -125,6 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     tillLookups: { perTill: e.TILL_LOOKUPS_PER_MINUTE, perMerchant: e.TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE },
     runJobsInApi: e.RUN_JOBS_IN_API ?? !e.REDIS_URL,
+    statsRefreshDelayMs: e.STATS_REFRESH_DELAY_MS,
+    webhooks: {
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      disableAfter: e.WEBHOOK_DISABLE_AFTER,
+      httpsOnly: e.NODE_ENV === 'production',
+    },
   };
 }
 

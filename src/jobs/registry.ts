@@ -6,6 +6,7 @@ import { purchasesJobs } from '../purchases/purchases.jobs';
 import { pointsJobs } from '../points/points.jobs';
 import { rulesJobs } from '../rules/rules.jobs';
 import { rateLimitJobs } from '../rate-limits/rate-limits.jobs';
+import { eventJobs } from '../events/subscribers';
 
 /** Every module's jobs; the worker (or the single process) consumes all of these. */
 export const allJobs: JobDefinition[] = [
@@ -16,4 +17,5 @@ export const allJobs: JobDefinition[] = [
   ...pointsJobs,
   ...rulesJobs,
   ...rateLimitJobs,
+  ...eventJobs,
 ];

@@ -1,11 +1,11 @@
 import type { JobDefinition } from '../jobs/job-definition';
-import { REFRESH_MEMBER_STATS_JOB } from './purchases.service';
+import { REFRESH_MEMBER_STATS_JOB } from './stats-refresh';
 
-/** Enqueued in the transaction of every purchase, return, void and claim of a member. */
+/** Queued by the member-stats subscriber, once per burst of a member's purchase events (see stats-refresh.ts). */
 export const refreshMemberStatsJob: JobDefinition<{ merchantId: string; memberId: string }> = {
   name: REFRESH_MEMBER_STATS_JOB,
   async handle(data, services) {
-    await services.purchases.refreshMemberStats(data.merchantId, data.memberId);
+    await services.purchases.runMemberStatsRefresh(data.merchantId, data.memberId);
   },
 };
 

@@ -8,7 +8,7 @@ import { insertOnly } from '../db/insert-only';
 import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
 import { canUseStore, type Principal } from '../http/principal';
-import { enqueueInTransaction } from '../jobs/outbox';
+import { publish } from '../events/publish';
 import type { MemberPurchaseStats } from '../members/member-stats';
 import { storeLimit } from '../merchants/merchants.service';
 import { priceBasket, type PricedBasket, type PricedLine } from '../pricing/pipeline';
@@ -23,11 +23,10 @@ import { proRataStep, requestHash } from './purchase-math';
 import { PurchaseReturn } from './purchase-return.entity';
 import type { PurchaseListQuery } from './purchases.schemas';
 import { Purchase } from './purchase.entity';
+import { requestStatsRefresh, runStatsRefresh } from './stats-refresh';
 
 /** A terminal may void a sale of its own store this long after it was recorded; managers any time. */
 export const TERMINAL_VOID_WINDOW_MS = 24 * 3600_000;
-
-export const REFRESH_MEMBER_STATS_JOB = 'purchases.refresh-member-stats';
 
 /** A priced sale to record, with who rang it up where. */
 export interface NewSale {
@@ -103,9 +102,24 @@ export class PurchasesService {
     // Every column is given, so nothing needs reading back after the inserts (TypeORM would re-select defaulted columns).
     await insertOnly(tx, Purchase, purchase);
     await insertOnly(tx, PurchaseLine, lines);
-    if (sale.memberId) {
-      await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId: sale.merchantId, memberId: sale.memberId }, { merchantId: sale.merchantId, now: sale.recordedAt });
-    }
+    await publish(
+      tx,
+      sale.merchantId,
+      'purchase.recorded',
+      {
+        purchaseId: sale.id,
+        storeId: sale.storeId,
+        terminalId: sale.terminalId,
+        receiptNumber: sale.receiptNumber,
+        memberId: sale.memberId,
+        soldAt: sale.occurredAt.toISOString(),
+        totalMinor: purchase.totalMinor,
+        discountMinor: purchase.discountMinor,
+        pointsEarned: purchase.pointsEarned,
+        pointsRedeemed: purchase.pointsRedeemed,
+      },
+      sale.recordedAt,
+    );
     return receipt;
   }
 
@@ -277,9 +291,22 @@ export class PurchasesService {
           response: receipt,
           createdAt: now,
         } as QueryDeepPartialEntity<PurchaseReturn>);
-        if (purchase.memberId) {
-          await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId, memberId: purchase.memberId }, { merchantId, now });
-        }
+        await publish(
+          tx,
+          merchantId,
+          'purchase.returned',
+          {
+            purchaseId: purchase.id,
+            returnId,
+            storeId: purchase.storeId,
+            memberId: purchase.memberId,
+            refundMinor: refund,
+            refundedTotalMinor: after,
+            pointsReversed: moved.reversed,
+            pointsRestored: toRestore,
+          },
+          now,
+        );
         if (principal.kind === 'staff') {
           await audit(tx, merchantId, principal, { action: 'purchase.return', entity: 'purchase', entityId: purchase.id, data: { returnId, refundMinor: refund, reason: body.reason ?? null } }, now);
         }
@@ -345,9 +372,13 @@ export class PurchasesService {
             voidResponse: receipt as unknown as QueryDeepPartialEntity<Purchase>['voidResponse'],
           },
         );
-        if (purchase.memberId) {
-          await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId, memberId: purchase.memberId }, { merchantId, now });
-        }
+        await publish(
+          tx,
+          merchantId,
+          'purchase.voided',
+          { purchaseId: purchase.id, storeId: purchase.storeId, memberId: purchase.memberId, pointsReversed: moved.reversed, pointsRestored: toRestore },
+          now,
+        );
         if (principal.kind === 'staff') {
           await audit(tx, merchantId, principal, { action: 'purchase.void', entity: 'purchase', entityId: purchase.id, data: { reason: body.reason ?? null } }, now);
         }
@@ -425,7 +456,7 @@ export class PurchasesService {
       }
       await tx.update(Purchase, { id: sale.id, merchantId }, { pointsEarned: earn.points });
       const after = await this.services.points.lockBalance(tx, merchantId, memberId, now);
-      await enqueueInTransaction(tx, REFRESH_MEMBER_STATS_JOB, { merchantId, memberId }, { merchantId, now });
+      await publish(tx, merchantId, 'purchase.claimed', { purchaseId: sale.id, storeId: sale.storeId, memberId, pointsEarned: earn.points }, now);
       if (principal.kind === 'staff') {
         await audit(tx, merchantId, principal, { action: 'purchase.claim', entity: 'purchase', entityId: sale.id, data: { memberId, points: earn.points } }, now);
       }
@@ -549,10 +580,19 @@ export class PurchasesService {
     };
   }
 
+  /** Subscriber side of purchase events: a coalesced refresh of the member's stats (see stats-refresh.ts). */
+  async requestMemberStatsRefresh(merchantId: string, memberId: string, now = new Date()): Promise<void> {
+    await requestStatsRefresh(this.deps.db, merchantId, memberId, this.deps.config.statsRefreshDelayMs, now);
+  }
+
+  /** The job behind `purchases.refresh-member-stats`: one refresh for a burst of requests, never missing the last. */
+  async runMemberStatsRefresh(merchantId: string, memberId: string, now = new Date()): Promise<void> {
+    await runStatsRefresh(this.deps.db, merchantId, memberId, () => this.refreshMemberStats(merchantId, memberId, now), this.deps.config.statsRefreshDelayMs, now);
+  }
+
   /**
-   * The job behind `purchases.refresh-member-stats`: idempotent, it recomputes
-   * the stats from scratch and evaluates the tier again (the durable half of
-   * the upgrade made right after the sale).
+   * Recomputes a member's stats from scratch and evaluates the tier again
+   * (the durable half of the upgrade made right after the sale). Idempotent.
    */
   async refreshMemberStats(merchantId: string, memberId: string, now = new Date()): Promise<void> {
     const stats = await this.memberPurchaseStats(merchantId, memberId);

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { OutboxEntry } from '../../../src/jobs/outbox-entry.entity';
-import { OutboxRelay } from '../../../src/jobs/outbox-relay';
+import { startJobs } from '../../../src/jobs/start-jobs';
+import { DISPATCH_EVENT_JOB } from '../../../src/events/publish';
 import { Store } from '../../../src/merchants/store.entity';
-import { refreshMemberStatsJob } from '../../../src/purchases/purchases.jobs';
 import { tokenFor, createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
 import { closeServer, commit, enrol, line, listen, uniqueKey, writes, type Enrolled } from './till-helpers';
@@ -237,17 +237,20 @@ describeEachDb('till story', (rt) => {
     expect(none.body).toEqual({ items: [], total: 0 });
   });
 
-  it('refreshes the member stats through the outbox and the job queue after a purchase', async () => {
+  it('refreshes the member stats through the outbox, the purchase events and the job queue', async () => {
     const stats = await rt().services.purchases.memberPurchaseStats(a.merchant.id, ana.memberId);
     expect(stats.visits).toBeGreaterThan(0);
     expect(stats.favouriteStoreId).toBe(a.store.id);
     expect(stats.topCategories[0]).toBe('electronics');
-    const queued = await rt().db.manager.countBy(OutboxEntry, { merchantId: a.merchant.id, jobName: refreshMemberStatsJob.name });
+    const queued = await rt().db.manager.countBy(OutboxEntry, { merchantId: a.merchant.id, jobName: DISPATCH_EVENT_JOB });
     expect(queued).toBeGreaterThan(0);
 
-    rt().queue.process(refreshMemberStatsJob.name, (data) => refreshMemberStatsJob.handle(data as { merchantId: string; memberId: string }, rt().services));
-    await new OutboxRelay(rt().db, rt().queue, rt().log).relayOnce();
-    for (let i = 0; i < 100 && !(await rt().services.members.profile(a.merchant.id, ana.memberId)).stats; i++) await new Promise((r) => setTimeout(r, 20));
+    const jobs = await startJobs(rt(), { consume: true, relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
+    try {
+      for (let i = 0; i < 500 && (await rt().services.members.profile(a.merchant.id, ana.memberId)).stats?.visits !== stats.visits; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await jobs.stop();
+    }
     const profile = await rt().services.members.profile(a.merchant.id, ana.memberId);
     expect(profile.stats).toMatchObject({ visits: stats.visits, spendMinor: stats.spendMinor, favouriteStoreId: a.store.id });
   });
