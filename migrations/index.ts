@@ -5,6 +5,8 @@ import { Purchases1700000005000 } from './1700000005000-purchases';
 import { PointLotsMemberExpiry1700000009500 } from './1700000009500-point-lots-member-expiry';
 import { StatsRefreshRequests1700000012000 } from './1700000012000-stats-refresh-requests';
 import { OutboxCompletion1700000013000 } from './1700000013000-outbox-completion';
+import { StaffSignInSecurity1700000014000 } from './1700000014000-staff-sign-in-security';
+import { PlatformOperators1700000014100 } from './1700000014100-platform-operators';
 import { RateCounters1700000015000 } from './1700000015000-rate-counters';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
@@ -16,5 +18,7 @@ export const migrations = [
   PointLotsMemberExpiry1700000009500,
   StatsRefreshRequests1700000012000,
   OutboxCompletion1700000013000,
+  StaffSignInSecurity1700000014000,
+  PlatformOperators1700000014100,
   RateCounters1700000015000,
 ];

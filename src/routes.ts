@@ -10,6 +10,7 @@ import { purchasesRoutes } from './purchases/purchases.routes';
 import { pointsRoutes } from './points/points.routes';
 import { rulesRoutes } from './rules/rules.routes';
 import { reportsRoutes } from './reports/reports.routes';
+import { operatorsRoutes } from './operators/operators.routes';
 
 /** Every module's routes, mounted in this order. */
 export function registerRoutes(api: Api): void {
@@ -24,4 +25,5 @@ export function registerRoutes(api: Api): void {
   pointsRoutes(api);
   rulesRoutes(api);
   reportsRoutes(api);
+  operatorsRoutes(api);
 }

@@ -16,6 +16,7 @@ import { PurchasesService } from './purchases/purchases.service';
 import { RulesService } from './rules/rules.service';
 import { RateLimitsService } from './rate-limits/rate-limits.service';
 import { TillLookupsService } from './till/till-lookups';
+import { OperatorsService } from './operators/operators.service';
 import { ReportsService } from './reports/reports.service';
 import { TillService } from './till/till.service';
 
@@ -44,6 +45,7 @@ export interface Services {
   reports: ReportsService;
   rateLimits: RateLimitsService;
   tillLookups: TillLookupsService;
+  operators: OperatorsService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -68,6 +70,7 @@ export function createServices(deps: Deps): Services {
     reports: new ReportsService(deps, services),
     rateLimits: new RateLimitsService(deps),
     tillLookups: new TillLookupsService(deps, services),
+    operators: new OperatorsService(deps, services),
   } satisfies Services);
   return services;
 }

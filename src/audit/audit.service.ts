@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Principal } from '../http/principal';
+import type { Caller } from '../http/principal';
 import { AuditEntry } from './audit-entry.entity';
 
 export interface AuditInput {
@@ -10,8 +10,8 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
-/** Records a staff or system action inside the caller's transaction. */
-export async function audit(tx: EntityManager, merchantId: string, actor: Principal | null, input: AuditInput, now = new Date()): Promise<void> {
+/** Records a staff, platform operator or system action inside the caller's transaction. */
+export async function audit(tx: EntityManager, merchantId: string, actor: Caller | null, input: AuditInput, now = new Date()): Promise<void> {
   await tx.insert(AuditEntry, {
     merchantId,
     actorKind: actor?.kind ?? 'system',
@@ -24,7 +24,7 @@ export async function audit(tx: EntityManager, merchantId: string, actor: Princi
   } as QueryDeepPartialEntity<AuditEntry>);
 }
 
-function actorId(p: Principal): string {
+function actorId(p: Caller): string {
   switch (p.kind) {
     case 'staff':
       return p.userId;
@@ -32,5 +32,7 @@ function actorId(p: Principal): string {
       return p.terminalId;
     case 'member':
       return p.memberId;
+    case 'operator':
+      return p.operatorId;
   }
 }

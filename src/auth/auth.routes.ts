@@ -2,7 +2,7 @@ import type { Api } from '../http/api';
 import { ALL_STAFF } from '../http/principal';
 import { route } from '../http/route';
 import { merchantView, staffView } from '../merchants/views';
-import { ChangePasswordBody, MeOut, RefreshBody, SessionOut, SetupBody, SetupStatusOut, SignInBody, TerminalSessionOut, TerminalTokenBody } from './auth.schemas';
+import { ChangePasswordBody, MeOut, RefreshBody, SessionOut, SetupBody, SetupStatusOut, SetupStatusQuery, SignInBody, TerminalSessionOut, TerminalTokenBody } from './auth.schemas';
 import type { Me, StaffSession, TerminalSession } from './auth.service';
 import { failedAttemptLimit } from './rate-limit';
 
@@ -18,13 +18,13 @@ export function authRoutes(api: Api): void {
   route(api, {
     method: 'post',
     path: '/v1/auth/sign-in',
-    summary: 'Staff sign-in with email and password',
+    summary: 'Staff sign-in with email and password (409 MERCHANT_CHOICE_REQUIRED lists the merchants when they open several; repeat with merchantId)',
     tag: TAG,
     access: 'public',
     before: [signInLimit],
     body: SignInBody,
     response: SessionOut,
-    handler: async ({ body }) => sessionView(await auth.signIn(body.email, body.password)),
+    handler: async ({ body, req }) => sessionView(await auth.signIn(body, req.ip ?? 'unknown')),
   });
 
   route(api, {
@@ -89,17 +89,18 @@ export function authRoutes(api: Api): void {
   route(api, {
     method: 'get',
     path: '/v1/setup',
-    summary: 'Whether first-run setup is still needed',
+    summary: "Whether first-run setup is still needed, and with ?token= which merchant an owner setup link is for",
     tag: TAG,
     access: 'public',
+    query: SetupStatusQuery,
     response: SetupStatusOut,
-    handler: async () => ({ setupRequired: await auth.setupRequired() }),
+    handler: async ({ query }) => ({ setupRequired: await auth.setupRequired(), invite: query.token ? await auth.setupInvite(query.token) : null }),
   });
 
   route(api, {
     method: 'post',
     path: '/v1/setup',
-    summary: 'First run: create the merchant and its first owner with the one-time setup token',
+    summary: "Create an owner with a one-time setup token: on first run also the first merchant; with an operator's owner setup link, that merchant's owner",
     tag: TAG,
     access: 'public',
     before: [setupLimit],

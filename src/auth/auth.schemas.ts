@@ -9,6 +9,8 @@ export const SignInBody = z.strictObject({
   email: Email,
   // No minimum here: the length rule applies when a password is set, not when it is tried.
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  /** Which merchant, after an answer MERCHANT_CHOICE_REQUIRED listed the ones this email and password open. */
+  merchantId: z.string().min(1).max(36).optional(),
 });
 
 export const RefreshBody = z.strictObject({ refreshToken: OpaqueToken });
@@ -17,7 +19,8 @@ export const TerminalTokenBody = z.strictObject({ apiKey: z.string().min(1).max(
 
 export const SetupBody = z.strictObject({
   token: OpaqueToken,
-  merchant: MerchantInput,
+  /** The first merchant's details: required with a first-run token, ignored with an owner setup token from the platform operator. */
+  merchant: MerchantInput.optional(),
   owner: z.strictObject({ email: Email, name: z.string().trim().min(1).max(200), password: Password }),
 });
 
@@ -42,7 +45,13 @@ export const TerminalSessionOut = z.object({
   terminal: z.object({ id: z.string(), name: z.string(), storeId: z.string() }),
 });
 
-export const SetupStatusOut = z.object({ setupRequired: z.boolean() });
+export const SetupStatusQuery = z.strictObject({ token: OpaqueToken.optional() });
+
+export const SetupStatusOut = z.object({
+  setupRequired: z.boolean(),
+  /** With ?token= of a live owner setup token: the merchant whose owner it creates. */
+  invite: z.object({ merchantName: z.string() }).nullable(),
+});
 
 export const MeOut = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('staff'), merchant: MerchantOut, user: SessionUser }),

@@ -4,7 +4,7 @@ import { newId } from '../db/ids';
 import { TtlCache } from '../db/ttl-cache';
 import type { Deps } from '../deps';
 import { AppError, found } from '../http/errors';
-import type { Principal } from '../http/principal';
+import type { Caller, Principal } from '../http/principal';
 import type { Merchant } from '../merchants/merchant.entity';
 import { StaffUser } from '../merchants/staff-user.entity';
 import { Terminal } from '../merchants/terminal.entity';
@@ -13,11 +13,9 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { RefreshToken } from './refresh-token.entity';
 import { matchesHash, newOpaqueToken, parseTerminalKey, sha256Hex } from './secrets';
 import { SetupToken } from './setup-token.entity';
+import { SignInGuard } from './sign-in-guard';
 import { signAccessToken, verifyAccessToken } from './tokens';
 
-/** Failed passwords in a row before an account is locked, and for how long. */
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCK_MINUTES = 15;
 /** A first-run setup link stays valid this long. */
 export const SETUP_TOKEN_HOURS = 24;
 /** last_seen_at of a terminal is written at most this often, not on every till request. */
@@ -47,118 +45,142 @@ export type Me =
   | { kind: 'terminal'; merchant: Merchant; terminal: Terminal }
   | { kind: 'member'; merchant: Merchant; memberId: string };
 
+export interface SignInInput {
+  email: string;
+  password: string;
+  /** Which merchant, when the email and password open several. */
+  merchantId?: string;
+}
+
 export interface SetupInput {
   token: string;
-  merchant: { name: string; currency: string; timeZone: string; locale: string };
+  /** Required with a first-run token; ignored with a token bound to a merchant. */
+  merchant?: { name: string; currency: string; timeZone: string; locale: string };
   owner: { email: string; name: string; password: string };
 }
 
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Email or password is wrong');
+const merchantSuspended = () => new AppError('MERCHANT_SUSPENDED', 'This shop is suspended on this Tally; its operator can tell you more');
 const invalidRefresh = () => new AppError('INVALID_TOKEN', 'Refresh token invalid or expired; sign in again');
 
 export class AuthService {
+  private readonly guard: SignInGuard;
   private readonly terminals = new TtlCache<Pick<Terminal, 'id' | 'storeId' | 'revokedAt' | 'lastSeenAt'>>(TERMINAL_AUTH_CACHE_MS);
 
   constructor(
     private readonly deps: Deps,
     private readonly services: Services,
-  ) {}
+  ) {
+    this.guard = new SignInGuard(deps.db);
+  }
 
   /**
-   * Verifies an access token and rebuilds the principal from the database on
-   * every request: a disabled account or a revoked terminal stops at once, and
-   * a changed role or store list applies without waiting for the token to expire.
-   * (Terminals, which call many times a second, are read at most every
-   * TERMINAL_AUTH_CACHE_MS per process; see `forgetTerminal`.)
+   * Verifies an access token and rebuilds the caller from the database on
+   * every request: a disabled account, a revoked terminal, a suspended
+   * merchant or a moved token generation (password changed or reset, refresh
+   * token reused) stops at once, and a changed role or store list applies
+   * without waiting for the token to expire. (Terminals, which call many
+   * times a second, are read at most every TERMINAL_AUTH_CACHE_MS per process;
+   * see `forgetTerminal`; merchants as `merchantSettings` caches them.)
    */
-  async authenticate(token: string, now = new Date()): Promise<Principal> {
-    const claimed = verifyAccessToken(this.deps.config.jwtSecret, token);
+  async authenticate(token: string, now = new Date()): Promise<Caller> {
+    const { caller, generation } = verifyAccessToken(this.deps.config.jwtSecret, token);
     const m = this.deps.db.manager;
-    switch (claimed.kind) {
+    switch (caller.kind) {
       case 'staff': {
-        const user = await m.findOne(StaffUser, { select: { id: true, role: true, storeIds: true }, where: { id: claimed.userId, merchantId: claimed.merchantId, active: true } });
-        if (!user) throw disabled();
-        return { ...claimed, role: user.role, storeIds: user.storeIds };
+        const user = await m.findOne(StaffUser, { select: { id: true, role: true, storeIds: true, tokenGeneration: true }, where: { id: caller.userId, merchantId: caller.merchantId, active: true } });
+        if (!user || user.tokenGeneration !== generation) throw disabled();
+        await this.assertMerchantActive(caller.merchantId);
+        return { ...caller, role: user.role, storeIds: user.storeIds };
       }
       case 'terminal': {
-        const terminal = await this.terminals.get(`${claimed.merchantId}/${claimed.terminalId}`, async () => {
-          const row = await m.findOne(Terminal, { select: { id: true, storeId: true, revokedAt: true, lastSeenAt: true }, where: { id: claimed.terminalId, merchantId: claimed.merchantId } });
+        const terminal = await this.terminals.get(`${caller.merchantId}/${caller.terminalId}`, async () => {
+          const row = await m.findOne(Terminal, { select: { id: true, storeId: true, revokedAt: true, lastSeenAt: true }, where: { id: caller.terminalId, merchantId: caller.merchantId } });
           // A missing row is not cached: the first request after a revocation's eviction reads again.
           if (!row) throw disabled();
           return row;
         });
         if (terminal.revokedAt) throw disabled();
-        await this.touchTerminal({ ...terminal, merchantId: claimed.merchantId }, now);
-        return { ...claimed, storeId: terminal.storeId };
+        await this.assertMerchantActive(caller.merchantId);
+        await this.touchTerminal({ ...terminal, merchantId: caller.merchantId }, now);
+        return { ...caller, storeId: terminal.storeId };
       }
       case 'member': {
         // A closed (or merged-away) member's portal session ends at once, like a disabled staff account.
-        const member = await this.services.members.get(claimed.merchantId, claimed.memberId).catch(() => null);
+        const member = await this.services.members.get(caller.merchantId, caller.memberId).catch(() => null);
         if (!member || member.status === 'closed') throw disabled();
-        return claimed;
+        await this.assertMerchantActive(caller.merchantId);
+        return caller;
       }
+      case 'operator':
+        return this.services.operators.authenticate(caller, generation);
     }
   }
 
-  /** Staff sign-in with email and password; locks the account after repeated failures. */
-  async signIn(email: string, password: string, now = new Date()): Promise<StaffSession> {
-    const user = await this.deps.db.manager.findOneBy(StaffUser, { email: email.toLowerCase() });
-    if (!user) {
-      await verifyAgainstDummy(password);
-      throw invalidCredentials();
+  /** A suspended merchant's staff, terminals and members are refused with a code of their own. */
+  async assertMerchantActive(merchantId: string): Promise<void> {
+    const merchant = await this.services.merchants.merchantSettings(merchantId).catch(() => null);
+    if (!merchant) throw disabled();
+    if (merchant.suspendedAt) throw merchantSuspended();
+  }
+
+  /**
+   * Staff sign-in with email and password. The attempt is counted before the
+   * password is checked (per email from this source, and per source), so
+   * parallel guesses cannot outrun the limit, and an unknown email is counted,
+   * hashed and answered exactly like a known one. When the email and password
+   * match accounts in several merchants, the answer lists them and the client
+   * repeats with `merchantId`.
+   */
+  async signIn(input: SignInInput, source: string, now = new Date()): Promise<StaffSession> {
+    const email = input.email.toLowerCase();
+    let users: StaffUser[] = [];
+    await this.guard.attempt(
+      'staff',
+      email,
+      source,
+      async () => {
+        const candidates = await this.services.staff.findForSignIn(email, input.merchantId);
+        // Same answer as a wrong password: a disabled account's existence is not confirmed.
+        users = (await matchingAccounts(candidates, input.password)).filter((u) => u.active);
+        return users.length > 0;
+      },
+      now,
+    );
+    if (users.length === 0) throw invalidCredentials();
+    if (users.length > 1) {
+      const merchants = await Promise.all(users.map((u) => this.services.merchants.getMerchant(u.merchantId)));
+      throw new AppError('MERCHANT_CHOICE_REQUIRED', 'This email and password open several shops; sign in again with the merchantId of one', {
+        merchants: merchants.map((m) => ({ id: m.id, name: m.name })),
+      });
     }
-    if (user.lockedUntil && user.lockedUntil > now) throw accountLocked(user.lockedUntil, now);
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      await this.recordFailedSignIn(user.id, now);
-      throw invalidCredentials();
-    }
-    // Same answer as a wrong password: a disabled account's existence is not confirmed.
-    if (!user.active) throw invalidCredentials();
+    const user = users[0];
+    await this.assertMerchantActive(user.merchantId);
     return this.deps.db.transaction(async (tx) => {
-      const signedIn = { failedSignIns: 0, lockedUntil: null, lastSignInAt: now };
-      await tx.update(StaffUser, { id: user.id }, signedIn);
-      return this.issueStaffSession(tx, Object.assign(user, signedIn), null, now);
-    });
-  }
-
-  /** Counts a failure atomically (parallel guesses all count) and locks on reaching the limit. */
-  private async recordFailedSignIn(userId: string, now: Date): Promise<void> {
-    await this.deps.db.transaction(async (tx) => {
-      await tx
-        .createQueryBuilder()
-        .update(StaffUser)
-        .set({ failedSignIns: () => 'failed_sign_ins + 1' })
-        .where('id = :id', { id: userId })
-        .execute();
-      await tx
-        .createQueryBuilder()
-        .update(StaffUser)
-        .set({ failedSignIns: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) })
-        .where('id = :id AND failed_sign_ins >= :max', { id: userId, max: MAX_FAILED_SIGN_INS })
-        .execute();
+      await tx.update(StaffUser, { id: user.id }, { lastSignInAt: now });
+      return this.issueStaffSession(tx, Object.assign(user, { lastSignInAt: now }), null, now);
     });
   }
 
   /**
    * A signed-in staff user changes their own password. Every other session
-   * ends (someone who knew the old password may hold one); the caller gets a
-   * fresh session in its place.
+   * ends at once, access tokens included (someone who knew the old password
+   * may hold one); the caller gets a fresh session in its place.
    */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string, now = new Date()): Promise<StaffSession> {
     if (principal.kind !== 'staff') throw new AppError('FORBIDDEN', 'Only staff accounts have passwords here');
     const user = found(await this.deps.db.manager.findOneBy(StaffUser, { id: principal.userId, merchantId: principal.merchantId }), 'staff user');
-    // Guessing the current password with a stolen access token meets the same lockout as sign-in.
-    if (user.lockedUntil && user.lockedUntil > now) throw accountLocked(user.lockedUntil, now);
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      await this.recordFailedSignIn(user.id, now);
+    // Guessing the current password with a stolen access token is limited like sign-in (per account: the caller is known).
+    if (!(await this.guard.attempt('password-change', user.id, null, () => verifyPassword(currentPassword, user.passwordHash), now))) {
       throw new AppError('INVALID_CREDENTIALS', 'The current password is wrong', [{ path: 'body.currentPassword', message: 'is wrong' }]);
     }
     const passwordHash = await hashPassword(newPassword);
     return this.deps.db.transaction(async (tx) => {
-      await tx.update(StaffUser, { id: user.id }, { passwordHash, failedSignIns: 0, lockedUntil: null, updatedAt: now });
+      await tx.update(StaffUser, { id: user.id }, { passwordHash, updatedAt: now });
       await this.revokeUserSessions(tx, user.id, now);
       await audit(tx, user.merchantId, principal, { action: 'staff.change-password', entity: 'staff_user', entityId: user.id }, now);
-      return this.issueStaffSession(tx, user, null, now);
+      const current = found(await tx.findOneBy(StaffUser, { id: user.id }), 'staff user');
+      return this.issueStaffSession(tx, current, null, now);
     });
   }
 
@@ -166,7 +188,7 @@ export class AuthService {
   async refresh(refreshToken: string, now = new Date()): Promise<StaffSession> {
     const row = await this.deps.db.manager.findOneBy(RefreshToken, { tokenHash: sha256Hex(refreshToken) });
     if (!row || row.revokedAt || row.expiresAt <= now) throw invalidRefresh();
-    if (row.usedAt) return this.reuseDetected(row.familyId, now);
+    if (row.usedAt) return this.reuseDetected(row, now);
     const session = await this.deps.db.transaction(async (tx) => {
       const claimed = await tx
         .createQueryBuilder()
@@ -180,11 +202,19 @@ export class AuthService {
       if (!user) throw invalidRefresh();
       return this.issueStaffSession(tx, user, row.familyId, now);
     });
-    return session ?? this.reuseDetected(row.familyId, now);
+    return session ?? this.reuseDetected(row, now);
   }
 
-  private async reuseDetected(familyId: string, now: Date): Promise<never> {
-    await this.deps.db.transaction((tx) => this.revokeFamily(tx, familyId, now));
+  /**
+   * A spent refresh token came back: someone holds a copy. The sign-in it
+   * belongs to ends, and every access token of the user stops at once (the
+   * thief may hold one); the user's other sign-ins get new ones on refresh.
+   */
+  private async reuseDetected(row: RefreshToken, now: Date): Promise<never> {
+    await this.deps.db.transaction(async (tx) => {
+      await this.revokeFamily(tx, row.familyId, now);
+      await this.services.staff.endAccessTokens(tx, row.userId);
+    });
     throw new AppError('INVALID_TOKEN', 'This refresh token was already used; every session from that sign-in is now signed out');
   }
 
@@ -194,9 +224,14 @@ export class AuthService {
     if (row) await this.deps.db.transaction((tx) => this.revokeFamily(tx, row.familyId, now));
   }
 
-  /** Signs a user out everywhere (password reset, account disabled). Runs in the caller's transaction. */
+  /**
+   * Signs a user out everywhere (password change or reset, account disabled):
+   * refresh tokens are revoked and access tokens stop at once. Runs in the
+   * caller's transaction.
+   */
   async revokeUserSessions(tx: EntityManager, userId: string, now = new Date()): Promise<void> {
     await tx.createQueryBuilder().update(RefreshToken).set({ revokedAt: now }).where('user_id = :userId AND revoked_at IS NULL', { userId }).execute();
+    await this.services.staff.endAccessTokens(tx, userId);
   }
 
   private async revokeFamily(tx: EntityManager, familyId: string, now: Date): Promise<void> {
@@ -219,7 +254,7 @@ export class AuthService {
       createdAt: now,
     });
     const { jwtSecret, accessTokenTtlSeconds } = this.deps.config;
-    const accessToken = signAccessToken(jwtSecret, accessTokenTtlSeconds, { kind: 'staff', merchantId: user.merchantId, userId: user.id, role: user.role, storeIds: user.storeIds });
+    const accessToken = signAccessToken(jwtSecret, accessTokenTtlSeconds, { kind: 'staff', merchantId: user.merchantId, userId: user.id, role: user.role, storeIds: user.storeIds }, user.tokenGeneration);
     return { accessToken, expiresIn: accessTokenTtlSeconds, refreshToken, user };
   }
 
@@ -229,6 +264,7 @@ export class AuthService {
     const terminal = parsed ? await this.deps.db.manager.findOneBy(Terminal, { keyPrefix: parsed.prefix }) : null;
     if (!parsed || !terminal || !matchesHash(parsed.secret, terminal.keyHash)) throw new AppError('INVALID_CREDENTIALS', 'API key is wrong');
     if (terminal.revokedAt) throw new AppError('INVALID_CREDENTIALS', 'This terminal has been revoked; ask a manager for a new one');
+    await this.assertMerchantActive(terminal.merchantId);
     await this.touchTerminal(terminal, now);
     const { jwtSecret, accessTokenTtlSeconds } = this.deps.config;
     const accessToken = signAccessToken(jwtSecret, accessTokenTtlSeconds, { kind: 'terminal', merchantId: terminal.merchantId, terminalId: terminal.id, storeId: terminal.storeId });
@@ -268,6 +304,14 @@ export class AuthService {
     return !(await this.services.merchants.hasAnyMerchant());
   }
 
+  /** The merchant a live owner setup token (from the platform operator) is for, or null. */
+  async setupInvite(token: string, now = new Date()): Promise<{ merchantName: string } | null> {
+    const row = await this.deps.db.manager.findOneBy(SetupToken, { tokenHash: sha256Hex(token) });
+    if (!row?.merchantId || row.usedAt || row.expiresAt <= now) return null;
+    const merchant = await this.services.merchants.getMerchant(row.merchantId);
+    return { merchantName: merchant.name };
+  }
+
   /**
    * On first run (no merchant yet) creates a one-time setup token and returns
    * it; null when setup is done. Only the hash is stored, so each call makes a
@@ -275,37 +319,70 @@ export class AuthService {
    */
   async ensureSetupToken(now = new Date()): Promise<{ token: string; expiresAt: Date } | null> {
     if (!(await this.setupRequired())) return null;
+    return this.newSetupToken(null, now);
+  }
+
+  /**
+   * A one-time token with which the first owner of a merchant the platform
+   * operator created signs up on the setup page (also a recovery path when a
+   * merchant's owners have all lost access).
+   */
+  async ownerSetupToken(merchantId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+    await this.services.merchants.getMerchant(merchantId);
+    return this.newSetupToken(merchantId, now);
+  }
+
+  private async newSetupToken(merchantId: string | null, now: Date): Promise<{ token: string; expiresAt: Date }> {
     const token = newOpaqueToken();
     const expiresAt = new Date(now.getTime() + SETUP_TOKEN_HOURS * 3_600_000);
-    await this.deps.db.transaction((tx) => tx.insert(SetupToken, { id: newId(now.getTime()), tokenHash: sha256Hex(token), expiresAt, usedAt: null, createdAt: now }));
+    await this.deps.db.transaction((tx) => tx.insert(SetupToken, { id: newId(now.getTime()), merchantId, tokenHash: sha256Hex(token), expiresAt, usedAt: null, createdAt: now }));
     return { token, expiresAt };
   }
 
-  /** First run: creates the merchant and its owner in one transaction, burns the token and signs the owner in. */
+  /**
+   * Burns a setup token and signs the new owner in. A first-run token creates
+   * the first merchant and its owner in one transaction; a token bound to a
+   * merchant (made by the platform operator) adds that merchant's owner.
+   */
   async setup(input: SetupInput, now = new Date()): Promise<StaffSession> {
-    if (!(await this.setupRequired())) throw setupDone();
     const passwordHash = await hashPassword(input.owner.password);
     return this.deps.db.transaction(async (tx) => {
       // Locking every setup token serialises concurrent setups on MySQL, so only one merchant is ever created here.
       if (this.deps.db.isMysql) await tx.query('SELECT id FROM setup_tokens FOR UPDATE');
-      if (await this.services.merchants.hasAnyMerchant(tx)) throw setupDone();
       const row = await tx.findOneBy(SetupToken, { tokenHash: sha256Hex(input.token) });
+      if (!row?.merchantId && (await this.services.merchants.hasAnyMerchant(tx))) throw setupDone();
       if (!row || row.usedAt || row.expiresAt <= now) {
-        throw new AppError('INVALID_TOKEN', 'Setup token invalid, used or expired; run `npm run create-owner` for a new one');
+        throw new AppError('INVALID_TOKEN', 'Setup token invalid, used or expired; ask for a new one (`npm run create-owner`, or your platform operator)');
       }
       await tx.update(SetupToken, { id: row.id }, { usedAt: now });
-      const merchant = await this.services.merchants.createMerchant(tx, input.merchant, now);
-      await audit(tx, merchant.id, null, { action: 'merchant.create', entity: 'merchant', entityId: merchant.id, data: { ...input.merchant } }, now);
-      const owner = await this.services.staff.insert(tx, merchant.id, { ...input.owner, role: 'owner', storeIds: null, passwordHash }, null, now);
+      let merchantId = row.merchantId;
+      if (!merchantId) {
+        if (!input.merchant) throw new AppError('VALIDATION_FAILED', 'The first merchant needs its details', [{ path: 'body.merchant', message: 'required' }]);
+        const merchant = await this.services.merchants.createMerchant(tx, input.merchant, now);
+        await audit(tx, merchant.id, null, { action: 'merchant.create', entity: 'merchant', entityId: merchant.id, data: { ...input.merchant } }, now);
+        merchantId = merchant.id;
+      }
+      const owner = await this.services.staff.insert(tx, merchantId, { ...input.owner, role: 'owner', storeIds: null, passwordHash }, null, now);
       return this.issueStaffSession(tx, owner, null, now);
     });
+  }
+
+  /** Housekeeping: sign-in guard rows whose locks have long ended. */
+  async pruneSignInGuards(now = new Date()): Promise<number> {
+    return this.guard.prune(now);
   }
 }
 
 const disabled = () => new AppError('INVALID_TOKEN', 'This account or terminal has been disabled');
 const setupDone = () => new AppError('SETUP_ALREADY_DONE', 'Tally is already set up; sign in instead');
 
-function accountLocked(until: Date, now: Date): AppError {
-  const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new AppError('ACCOUNT_LOCKED', `Too many wrong passwords; this account is locked for ${Math.ceil(retryAfterSeconds / 60)} more minutes`, { retryAfterSeconds });
+/**
+ * The accounts among `candidates` whose password this is. Every candidate is
+ * checked (in parallel), and an unknown email checks a dummy hash, so the time
+ * taken does not tell which emails have accounts.
+ */
+async function matchingAccounts(candidates: StaffUser[], password: string): Promise<StaffUser[]> {
+  if (candidates.length === 0) return verifyAgainstDummy(password).then(() => []);
+  const checked = await Promise.all(candidates.map(async (u) => ((await verifyPassword(password, u.passwordHash)) ? u : null)));
+  return checked.filter((u): u is StaffUser => u !== null);
 }

@@ -57,7 +57,7 @@ async function printSetupLink(runtime: Runtime): Promise<void> {
     process.stdout.write(setupInstructions(runtime.config.publicUrl, setup.token, setup.expiresAt));
     return;
   }
-  const merchants = await runtime.services.merchants.listMerchantsForOperator(20);
+  const { items: merchants } = await runtime.services.merchants.listAllMerchants({ limit: 20, offset: 0 });
   process.stdout.write(`Tally is already set up. To add an owner to a merchant:\n\n${USAGE}\nMerchants:\n`);
   for (const m of merchants) process.stdout.write(`  ${m.id}  ${m.name}\n`);
 }

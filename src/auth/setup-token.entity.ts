@@ -6,6 +6,10 @@ export class SetupToken {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
+  /** null: the first-run token that creates the first merchant; otherwise the merchant whose owner it creates. */
+  @Column({ name: 'merchant_id', type: 'varchar', length: 36, nullable: true })
+  merchantId: string | null;
+
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 

@@ -1,16 +1,25 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppError } from '../http/errors';
-import type { Principal, StaffRole } from '../http/principal';
+import type { Caller, StaffRole } from '../http/principal';
 
 /** Access-token claims. Short names keep the token small on every till request. */
 interface Claims {
   sub: string;
-  typ: Principal['kind'];
-  mid: string;
+  typ: Caller['kind'];
+  mid?: string;
   role?: StaffRole;
   stores?: string[] | null;
   store?: string;
+  /** Token generation of the staff user or operator (see StaffUser.tokenGeneration). */
+  gen?: number;
+  exp?: number;
+}
+
+/** A verified token: who it stands for and the generation it was issued in. */
+export interface VerifiedToken {
+  caller: Caller;
+  generation: number;
 }
 
 const ISSUER = 'tally';
@@ -31,18 +40,29 @@ function keyOf(secret: string): KeyObject {
   return key;
 }
 
-export function signAccessToken(secret: string, ttlSeconds: number, principal: Principal): string {
+/**
+ * Signs an access token. `generation` is the staff user's or operator's
+ * current token generation; terminals and members have none (their rows are
+ * checked on every request instead).
+ */
+export function signAccessToken(secret: string, ttlSeconds: number, caller: Caller, generation = 0): string {
   const claims: Claims =
-    principal.kind === 'staff'
-      ? { sub: principal.userId, typ: 'staff', mid: principal.merchantId, role: principal.role, stores: principal.storeIds }
-      : principal.kind === 'terminal'
-        ? { sub: principal.terminalId, typ: 'terminal', mid: principal.merchantId, store: principal.storeId }
-        : { sub: principal.memberId, typ: 'member', mid: principal.merchantId };
+    caller.kind === 'staff'
+      ? { sub: caller.userId, typ: 'staff', mid: caller.merchantId, role: caller.role, stores: caller.storeIds, gen: generation }
+      : caller.kind === 'terminal'
+        ? { sub: caller.terminalId, typ: 'terminal', mid: caller.merchantId, store: caller.storeId }
+        : caller.kind === 'member'
+          ? { sub: caller.memberId, typ: 'member', mid: caller.merchantId }
+          : { sub: caller.operatorId, typ: 'operator', gen: generation };
   return jwt.sign(claims, keyOf(secret), { algorithm: 'HS256', expiresIn: ttlSeconds, issuer: ISSUER, audience: AUDIENCE });
 }
 
-/** Verifies signature (HS256 only: `alg: none` and others are refused), expiry, issuer and audience. */
-export function verifyAccessToken(secret: string, token: string): Principal {
+/**
+ * Verifies signature (HS256 only: `alg: none` and others are refused), expiry,
+ * issuer and audience. A token without an expiry is refused too: jsonwebtoken
+ * accepts one, and it would never stop working.
+ */
+export function verifyAccessToken(secret: string, token: string): VerifiedToken {
   let claims: Claims;
   try {
     claims = jwt.verify(token, keyOf(secret), { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as Claims;
@@ -50,15 +70,24 @@ export function verifyAccessToken(secret: string, token: string): Principal {
     const expired = err instanceof jwt.TokenExpiredError;
     throw new AppError('INVALID_TOKEN', expired ? 'Access token expired' : 'Access token invalid');
   }
+  const caller = typeof claims.exp === 'number' && typeof claims.sub === 'string' ? callerOf(claims) : null;
+  if (!caller) throw new AppError('INVALID_TOKEN', 'Access token invalid');
+  return { caller, generation: typeof claims.gen === 'number' ? claims.gen : -1 };
+}
+
+function callerOf(claims: Claims): Caller | null {
   switch (claims.typ) {
     case 'staff':
-      if (!claims.role) break;
+      if (!claims.role || !claims.mid) return null;
       return { kind: 'staff', userId: claims.sub, merchantId: claims.mid, role: claims.role, storeIds: claims.stores ?? null };
     case 'terminal':
-      if (!claims.store) break;
+      if (!claims.store || !claims.mid) return null;
       return { kind: 'terminal', terminalId: claims.sub, merchantId: claims.mid, storeId: claims.store };
     case 'member':
+      if (!claims.mid) return null;
       return { kind: 'member', memberId: claims.sub, merchantId: claims.mid };
+    case 'operator':
+      return { kind: 'operator', operatorId: claims.sub };
   }
-  throw new AppError('INVALID_TOKEN', 'Access token invalid');
+  return null;
 }

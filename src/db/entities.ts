@@ -12,6 +12,8 @@ import { ProgramVersion } from '../rules/program-version.entity';
 import { Notification } from '../notifications/notification.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { SetupToken } from '../auth/setup-token.entity';
+import { SignInGuardRow } from '../auth/sign-in-guard.entity';
+import { Operator } from '../operators/operator.entity';
 import { OutboxEntry } from '../jobs/outbox-entry.entity';
 import { Merchant } from '../merchants/merchant.entity';
 import { StaffUser } from '../merchants/staff-user.entity';
@@ -27,4 +29,4 @@ import { RateCounter } from '../rate-limits/rate-counter.entity';
 import { StatsRefreshRequest } from '../purchases/stats-refresh-request.entity';
 
 /** Every entity, listed explicitly (globs do not survive bundling). */
-export const entities = [Merchant, Store, StaffUser, Terminal, RefreshToken, SetupToken, AuditEntry, OutboxEntry, Member, MemberChange, MemberConsent, MemberStats, SignInCode, Card, CardBatch, CardStatusChange, Notification, Purchase, PurchaseLine, PurchaseReturn, StatsRefreshRequest, PointEntry, PointLot, MemberBalance, ProgramVersion, MemberTier, RateCounter];
+export const entities = [Merchant, Store, StaffUser, Terminal, RefreshToken, SetupToken, AuditEntry, OutboxEntry, Member, MemberChange, MemberConsent, MemberStats, SignInCode, Card, CardBatch, CardStatusChange, Notification, Purchase, PurchaseLine, PurchaseReturn, StatsRefreshRequest, PointEntry, PointLot, MemberBalance, ProgramVersion, MemberTier, RateCounter, SignInGuardRow, Operator];

@@ -1,13 +1,13 @@
 import type { Request } from 'express';
 import { AppError, forbidden } from './errors';
-import { isAllowed, type Access, type Principal } from './principal';
+import { isAllowed, type Access, type Caller } from './principal';
 
 /**
  * Turns a bearer token into a live principal: verifies the JWT and checks the
  * account or terminal has not been disabled or revoked since it was issued.
  * Set once per app by createApp.
  */
-export type Authenticator = (token: string) => Promise<Principal>;
+export type Authenticator = (token: string) => Promise<Caller>;
 
 const authenticators = new WeakMap<object, Authenticator>();
 
@@ -16,7 +16,7 @@ export function setAuthenticator(app: object, authenticate: Authenticator): void
 }
 
 /** Checks the caller against the route's access rule; the one place roles are enforced. */
-export async function authorize(req: Request, access: Access): Promise<Principal | null> {
+export async function authorize(req: Request, access: Access): Promise<Caller | null> {
   // Public routes (sign-in, health) never look at a token, so a stale one cannot block them.
   if (access === 'public') return null;
   const header = req.headers.authorization;

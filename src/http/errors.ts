@@ -21,6 +21,8 @@ export const errorStatus = {
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   ACCOUNT_LOCKED: 429,
+  MERCHANT_CHOICE_REQUIRED: 409,
+  MERCHANT_SUSPENDED: 403,
   // members, cards and member sign-in
   MEMBER_NOT_FOUND: 404,
   MEMBER_EXISTS: 409,

@@ -1,4 +1,4 @@
-/** Who is calling. The merchant always comes from here, never from the request. */
+/** Who is calling inside a merchant. The merchant always comes from here, never from the request. */
 export type StaffRole = 'owner' | 'manager' | 'cashier';
 
 export type Principal =
@@ -13,7 +13,19 @@ export type Principal =
   | { kind: 'terminal'; merchantId: string; terminalId: string; storeId: string }
   | { kind: 'member'; merchantId: string; memberId: string };
 
-export type PrincipalKind = Principal['kind'];
+/**
+ * The platform operator: creates, suspends and lists merchants, and belongs
+ * to none. It has no merchant id, so no merchant route can serve it.
+ */
+export interface OperatorPrincipal {
+  kind: 'operator';
+  operatorId: string;
+}
+
+/** Whoever a bearer token stands for. */
+export type Caller = Principal | OperatorPrincipal;
+
+export type PrincipalKind = Caller['kind'];
 
 /** Who may call a route. */
 export type Access =
@@ -22,9 +34,11 @@ export type Access =
       staff?: StaffRole[];
       terminal?: boolean;
       member?: boolean;
+      /** Operator routes admit the operator only; merchant routes never admit it. */
+      operator?: boolean;
     };
 
-export function isAllowed(access: Access, principal: Principal): boolean {
+export function isAllowed(access: Access, principal: Caller): boolean {
   if (access === 'public') return true;
   switch (principal.kind) {
     case 'staff':
@@ -33,6 +47,8 @@ export function isAllowed(access: Access, principal: Principal): boolean {
       return access.terminal === true;
     case 'member':
       return access.member === true;
+    case 'operator':
+      return access.operator === true;
   }
 }
 

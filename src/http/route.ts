@@ -3,7 +3,7 @@ import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Api } from './api';
 import { z } from 'zod';
 import { AppError, type FieldIssue } from './errors';
-import { type Access, type Principal } from './principal';
+import { type Access, type OperatorPrincipal, type Principal } from './principal';
 import { authorize } from './auth';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -13,7 +13,7 @@ export interface RouteInput<B, Q, P, A extends Access> {
   body: B;
   query: Q;
   params: P;
-  principal: A extends 'public' ? Principal | null : Principal;
+  principal: A extends 'public' ? Principal | null : A extends { operator: true } ? OperatorPrincipal : Principal;
   req: Request;
   res: Response;
 }
@@ -65,6 +65,8 @@ export function route<
     try {
       // Set first so a handler can still choose another status (503 from /readyz, 200 for a replay).
       res.status(status);
+      // API answers carry personal data or tokens: no browser or proxy may keep a copy (errors included).
+      res.setHeader('Cache-Control', 'no-store');
       const principal = await authorize(req, spec.access);
       const body = parse(spec.body, req.body, 'body');
       const query = parse(spec.query, req.query, 'query');

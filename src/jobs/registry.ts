@@ -2,6 +2,7 @@ import type { JobDefinition } from './job-definition';
 import { outboxJobs } from './outbox.jobs';
 import { notificationJobs } from '../notifications/notifications.jobs';
 import { memberJobs } from '../members/members.jobs';
+import { authJobs } from '../auth/auth.jobs';
 import { purchasesJobs } from '../purchases/purchases.jobs';
 import { pointsJobs } from '../points/points.jobs';
 import { rulesJobs } from '../rules/rules.jobs';
@@ -13,6 +14,7 @@ export const allJobs: JobDefinition[] = [
   ...outboxJobs,
   ...notificationJobs,
   ...memberJobs,
+  ...authJobs,
   ...purchasesJobs,
   ...pointsJobs,
   ...rulesJobs,

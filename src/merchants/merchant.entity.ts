@@ -23,6 +23,10 @@ export class Merchant {
   @Column({ type: 'simple-json', nullable: true })
   settings: Record<string, unknown> | null;
 
+  /** Set by the platform operator: the shop's staff, terminals and members are refused until it is cleared. */
+  @Column({ name: 'suspended_at', type: 'datetime', precision: 3, nullable: true })
+  suspendedAt: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

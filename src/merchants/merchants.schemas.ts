@@ -146,7 +146,6 @@ export const StaffOut = z.object({
   storeIds: z.array(z.string()).nullable(),
   locale: z.string().nullable(),
   active: z.boolean(),
-  lockedUntil: z.string().nullable(),
   lastSignInAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -5,7 +5,7 @@ import { newId } from '../db/ids';
 import { TtlCache } from '../db/ttl-cache';
 import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
-import { canUseStore, type Principal } from '../http/principal';
+import { canUseStore, type OperatorPrincipal, type Principal } from '../http/principal';
 import type { Services } from '../services';
 import { Merchant } from './merchant.entity';
 import type { PageQuery } from './merchants.schemas';
@@ -96,18 +96,38 @@ export class MerchantsService {
     return found(await this.deps.db.manager.findOneBy(Store, { merchantId, code: code.toUpperCase() }), 'store');
   }
 
-  /** Merchants across all tenants, oldest first: for operator tools on the shell (create-owner), never for the API. */
-  async listMerchantsForOperator(limit: number): Promise<Merchant[]> {
-    return this.deps.db.manager.find(Merchant, { order: { createdAt: 'ASC', id: 'ASC' }, take: limit });
+  /**
+   * Merchants across all tenants, oldest first: for the platform operator and
+   * its shell tools (create-owner), never for a merchant's principal.
+   */
+  async listAllMerchants(page: { limit: number; offset: number; q?: string }): Promise<Page<Merchant>> {
+    const qb = this.deps.db.manager.getRepository(Merchant).createQueryBuilder('m').orderBy('m.created_at', 'ASC').addOrderBy('m.id', 'ASC');
+    if (page.q) qb.where("m.name LIKE :q ESCAPE '!'", { q: containsPattern(page.q) });
+    return pageOf(qb, page);
+  }
+
+  /** Suspends (or lifts the suspension of) a merchant; idempotent. Audited in the merchant's own log. */
+  async setSuspended(merchantId: string, suspended: boolean, actor: OperatorPrincipal, now = new Date()): Promise<Merchant> {
+    const updated = await this.deps.db.transaction(async (tx) => {
+      const merchant = await this.getMerchant(merchantId, tx);
+      if (Boolean(merchant.suspendedAt) === suspended) return merchant;
+      Object.assign(merchant, { suspendedAt: suspended ? now : null, updatedAt: now });
+      await tx.update(Merchant, { id: merchant.id }, { suspendedAt: merchant.suspendedAt, updatedAt: now });
+      await audit(tx, merchant.id, actor, { action: suspended ? 'merchant.suspend' : 'merchant.resume', entity: 'merchant', entityId: merchant.id }, now);
+      return merchant;
+    });
+    // This process refuses the merchant's callers at once; others within SETTINGS_CACHE_MS.
+    this.merchants.delete(merchantId);
+    return updated;
   }
 
   async hasAnyMerchant(tx: EntityManager = this.deps.db.manager): Promise<boolean> {
     return (await tx.getRepository(Merchant).createQueryBuilder('m').select('m.id').limit(1).getRawOne()) !== undefined;
   }
 
-  /** Inserts a merchant inside the caller's transaction (first-run setup). */
+  /** Inserts a merchant inside the caller's transaction (first-run setup, platform operator). */
   async createMerchant(tx: EntityManager, input: MerchantInput, now = new Date()): Promise<Merchant> {
-    const merchant = tx.create(Merchant, { id: newId(now.getTime()), ...input, settings: null, createdAt: now, updatedAt: now });
+    const merchant = tx.create(Merchant, { id: newId(now.getTime()), ...input, settings: null, suspendedAt: null, createdAt: now, updatedAt: now });
     await tx.save(merchant);
     return merchant;
   }

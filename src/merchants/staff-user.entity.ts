@@ -9,7 +9,7 @@ export class StaffUser {
   @Column({ name: 'merchant_id', type: 'varchar', length: 36 })
   merchantId: string;
 
-  /** Lower-cased in code: MySQL compares case-insensitively, SQLite does not. */
+  /** Unique per merchant. Lower-cased in code: MySQL compares case-insensitively, SQLite does not. */
   @Column({ type: 'varchar', length: 254 })
   email: string;
 
@@ -33,11 +33,12 @@ export class StaffUser {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
-  @Column({ name: 'failed_sign_ins', type: 'int', default: 0 })
-  failedSignIns: number;
-
-  @Column({ name: 'locked_until', type: 'datetime', precision: 3, nullable: true })
-  lockedUntil: Date | null;
+  /**
+   * Access tokens carry the generation they were issued in; moving it (password
+   * change or reset, refresh-token reuse) ends every one of them at once.
+   */
+  @Column({ name: 'token_generation', type: 'int', default: 0 })
+  tokenGeneration: number;
 
   @Column({ name: 'last_sign_in_at', type: 'datetime', precision: 3, nullable: true })
   lastSignInAt: Date | null;

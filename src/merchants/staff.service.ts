@@ -33,6 +33,12 @@ export interface StaffPatch {
 type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
 
 /**
+ * Sign-in checks the password against at most this many accounts sharing one
+ * email (in parallel, so the answer takes about as long as for one).
+ */
+export const MAX_MERCHANTS_PER_EMAIL = 10;
+
+/**
  * Staff accounts. Owners manage everyone; managers manage cashiers only, and a
  * store-limited manager only cashiers of their own stores. The merchant always
  * keeps at least one active owner.
@@ -86,8 +92,7 @@ export class StaffService {
       storeIds: input.storeIds ?? null,
       locale: input.locale ?? null,
       active: true,
-      failedSignIns: 0,
-      lockedUntil: null,
+      tokenGeneration: 0,
       lastSignInAt: null,
       createdAt: now,
       updatedAt: now,
@@ -95,8 +100,8 @@ export class StaffService {
     try {
       await tx.insert(StaffUser, user);
     } catch (err) {
-      // Emails are unique across all merchants because sign-in is by email alone.
-      if (isUniqueViolation(err)) throw new AppError('ALREADY_EXISTS', 'A staff account with this email already exists', [{ path: 'body.email', message: 'already in use' }]);
+      // Unique within the merchant only: another shop's staff with the same email is none of this shop's business.
+      if (isUniqueViolation(err)) throw new AppError('ALREADY_EXISTS', 'A staff account with this email already exists in this shop', [{ path: 'body.email', message: 'already in use' }]);
       throw err;
     }
     await audit(tx, merchantId, actor, { action: 'staff.create', entity: 'staff_user', entityId: user.id, data: { email: user.email, role: user.role, storeIds: user.storeIds } }, now);
@@ -123,13 +128,24 @@ export class StaffService {
       if (Object.keys(changes).length === 0 && !passwordHash) return user;
       const now = new Date();
       Object.assign(user, { name: patch.name ?? user.name, role, storeIds, active, locale, updatedAt: now });
-      if (passwordHash) Object.assign(user, { passwordHash, failedSignIns: 0, lockedUntil: null });
+      if (passwordHash) Object.assign(user, { passwordHash });
       await tx.save(user);
       // A reset password or a disabled account must not keep old sessions alive.
       if (passwordHash || !active) await this.services.auth.revokeUserSessions(tx, user.id, now);
       await audit(tx, actor.merchantId, actor, { action: 'staff.update', entity: 'staff_user', entityId: user.id, data: { ...changes, ...(passwordHash ? { passwordReset: true } : {}) } }, now);
       return user;
     });
+  }
+
+  /** Staff with this email in any merchant, for sign-in (which asks which merchant when several match). */
+  async findForSignIn(email: string, merchantId?: string): Promise<StaffUser[]> {
+    const where = { email: email.toLowerCase(), ...(merchantId ? { merchantId } : {}) };
+    return this.deps.db.manager.find(StaffUser, { where, order: { createdAt: 'ASC' }, take: MAX_MERCHANTS_PER_EMAIL });
+  }
+
+  /** Moves the user's token generation, so every access token issued before it stops at once. */
+  async endAccessTokens(tx: EntityManager, userId: string): Promise<void> {
+    await tx.increment(StaffUser, { id: userId }, 'tokenGeneration', 1);
   }
 
   /** Recovery path of `npm run create-owner`: adds an owner to an existing merchant, audited as a system action. */

@@ -34,7 +34,6 @@ export function staffView(u: StaffUser): z.infer<typeof StaffOut> {
     storeIds: u.storeIds,
     locale: u.locale,
     active: u.active,
-    lockedUntil: iso(u.lockedUntil),
     lastSignInAt: iso(u.lastSignInAt),
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),

@@ -26,7 +26,7 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
 
   describe('first run', () => {
     it('reports that setup is needed and mints a one-time token', async () => {
-      await request(rt().app).get('/v1/setup').expect(200, { setupRequired: true });
+      await request(rt().app).get('/v1/setup').expect(200, { setupRequired: true, invite: null });
       // What `npm start` prints on an empty database.
       const out = new PassThrough();
       await printSetupInstructions(rt().services, 'http://shop.test', out);
@@ -78,7 +78,7 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
     it('refuses a second setup with 409 and mints no more tokens', async () => {
       const res = await request(rt().app).post('/v1/setup').send(setupBody(setupToken)).expect(409);
       expect(res.body.error.code).toBe('SETUP_ALREADY_DONE');
-      await request(rt().app).get('/v1/setup').expect(200, { setupRequired: false });
+      await request(rt().app).get('/v1/setup').expect(200, { setupRequired: false, invite: null });
       await expect(rt().services.auth.ensureSetupToken()).resolves.toBeNull();
       const out = new PassThrough();
       await printSetupInstructions(rt().services, 'http://shop.test', out);
@@ -221,7 +221,8 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
     });
   });
 
-  describe('sign-in failures and lockout', () => {
+  // Lockout itself: sign-in-guard.api.test.ts.
+  describe('sign-in failures', () => {
     let fx: MerchantFixture;
     beforeAll(async () => {
       fx = await createMerchantFixture(rt());
@@ -236,29 +237,12 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
       await rt().db.manager.query('UPDATE staff_users SET active = 0 WHERE id = ?', [fx.manager.id]);
       const disabled = await request(app).post('/v1/auth/sign-in').send({ email: fx.manager.email, password: 'manager password' }).expect(401);
       expect(disabled.body.error.message).toBe(wrong.body.error.message);
-      await rt().db.manager.query('UPDATE staff_users SET active = 1, failed_sign_ins = 0 WHERE id = ?', [fx.manager.id]);
+      await rt().db.manager.query('UPDATE staff_users SET active = 1 WHERE id = ?', [fx.manager.id]);
     });
 
     it('refuses bad input with 400 details', async () => {
       const res = await request(rt().app).post('/v1/auth/sign-in').send({ email: fx.manager.email, password: 123, extra: true }).expect(400);
       expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['body', 'body.password']);
-    });
-
-    it('locks the account for 15 minutes after 5 wrong passwords, even for the right one', async () => {
-      const app = rt().app;
-      for (let i = 0; i < 5; i++) {
-        await request(app).post('/v1/auth/sign-in').send({ email: fx.manager.email, password: `wrong guess ${i}` }).expect(401);
-      }
-      const locked = await request(app).post('/v1/auth/sign-in').send({ email: fx.manager.email, password: 'manager password' }).expect(429);
-      expect(locked.body.error.code).toBe('ACCOUNT_LOCKED');
-      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(14 * 60);
-      expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
-      // When the lock has passed the right password works and the counter starts again.
-      await rt().db.manager.query("UPDATE staff_users SET locked_until = '2000-01-01 00:00:00' WHERE id = ?", [fx.manager.id]);
-      await request(app).post('/v1/auth/sign-in').send({ email: fx.manager.email, password: 'manager password' }).expect(200);
-      const [row] = await rt().db.manager.query('SELECT failed_sign_ins, locked_until FROM staff_users WHERE id = ?', [fx.manager.id]);
-      expect(Number(row.failed_sign_ins)).toBe(0);
-      expect(row.locked_until).toBeNull();
     });
   });
 
@@ -268,7 +252,7 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
       fx = await createMerchantFixture(rt());
     });
 
-    const claims = () => ({ sub: fx.owner.id, typ: 'staff', mid: fx.merchant.id, role: 'owner', stores: null });
+    const claims = () => ({ sub: fx.owner.id, typ: 'staff', mid: fx.merchant.id, role: 'owner', stores: null, gen: 0 });
     const sign = (overrides: jwt.SignOptions = {}, secret = rt().config.jwtSecret, payload: object = claims()) =>
       jwt.sign(payload, secret, { algorithm: 'HS256', expiresIn: 300, issuer: 'tally', audience: 'tally-api', ...overrides });
 
@@ -315,6 +299,21 @@ describeEachDb('auth: first run, sign-in, tokens', (rt) => {
       const none = await request(rt().app).get('/v1/auth/me').expect(401);
       expect(none.body.error.code).toBe('UNAUTHENTICATED');
       await request(rt().app).get('/v1/auth/me').set('Authorization', 'Basic abc').expect(401);
+    });
+
+    it('refuses a token without an expiry for every kind of caller (staff, terminal, member)', async () => {
+      const enrolled = await request(rt().app).post('/v1/pos/members').set(bearer(fx.tokens.terminal)).send({ firstName: 'Ana', email: `ana-${Date.now()}@example.test`, consents: {} }).expect(201);
+      const forever = (payload: object) => jwt.sign(payload, rt().config.jwtSecret, { algorithm: 'HS256', issuer: 'tally', audience: 'tally-api' });
+      const kinds = [
+        claims(),
+        { sub: fx.terminal.id, typ: 'terminal', mid: fx.merchant.id, store: fx.store.id },
+        { sub: enrolled.body.member.id, typ: 'member', mid: fx.merchant.id },
+      ];
+      for (const payload of kinds) {
+        // The same claims with an expiry are fine: only the missing expiry is refused.
+        await request(rt().app).get('/v1/auth/me').set(bearer(sign({}, undefined, payload))).expect(200);
+        await expectRefused(forever(payload));
+      }
     });
 
     it('stops a disabled user at once and applies a role change without a new token', async () => {

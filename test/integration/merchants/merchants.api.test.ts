@@ -181,9 +181,12 @@ describeEachDb('merchants: merchant, stores, staff, terminals, audit', (rt) => {
       expect(await count(rt(), 'staff_users')).toBe(before);
     });
 
-    it('refuses a taken email with 409', async () => {
-      const res = await request(rt().app).post('/v1/staff').set(bearer(a.tokens.owner)).send(newStaff('cashier', { email: b.cashier.email.toUpperCase() })).expect(409);
+    it('refuses an email taken in the same shop with 409, and neither sees nor blocks another shop’s (issue 15 finding 8)', async () => {
+      const res = await request(rt().app).post('/v1/staff').set(bearer(a.tokens.owner)).send(newStaff('cashier', { email: a.cashier.email.toUpperCase() })).expect(409);
       expect(res.body.error.code).toBe('ALREADY_EXISTS');
+      // B's cashier's address is free in A: nothing tells A it exists elsewhere, and A cannot squat it away from B.
+      await request(rt().app).post('/v1/staff').set(bearer(a.tokens.owner)).send(newStaff('cashier', { email: b.cashier.email.toUpperCase() })).expect(201);
+      await request(rt().app).post('/v1/staff').set(bearer(b.tokens.owner)).send(newStaff('cashier', { email: `new-${Date.now()}@example.test` })).expect(201);
     });
 
     it('never gives stores of another merchant (404) and never touches B’s staff (404)', async () => {

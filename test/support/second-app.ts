@@ -1,0 +1,19 @@
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import { createDataSource } from '../../src/db/data-source';
+import { Db } from '../../src/db/db';
+import { createServices } from '../../src/services';
+import type { TestRuntime } from './test-runtime';
+
+/**
+ * A second api process in miniature: its own connection pool, services and
+ * app on the runtime's database, sharing nothing in memory with the first
+ * (SQLite needs `sqliteFile: true` in the suite's runtime options).
+ */
+export async function secondApp(rt: TestRuntime): Promise<{ app: Express; close(): Promise<void> }> {
+  const dataSource = createDataSource(rt.config.database);
+  await dataSource.initialize();
+  const deps = { config: rt.config, log: rt.log, queue: rt.queue, db: new Db(dataSource) };
+  const app = createApp({ ...deps, services: createServices(deps) });
+  return { app, close: () => dataSource.destroy() };
+}
