@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { AppError } from '../http/errors';
 import { Email, Password } from '../merchants/merchants.schemas';
 import { openRuntime, type Runtime } from '../runtime';
+import { CliError, ensureMigrated, readPassword } from './cli-support';
 import { setupInstructions } from './setup-instructions';
 
 const USAGE = `Usage:
@@ -43,14 +44,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** The embedded SQLite file is migrated on the spot, as `npm start` would; a shared MySQL is migrated deliberately. */
-async function ensureMigrated(runtime: Runtime): Promise<void> {
-  const ds = runtime.db.dataSource;
-  if (!(await ds.showMigrations())) return;
-  if (runtime.config.database.kind === 'sqlite') await ds.runMigrations({ transaction: 'each' });
-  else throw new CliError('The database has pending migrations; run `npm run migrate` first.');
-}
-
 async function printSetupLink(runtime: Runtime): Promise<void> {
   const setup = await runtime.services.auth.ensureSetupToken();
   if (setup) {
@@ -65,52 +58,11 @@ async function printSetupLink(runtime: Runtime): Promise<void> {
 async function addOwner(runtime: Runtime, given: Record<string, string | undefined>): Promise<void> {
   const parsed = OwnerArgs.safeParse(given);
   if (!parsed.success) throw new CliError(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}`);
-  const password = Password.safeParse(await readPassword());
+  const password = Password.safeParse(await readPassword('TALLY_OWNER_PASSWORD', 'the new owner'));
   if (!password.success) throw new CliError(`Password ${password.error.issues[0]?.message ?? 'is invalid'}`);
   const owner = await runtime.services.staff.addOwner(parsed.data['merchant-id'], { email: parsed.data.email, name: parsed.data.name, password: password.data });
   process.stdout.write(`Owner ${owner.email} added to merchant ${owner.merchantId}. Sign in at ${runtime.config.publicUrl}\n`);
 }
-
-async function readPassword(): Promise<string> {
-  const fromEnv = process.env.TALLY_OWNER_PASSWORD;
-  if (fromEnv) return fromEnv;
-  if (!process.stdin.isTTY) throw new CliError('Set TALLY_OWNER_PASSWORD (no terminal to ask for the password on).');
-  const first = await promptHidden('Password for the new owner: ');
-  const again = await promptHidden('Same password again: ');
-  if (first !== again) throw new CliError('The passwords differ.');
-  return first;
-}
-
-/** Reads a line from the terminal without echoing it. */
-function promptHidden(question: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const stdin = process.stdin;
-    let value = '';
-    const finish = (result: () => void) => {
-      stdin.off('data', onData);
-      stdin.setRawMode(false);
-      stdin.pause();
-      process.stdout.write('\n');
-      result();
-    };
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') return finish(() => resolve(value));
-        if (ch === '\u0003') return finish(() => reject(new CliError('Cancelled.')));
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else value += ch;
-      }
-    };
-    process.stdout.write(question);
-    stdin.setRawMode(true);
-    stdin.setEncoding('utf8');
-    stdin.on('data', onData);
-    stdin.resume();
-  });
-}
-
-/** A problem the operator can fix; printed without a stack trace. */
-class CliError extends Error {}
 
 main().catch((err: unknown) => {
   const plain = err instanceof CliError || err instanceof AppError || err instanceof ConfigError;
