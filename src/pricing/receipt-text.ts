@@ -18,6 +18,8 @@ export interface ReceiptFacts {
   /** The tier this sale lifted the member into, if any. */
   tierReached?: string | null;
   expiringSoon: { points: number; expiresAt: Date } | null;
+  /** An anonymous sale's claim code (see purchases/claim-code.ts). */
+  claimCode?: string;
 }
 
 /**
@@ -53,7 +55,10 @@ function formatPoints(points: number, locale: string): string {
 export function receiptText(f: ReceiptFacts): string[] {
   const pts = (n: number) => formatPoints(n, f.locale);
   const lines: string[] = [];
-  if (f.balance === null) return lines;
+  if (f.balance === null) {
+    if (f.claimCode) lines.push(`Forgot your card? Collect the points with claim code ${f.claimCode}`);
+    return lines;
+  }
   if (f.pointsRedeemed > 0) lines.push(`Points redeemed: ${pts(f.pointsRedeemed)} (${formatMinor(f.redeemValueMinor, f.currency, f.locale)})`);
   const pendingNote = f.pendingUntil && f.pointsEarned > 0 ? `, spendable from ${formatDate(f.pendingUntil, f.timeZone)}` : '';
   lines.push(`Points earned: ${pts(f.pointsEarned)}${pendingNote}`);

@@ -19,6 +19,8 @@ import type { Program } from '../rules/program.schemas';
 import type { Services } from '../services';
 import type { PurchaseReceipt, PurchaseView, ReceiptClaimRequest, ReturnReceipt, ReturnRequest, VoidReceipt, VoidRequest } from '../till/till.schemas';
 import { PurchaseLine } from './purchase-line.entity';
+import type { Limit } from '../rate-limits/rate-limits.service';
+import { claimCodeMatches } from './claim-code';
 import { proRataStep, requestHash } from './purchase-math';
 import { PurchaseReturn } from './purchase-return.entity';
 import type { PurchaseListQuery } from './purchases.schemas';
@@ -44,6 +46,12 @@ export interface NewSale {
   requestHash: string;
   priced: PricedBasket;
 }
+
+/** Claim attempts, counted in shared counters: a member claims a few receipts a day at most. */
+const CLAIM_LIMITS = {
+  perMember: { name: 'claims.member', limit: 10, windowSeconds: 24 * 3600 },
+  perReceipt: { name: 'claims.receipt', limit: 5, windowSeconds: 24 * 3600 },
+} satisfies Record<string, Limit>;
 
 /**
  * The purchase records: sales as the till recorded them, returns, voids and
@@ -390,17 +398,22 @@ export class PurchasesService {
   /**
    * "I forgot my card": attaches an anonymous sale to a member and earns its
    * points by the rules in force when it happened, within the program's
-   * claim window, once. The receipt total must match, as proof of holding it.
+   * claim window, once. The receipt total and the claim code printed on it
+   * must match, as proof of holding it; attempts are limited per member and
+   * per receipt, counted before the check (issue 15, finding 4).
    * The sale is priced again by the same pipeline as at the till, as paid in money.
    */
   async claimReceipt(principal: Principal, memberId: string, body: ReceiptClaimRequest, now = new Date()): Promise<PurchaseReceipt> {
     const merchantId = principal.merchantId;
     const member = await this.services.members.get(merchantId, memberId);
     if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `The member is ${member.status}`);
+    await this.services.rateLimits.enforce(CLAIM_LIMITS.perMember, `${merchantId}|${memberId}`, 'Too many receipt claims for this member', now);
+    await this.services.rateLimits.enforce(CLAIM_LIMITS.perReceipt, `${merchantId}|${body.storeCode.toUpperCase()}|${body.receiptNumber}`, 'Too many claims for this receipt', now);
     const store = await this.services.merchants.getStoreByCode(merchantId, body.storeCode);
     const candidates = await this.deps.db.manager.findBy(Purchase, { merchantId, storeId: store.id, receiptNumber: body.receiptNumber, totalMinor: body.totalMinor });
+    // Any mismatch is the same 404, and whether the receipt was claimed is told only to its holder.
     const sale = found(
-      candidates.find((p) => p.status === 'completed'),
+      candidates.find((p) => p.status === 'completed' && claimCodeMatches(this.deps.config.jwtSecret, p.id, body.claimCode)),
       'receipt',
     );
     if (sale.memberId) throw new AppError('ALREADY_CLAIMED', 'Points for this receipt were already collected');

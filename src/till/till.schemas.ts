@@ -135,6 +135,8 @@ export const ReceiptClaimRequest = z.strictObject({
   receiptNumber: ReceiptNumber,
   /** The total printed on the receipt, as a check that the shopper holds it. */
   totalMinor: minor(MAX_LINE_AMOUNT_MINOR * MAX_BASKET_LINES),
+  /** The claim code printed under an anonymous sale ("Claim code: 7KQ2-M9XD"), so guessing does not pay. */
+  claimCode: z.string().regex(/^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$/, 'the 8-character claim code printed on the receipt, e.g. 7KQ2-M9XD'),
 });
 export type ReceiptClaimRequest = z.infer<typeof ReceiptClaimRequest>;
 

@@ -6,6 +6,7 @@ import { AppError, forbidden } from '../http/errors';
 import type { Principal } from '../http/principal';
 import type { Member } from '../members/member.entity';
 import { priceBasket, type BasketInput, type PricedBasket } from '../pricing/pipeline';
+import { claimCodeOf } from '../purchases/claim-code';
 import { progressAfter, receiptText } from '../pricing/receipt-text';
 import { requestHash } from '../purchases/purchase-math';
 import { saleReplay } from '../purchases/purchases.service';
@@ -181,6 +182,7 @@ export class TillService {
               balance: after?.available ?? null,
               ...tierAfter,
               expiringSoon,
+              claimCode: memberId ? undefined : claimCodeOf(this.deps.config.jwtSecret, purchase.id),
             }),
           }),
         );

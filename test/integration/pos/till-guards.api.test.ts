@@ -44,7 +44,7 @@ describeEachDb('till guards', (rt) => {
     const bMember = await enrol(server, b, 'Bob');
     const bToken = tokenFor(rt(), { kind: 'member', merchantId: b.merchant.id, memberId: bMember.memberId });
     await request(server).get(`/v1/me/purchases/${anaPurchaseId}`).set(auth(bToken)).expect(404);
-    await request(server).post('/v1/me/receipt-claims').set(auth(bToken)).send({ storeCode: a.store.code, receiptNumber: 'X1', totalMinor: 2500 }).expect(404);
+    await request(server).post('/v1/me/receipt-claims').set(auth(bToken)).send({ storeCode: a.store.code, receiptNumber: 'X1', totalMinor: 2500, claimCode: 'AAAA-AAAA' }).expect(404);
     const after = await writes(rt());
     // Bob's enrolment wrote only members/cards rows, none of these.
     expect(after).toEqual(before);

@@ -19,6 +19,13 @@ export function closeServer(server: Server | undefined): Promise<void> {
   return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
 }
 
+/** The claim code printed under an anonymous sale. */
+export function claimCodeIn(receiptText: string[]): string {
+  const code = receiptText.map((l) => /claim code (\w{4}-\w{4})/.exec(l)?.[1]).find(Boolean);
+  if (!code) throw new Error(`no claim code in ${JSON.stringify(receiptText)}`);
+  return code;
+}
+
 export const uniqueKey = (prefix = 'key') => `${prefix}-${randomBytes(8).toString('hex')}`;
 
 export interface Enrolled {

@@ -6,7 +6,7 @@ import { DISPATCH_EVENT_JOB } from '../../../src/events/publish';
 import { Store } from '../../../src/merchants/store.entity';
 import { tokenFor, createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
-import { closeServer, commit, enrol, line, listen, uniqueKey, writes, type Enrolled } from './till-helpers';
+import { claimCodeIn, closeServer, commit, enrol, line, listen, uniqueKey, writes, type Enrolled } from './till-helpers';
 
 /**
  * The whole till story on the default program: 1 point per 1.00 of eligible
@@ -211,13 +211,14 @@ describeEachDb('till story', (rt) => {
     const before = (await rt().services.points.summary(a.merchant.id, ana.memberId, new Date())).available;
 
     const member = tokenFor(rt(), { kind: 'member', merchantId: a.merchant.id, memberId: ana.memberId });
-    const wrongTotal = await request(server).post('/v1/me/receipt-claims').set(auth(member)).send({ storeCode: a.store.code, receiptNumber, totalMinor: 4999 }).expect(404);
+    const claimCode = claimCodeIn(anon.body.receiptText);
+    const wrongTotal = await request(server).post('/v1/me/receipt-claims').set(auth(member)).send({ storeCode: a.store.code, receiptNumber, totalMinor: 4999, claimCode }).expect(404);
     expect(wrongTotal.body.error.code).toBe('NOT_FOUND');
-    const claimed = await request(server).post('/v1/me/receipt-claims').set(auth(member)).send({ storeCode: a.store.code, receiptNumber, totalMinor: 5000 }).expect(201);
+    const claimed = await request(server).post('/v1/me/receipt-claims').set(auth(member)).send({ storeCode: a.store.code, receiptNumber, totalMinor: 5000, claimCode: claimCode.toLowerCase() }).expect(201);
     expect(claimed.body.purchase).toMatchObject({ id: anon.body.purchase.id, memberId: ana.memberId, pointsEarned: 50 });
     expect(claimed.body.purchase.claimedAt).not.toBeNull();
     expect(claimed.body.balance.available).toBe(before + 50);
-    const twice = await request(server).post('/v1/me/receipt-claims').set(auth(member)).send({ storeCode: a.store.code, receiptNumber, totalMinor: 5000 }).expect(409);
+    const twice = await request(server).post('/v1/me/receipt-claims').set(auth(member)).send({ storeCode: a.store.code, receiptNumber, totalMinor: 5000, claimCode }).expect(409);
     expect(twice.body.error.code).toBe('ALREADY_CLAIMED');
 
     const mine = await request(server).get('/v1/me/purchases').set(auth(member)).expect(200);

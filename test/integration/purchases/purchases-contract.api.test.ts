@@ -7,7 +7,7 @@ import { StaffUser } from '../../../src/merchants/staff-user.entity';
 import { Purchase } from '../../../src/purchases/purchase.entity';
 import { createMerchantFixture, tokenFor, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
-import { closeServer, commit, enrol, line, listen, uniqueKey } from '../pos/till-helpers';
+import { claimCodeIn, closeServer, commit, enrol, line, listen, uniqueKey } from '../pos/till-helpers';
 
 const DAY = 24 * 3600_000;
 
@@ -72,8 +72,8 @@ describeEachDb('purchases for other modules', (rt) => {
   it('credits a forgotten receipt at the service desk within the claim window, audited', async () => {
     const m = await enrol(server, a, 'Kim');
     const receiptNumber = uniqueKey('ANON');
-    await commit(server, a, { receiptNumber, lines: [line('A', 'dry', 1000, 1234)] }).expect(201);
-    const claim = { storeCode: a.store.code.toUpperCase(), receiptNumber, totalMinor: 1234 };
+    const sale = await commit(server, a, { receiptNumber, lines: [line('A', 'dry', 1000, 1234)] }).expect(201);
+    const claim = { storeCode: a.store.code.toUpperCase(), receiptNumber, totalMinor: 1234, claimCode: claimCodeIn(sale.body.receiptText) };
     const staff: Principal = { kind: 'staff', merchantId: a.merchant.id, userId: a.cashier.id, role: 'cashier', storeIds: null };
     // The fixture's store code is random lower-case hex; the stores API keeps codes upper-case.
     await rt().db.manager.update('stores', { id: a.store.id }, { code: claim.storeCode });

@@ -127,11 +127,11 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/members/{memberId}/purchases': {},
   'POST /v1/members/{memberId}/receipt-claims': {
     params: (a) => ({ memberId: a.otherMemberId }),
-    body: (_a, b) => ({ storeCode: b.storeCode, receiptNumber: b.anonymousReceiptNumber, totalMinor: 250 }),
+    body: (_a, b) => ({ storeCode: b.storeCode, receiptNumber: b.anonymousReceiptNumber, totalMinor: 250, claimCode: b.anonymousClaimCode }),
   },
   'GET /v1/me/purchases': { query: (_a, b) => `storeId=${b.storeId}`, expect: SEARCH },
   'GET /v1/me/purchases/{purchaseId}': {},
-  'POST /v1/me/receipt-claims': { body: (_a, b) => ({ storeCode: b.storeCode, receiptNumber: b.anonymousReceiptNumber, totalMinor: 250 }) },
+  'POST /v1/me/receipt-claims': { body: (_a, b) => ({ storeCode: b.storeCode, receiptNumber: b.anonymousReceiptNumber, totalMinor: 250, claimCode: b.anonymousClaimCode }) },
   'GET /v1/members/{memberId}/points': {},
   'GET /v1/members/{memberId}/points/entries': {},
   'POST /v1/members/{memberId}/points/adjustments': { body: () => ({ points: 1000, reason: 'cross-tenant' }) },

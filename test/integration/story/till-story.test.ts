@@ -126,7 +126,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
   let firstSaleAt: Date;
   let memberToken: string;
   let firstReceipt: string[];
-  let anonymousReceipt: { receiptNumber: string; totalMinor: number; id: string };
+  let anonymousReceipt: { receiptNumber: string; totalMinor: number; id: string; claimCode: string };
 
   const ledger = async (): Promise<Entry[]> => {
     const res = await request(app()).get(`/v1/members/${memberId}/points/entries?limit=200`).set(bearer(ownerToken)).expect(200);
@@ -368,7 +368,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
       .expect(201);
     expect(anonymous.body.purchase).toMatchObject({ memberId: null, totalMinor: 1829, pointsEarned: 0 });
     expect(anonymous.body.balance).toBeNull();
-    anonymousReceipt = { id: anonymous.body.purchase.id, receiptNumber: 'LIS1-0003', totalMinor: 1829 };
+    anonymousReceipt = { id: anonymous.body.purchase.id, receiptNumber: 'LIS1-0003', totalMinor: 1829, claimCode: /claim code (\w{4}-\w{4})/.exec(anonymous.body.receiptText.join('\n'))?.[1] ?? 'missing' };
 
     // The owner doubles the base rate from now on; the sale above keeps the first program (5 points, not 11).
     const doubled = { ...program, earning: { ...program.earning, baseRate: { points: 2, perMinor: 100 } } };
@@ -387,7 +387,7 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
     const mine = await request(app()).get('/v1/me/card/qr.png').set(bearer(memberToken)).buffer(true).parse(binary).expect(200);
     expect(decodeQr(mine.body as Buffer)).toBe(cardNumber);
 
-    const claim = { storeCode, receiptNumber: anonymousReceipt.receiptNumber, totalMinor: anonymousReceipt.totalMinor };
+    const claim = { storeCode, receiptNumber: anonymousReceipt.receiptNumber, totalMinor: anonymousReceipt.totalMinor, claimCode: anonymousReceipt.claimCode };
     const claimed = await request(app()).post('/v1/me/receipt-claims').set(bearer(memberToken)).send(claim).expect(201);
     expect(claimed.body.purchase).toMatchObject({ id: anonymousReceipt.id, memberId, pointsEarned: 5, programVersion: 1 });
     expect(claimed.body.purchase.claimedAt).not.toBeNull();

@@ -13,7 +13,8 @@ export interface Fingerprinter {
 
 export async function fingerprinter(db: Db): Promise<Fingerprinter> {
   const columns = await tableColumns(db);
-  const tables = [...columns.keys()].filter((t) => t !== 'migrations').sort();
+  // rate_counters count attempts, refused ones included: that write is the point of them (issue 15).
+  const tables = [...columns.keys()].filter((t) => t !== 'migrations' && t !== 'rate_counters').sort();
   const select = tables
     .map((t) => {
       const cols = columns.get(t) ?? new Set<string>();

@@ -36,6 +36,7 @@ export interface TenantWorld {
     receiptNumber: string;
     /** A sale without a member (claimable), total 250. */
     anonymousReceiptNumber: string;
+    anonymousClaimCode: string;
     userId: string;
     staffEmail: string;
     terminalId: string;
@@ -75,7 +76,8 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
   const purchase = (await sale(victim.member.id, receiptNumber)).body.purchase;
   const selfPurchase = (await sale(self.member.id, `R-${tag}-2`)).body.purchase;
   const anonymousReceiptNumber = `R-${tag}-3`;
-  await sale(undefined, anonymousReceiptNumber);
+  const anonymousReceiptText = (await sale(undefined, anonymousReceiptNumber)).body.receiptText as string[];
+  const anonymousClaimCode = /claim code (\w{4}-\w{4})/.exec(anonymousReceiptText.join('\n'))?.[1] ?? 'missing';
   const batch = (await ok(request(app).post('/v1/card-batches').set(auth(f.tokens.owner)).send({ count: 2 }), 201)).body;
   const [unassigned] = await rt.db.manager.find(Card, { where: { merchantId: f.merchant.id, batchId: batch.id } });
   const staff = (await ok(request(app).post('/v1/staff').set(auth(f.tokens.owner)).send({ email: `victim-${tag}@example.test`, name: `Victim staff ${tag}`, password: 'victim-password-123', role: 'cashier' }), 201)).body;
@@ -97,6 +99,7 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     selfPurchaseId: selfPurchase.id,
     receiptNumber,
     anonymousReceiptNumber,
+    anonymousClaimCode,
     userId: staff.id,
     staffEmail: staff.email,
     terminalId: terminal.id,
