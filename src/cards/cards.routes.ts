@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { setImmediate } from 'node:timers/promises';
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import type { Api } from '../http/api';
@@ -6,8 +8,11 @@ import { route } from '../http/route';
 import { CardOut, cardView } from '../members/members.schemas';
 import { barcodePng, barcodeSvg, qrPng, qrSvg } from './card-images';
 import type { Card } from './card.entity';
-import { batchSheetHtml } from './batch-sheet';
-import { AttachBody, AttachParams, BatchBody, BatchOut, BatchParams, CardDetailOut, CardParams, CardReasonBody, ReplaceBody, ReplaceOut } from './cards.schemas';
+import { batchSheetChunks, MAX_SHEET_CARDS } from './batch-sheet';
+import { AttachBody, AttachParams, BatchBody, BatchOut, BatchParams, CardDetailOut, CardParams, CardReasonBody, ReplaceBody, ReplaceOut, SheetQuery } from './cards.schemas';
+
+/** Each sheet costs seconds of CPU; a shop prints a few. */
+const SHEETS_PER_MERCHANT = { name: 'cards.sheet', limit: 30, windowSeconds: 60 };
 
 type Image = 'qr.png' | 'qr.svg' | 'barcode.png' | 'barcode.svg';
 
@@ -39,7 +44,7 @@ function memberIdOf(principal: Principal): string {
 
 /** Cards (staff), their images, pre-printed batches (managers) and the member's own card (portal). */
 export function cardsRoutes(api: Api): void {
-  const { cards, members } = api.services;
+  const { cards, members, rateLimits } = api.services;
 
   route(api, {
     method: 'get',
@@ -194,16 +199,27 @@ export function cardsRoutes(api: Api): void {
   route(api, {
     method: 'get',
     path: '/v1/card-batches/:batchId/sheet.html',
-    summary: 'A printable A4 sheet of the batch: barcode and number per card',
+    summary: `A printable A4 sheet of the batch: barcode and number per card, at most ${MAX_SHEET_CARDS} cards per sheet (offset, limit); a Link header names the next sheet`,
     tag: 'cards',
     access: { staff: MANAGERS },
     params: BatchParams,
+    query: SheetQuery,
     produces: 'text/html',
-    handler: async ({ principal, params, res }) => {
-      const { batch, cards: rows } = await cards.getBatch(principal.merchantId, params.batchId);
+    handler: async ({ principal, params, query, res }) => {
+      await rateLimits.enforce(SHEETS_PER_MERCHANT, principal.merchantId, 'Too many card sheets printed');
+      const { batch, cards: rows } = await cards.getBatch(principal.merchantId, params.batchId, query);
+      const next = query.offset + rows.length;
+      if (next < batch.count) res.setHeader('Link', `</v1/card-batches/${batch.id}/sheet.html?offset=${next}&limit=${query.limit}>; rel="next"`);
       // The sheet carries inline SVG and its own print CSS, nothing else.
       res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-      res.type('text/html').send(batchSheetHtml(batch, rows));
+      res.type('text/html');
+      // Streamed in small chunks with a turn of the event loop between them, so other requests keep being served.
+      for (const chunk of batchSheetChunks(batch, rows, query.offset)) {
+        if (res.destroyed) return;
+        if (!res.write(chunk)) await once(res, 'drain');
+        await setImmediate();
+      }
+      res.end();
     },
   });
 }

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { CardOut } from '../members/members.schemas';
 import { CARD_PREFIX_PATTERN } from './card-number';
+import { MAX_SHEET_CARDS } from './batch-sheet';
 import { MAX_BATCH_SIZE } from './cards.service';
 
 export const CardParams = z.strictObject({ cardId: z.string().min(1).max(64) });
 export const BatchParams = z.strictObject({ batchId: z.string().min(1).max(64) });
+/** One printed sheet of a batch: at most MAX_SHEET_CARDS cards from `offset` (issue 15, finding 10). */
+export const SheetQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(MAX_BATCH_SIZE).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_SHEET_CARDS).default(MAX_SHEET_CARDS),
+});
 export const AttachParams = z.strictObject({ memberId: z.string().min(1).max(64) });
 
 export const CardReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });

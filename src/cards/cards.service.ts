@@ -212,10 +212,11 @@ export class CardsService {
     });
   }
 
-  async getBatch(merchantId: string, batchId: string): Promise<{ batch: CardBatch; cards: Card[] }> {
+  /** A batch and its cards by number; `page` takes a slice of them. */
+  async getBatch(merchantId: string, batchId: string, page?: { offset: number; limit: number }): Promise<{ batch: CardBatch; cards: Card[] }> {
     const batch = await this.deps.db.manager.findOneBy(CardBatch, { merchantId, id: batchId });
     if (!batch) throw new AppError('NOT_FOUND', 'Card batch not found');
-    const cards = await this.deps.db.manager.find(Card, { where: { merchantId, batchId }, order: { number: 'ASC' } });
+    const cards = await this.deps.db.manager.find(Card, { where: { merchantId, batchId }, order: { number: 'ASC' }, skip: page?.offset, take: page?.limit });
     return { batch, cards };
   }
 

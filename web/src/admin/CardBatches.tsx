@@ -7,6 +7,9 @@ import { useLocale } from '../i18n';
 import { ErrorBanner, Field, useLoad } from '../ui/kit';
 import type { Page } from './admin-context';
 
+/** The server prints at most this many cards per sheet (a bigger batch prints as several). */
+const SHEET_CARDS = 500;
+
 interface Batch {
   id: string;
   count: number;
@@ -61,9 +64,9 @@ export function CardBatches() {
     }
   }
 
-  async function showSheet(batch: Batch) {
+  async function showSheet(batch: Batch, offset: number) {
     try {
-      setSheet(await api<string>(`/v1/card-batches/${batch.id}/sheet.html`, { session: staffSession }));
+      setSheet(await api<string>(`/v1/card-batches/${batch.id}/sheet.html?offset=${offset}&limit=${SHEET_CARDS}`, { session: staffSession }));
     } catch (err) {
       setError(err);
     }
@@ -98,9 +101,12 @@ export function CardBatches() {
               <td className="num">{formatNumber(b.count, locale)}</td>
               <td>{b.prefix}</td>
               <td className="row">
-                <button type="button" className="btn" onClick={() => showSheet(b)}>
-                  {t('cards.sheet')}
-                </button>
+                {Array.from({ length: Math.ceil(b.count / SHEET_CARDS) }, (_, i) => i * SHEET_CARDS).map((offset) => (
+                  <button key={offset} type="button" className="btn" onClick={() => showSheet(b, offset)}>
+                    {t('cards.sheet')}
+                    {b.count > SHEET_CARDS ? ` ${formatNumber(offset + 1, locale)}–${formatNumber(Math.min(offset + SHEET_CARDS, b.count), locale)}` : ''}
+                  </button>
+                ))}
                 <button type="button" className="btn" onClick={() => download(b)}>
                   {t('cards.csv')}
                 </button>
