@@ -1,4 +1,5 @@
 import { AppError } from '../http/errors';
+import { categoryKey } from '../rules/category';
 import { allocate, evaluateEarning, evaluateRedemption, type EarnContext, type EarnResult } from '../rules/earning';
 import type { Program } from '../rules/program.schemas';
 
@@ -76,13 +77,13 @@ export function lineAmount(quantityMilli: number, unitPriceMinor: number): numbe
   return Math.floor((quantityMilli * unitPriceMinor + 500) / 1000);
 }
 
-/** Numbers the lines and prices each one; no discounts, points or earning yet. */
+/** Numbers the lines, prices each one and keys its category; no discounts, points or earning yet. */
 export function linesStep(input: BasketLineInput[]): PricedBasket {
   const lines = input.map(
     (l, i): PricedLine => ({
       lineNo: i + 1,
       sku: l.sku,
-      category: l.category ?? null,
+      category: categoryKey(l.category),
       description: l.description ?? null,
       quantityMilli: l.quantity,
       unitPriceMinor: l.unitPriceMinor,

@@ -1,3 +1,4 @@
+import { categoryKey } from './category';
 import type { Program, PromotionRule } from './program.schemas';
 import { isPromotionActive } from './recurrence';
 
@@ -74,7 +75,10 @@ const HUNDRED = 100n;
  * first-purchase bonus are never capped. With per-line rounding the cap is
  * consumed line by line in basket order.
  */
-export function evaluateEarning(program: Program, basket: EarnBasket, ctx: EarnContext): EarnResult {
+export function evaluateEarning(rules: Program, sent: EarnBasket, ctx: EarnContext): EarnResult {
+  // Categories are matched by their key on both sides (see category.ts); everything below compares plain strings.
+  const program = withCategoryKeys(rules);
+  const basket = { ...sent, lines: sent.lines.map((l) => ({ ...l, category: categoryKey(l.category) })) };
   const e = program.earning;
   const eligible = eligibleAmounts(program, basket);
   const eligibleMinor = eligible.reduce((a, b) => a + b, 0);
@@ -176,6 +180,21 @@ export function evaluateEarning(program: Program, basket: EarnBasket, ctx: EarnC
     points += e.firstPurchaseBonus;
   }
   return { points, eligibleMinor, breakdown, lines: Array.from({ length: lineCount }, (_, index) => ({ index, points: linePoints[index] })) };
+}
+
+/** The program with every category it names turned into its key. */
+function withCategoryKeys(program: Program): Program {
+  const key = (c: string) => categoryKey(c) ?? c;
+  return {
+    ...program,
+    earning: {
+      ...program.earning,
+      excludedCategories: program.earning.excludedCategories.map(key),
+      categoryMultipliers: program.earning.categoryMultipliers.map((m) => ({ ...m, category: key(m.category) })),
+      productBonuses: program.earning.productBonuses.map((b) => (b.category === undefined ? b : { ...b, category: key(b.category) })),
+    },
+    promotions: program.promotions.map((p) => (p.categories === null ? p : { ...p, categories: p.categories.map(key) })),
+  };
 }
 
 /** Eligible minor units per line after exclusions, discount lines and the points-paid share. */

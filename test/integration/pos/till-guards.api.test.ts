@@ -128,6 +128,15 @@ describeEachDb('till guards', (rt) => {
     expect(await writes(rt())).toEqual(before);
   });
 
+  it('matches categories whatever their case and spacing: TOBACCO earns nothing under the default program, at evaluate and at commit', async () => {
+    const lines = [line('CIGS', 'TOBACCO', 1000, 900), line('CIGARS', ' Tobacco ', 1000, 1100), line('BREAD', 'Bakery', 1000, 250)];
+    const evaluated = await request(server).post('/v1/pos/baskets/evaluate').set(auth(a.tokens.terminal)).send({ memberId: ana.memberId, lines }).expect(200);
+    expect(evaluated.body.pointsToEarn).toBe(2);
+    const sale = await commit(server, a, { memberId: ana.memberId, lines }).expect(201);
+    expect(sale.body.purchase.pointsEarned).toBe(2);
+    expect(sale.body.purchase.lines.map((l: { category: string }) => l.category)).toEqual(['tobacco', 'tobacco', 'bakery']);
+  });
+
   it('refuses broken JSON and a missing or malformed Idempotency-Key without writing', async () => {
     const before = await writes(rt());
     const broken = await request(server).post('/v1/pos/purchases').set(auth(a.tokens.terminal)).set('Idempotency-Key', uniqueKey()).set('Content-Type', 'application/json').send('{"lines": [').expect(400);

@@ -160,3 +160,11 @@ describe('the pipeline, property', () => {
     );
   });
 });
+
+describe('pricing: categories', () => {
+  it('keys every line category once, so what is stored and matched is the same whatever the till sent', () => {
+    const priced = priceBasket({ lines: [line('a', 1000, 500, ' Fresh   Produce '), line('b', 1000, 500, 'TOBACCO'), line('c', 1000, 500, '   ')] }, member(0));
+    expect(priced.lines.map((l) => l.category)).toEqual(['fresh produce', 'tobacco', null]);
+    expect(priced.lines.map((l) => l.points)).toEqual([5, 0, 5]);
+  });
+});

@@ -241,3 +241,22 @@ describe('allocate', () => {
     expect(allocate(total, weights)).toEqual(parts);
   });
 });
+
+describe('evaluateEarning: categories match case- and space-insensitively', () => {
+  it.each(['tobacco', 'TOBACCO', ' Tobacco ', 'toBACco\t'])('the default program excludes %j', (category) => {
+    expect(evaluateEarning(program(), basket([line(10_000, category)]), ctx()).points).toBe(0);
+  });
+
+  it('matches multipliers, product bonuses and promotion categories whatever the case and spacing on either side', () => {
+    const p = program({
+      earning: {
+        categoryMultipliers: [{ category: 'Fresh  Produce', multiplierPercent: 200 }],
+        productBonuses: [{ category: 'DAIRY', pointsPerUnit: 5, label: 'Dairy bonus' }],
+      },
+      promotions: [promo({ multiplierPercent: 300, categories: [' bakery'] })],
+    });
+    const result = evaluateEarning(p, basket([line(1_000, 'fresh produce'), line(1_000, 'Dairy'), line(1_000, 'BAKERY ')]), ctx());
+    // 10 × 2 (fresh produce) + 10 + 5 bonus (dairy) + 10 × 3 (bakery promotion).
+    expect(result.lines.map((l) => l.points)).toEqual([20, 15, 30]);
+  });
+});
