@@ -3,6 +3,7 @@ import { MembersCards1700000003000 } from './1700000003000-members-cards';
 import { PointsRules1700000004000 } from './1700000004000-points-rules';
 import { Purchases1700000005000 } from './1700000005000-purchases';
 import { PointLotsMemberExpiry1700000009500 } from './1700000009500-point-lots-member-expiry';
+import { PurchasesMemberStore1700000011000 } from './1700000011000-purchases-member-store';
 import { StatsRefreshRequests1700000012000 } from './1700000012000-stats-refresh-requests';
 import { OutboxCompletion1700000013000 } from './1700000013000-outbox-completion';
 import { StaffSignInSecurity1700000014000 } from './1700000014000-staff-sign-in-security';
@@ -16,6 +17,7 @@ export const migrations = [
   PointsRules1700000004000,
   Purchases1700000005000,
   PointLotsMemberExpiry1700000009500,
+  PurchasesMemberStore1700000011000,
   StatsRefreshRequests1700000012000,
   OutboxCompletion1700000013000,
   StaffSignInSecurity1700000014000,

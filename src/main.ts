@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import { migrate } from './db/statistics';
 import { printSetupInstructions } from './auth/setup-instructions';
 import { startJobs } from './jobs/start-jobs';
 import { failStartup, shutdownOnSignals } from './lifecycle';
@@ -11,7 +12,7 @@ import { openRuntime } from './runtime';
  */
 async function main(): Promise<void> {
   const runtime = await openRuntime();
-  await runtime.db.dataSource.runMigrations({ transaction: 'each' });
+  await migrate(runtime.db);
   const jobs = await startJobs(runtime, { consume: true });
   const server = createServer(createApp(runtime));
   await new Promise<void>((resolve) => server.listen(runtime.config.port, runtime.config.host, resolve));

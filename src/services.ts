@@ -8,6 +8,7 @@ import { StaffService } from './merchants/staff.service';
 import { TerminalsService } from './merchants/terminals.service';
 import type { Deps } from './deps';
 import { HealthService } from './health/health.service';
+import { PlannerStatistics } from './db/statistics';
 import { OutboxService } from './jobs/outbox.service';
 import { PointsAdjustments } from './points/adjustments.service';
 import { PointsService } from './points/points.service';
@@ -36,6 +37,7 @@ export interface Services {
   staff: StaffService;
   terminals: TerminalsService;
   outbox: OutboxService;
+  statistics: PlannerStatistics;
   till: TillService;
   purchases: PurchasesService;
   points: PointsService;
@@ -61,6 +63,7 @@ export function createServices(deps: Deps): Services {
     staff: new StaffService(deps, services),
     terminals: new TerminalsService(deps, services),
     outbox: new OutboxService(deps),
+    statistics: new PlannerStatistics(deps),
     till: new TillService(deps, services),
     purchases: new PurchasesService(deps, services),
     points: new PointsService(deps, services),

@@ -1,11 +1,12 @@
 // What the shell commands (create-owner, create-operator) share.
 import type { Runtime } from '../runtime';
+import { migrate } from '../db/statistics';
 
 /** The embedded SQLite file is migrated on the spot, as `npm start` would; a shared MySQL is migrated deliberately. */
 export async function ensureMigrated(runtime: Runtime): Promise<void> {
   const ds = runtime.db.dataSource;
   if (!(await ds.showMigrations())) return;
-  if (runtime.config.database.kind === 'sqlite') await ds.runMigrations({ transaction: 'each' });
+  if (runtime.config.database.kind === 'sqlite') await migrate(runtime.db);
   else throw new CliError('The database has pending migrations; run `npm run migrate` first.');
 }
 

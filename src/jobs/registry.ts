@@ -1,5 +1,6 @@
 import type { JobDefinition } from './job-definition';
 import { outboxJobs } from './outbox.jobs';
+import { statisticsJobs } from '../db/statistics.jobs';
 import { notificationJobs } from '../notifications/notifications.jobs';
 import { memberJobs } from '../members/members.jobs';
 import { authJobs } from '../auth/auth.jobs';
@@ -12,6 +13,7 @@ import { eventJobs } from '../events/subscribers';
 /** Every module's jobs; the worker (or the single process) consumes all of these. */
 export const allJobs: JobDefinition[] = [
   ...outboxJobs,
+  ...statisticsJobs,
   ...notificationJobs,
   ...memberJobs,
   ...authJobs,

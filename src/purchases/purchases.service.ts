@@ -546,29 +546,37 @@ export class PurchasesService {
 
   /** A member's derived purchase statistics, computed in SQL (never loads the history). */
   async memberPurchaseStats(merchantId: string, memberId: string): Promise<MemberPurchaseStats> {
-    const repo = this.deps.db.manager.getRepository(Purchase);
     const where = 'p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status';
     const params = { merchantId, memberId, status: 'completed' };
-    const totals = await repo
+    // One row per store the member bought in, read along the member's own index (ix_purchases_member_store):
+    // the totals and the favourite store both come from it, and the cost follows the member's history only.
+    const perStore = await this.deps.db.manager
+      .getRepository(Purchase)
       .createQueryBuilder('p')
-      .select('MIN(p.occurred_at)', 'first')
+      .select('p.store_id', 'storeId')
+      .addSelect('MIN(p.occurred_at)', 'first')
       .addSelect('MAX(p.occurred_at)', 'last')
       .addSelect('COUNT(*)', 'visits')
       .addSelect('SUM(p.total_minor - p.refunded_minor)', 'spend')
       .where(where, params)
-      .getRawOne<{ first: unknown; last: unknown; visits: unknown; spend: unknown }>();
-    const visits = toInt(totals?.visits);
-    const spendMinor = toInt(totals?.spend);
-    const favourite = await repo
-      .createQueryBuilder('p')
-      .select('p.store_id', 'storeId')
-      .addSelect('COUNT(*)', 'n')
-      .where(where, params)
       .groupBy('p.store_id')
-      .orderBy('n', 'DESC')
-      .addOrderBy('p.store_id', 'ASC')
-      .limit(1)
-      .getRawOne<{ storeId: string }>();
+      .getRawMany<{ storeId: string; first: unknown; last: unknown; visits: unknown; spend: unknown }>();
+    let visits = 0;
+    let spendMinor = 0;
+    let first: Date | null = null;
+    let last: Date | null = null;
+    let favourite: { storeId: string; visits: number } | null = null;
+    for (const row of perStore) {
+      const n = toInt(row.visits);
+      visits += n;
+      spendMinor += toInt(row.spend);
+      const from = toDate(row.first);
+      const to = toDate(row.last);
+      if (from && (!first || from < first)) first = from;
+      if (to && (!last || to > last)) last = to;
+      // Most visits; a tie goes to the lowest store id, so the answer does not depend on the row order.
+      if (!favourite || n > favourite.visits || (n === favourite.visits && row.storeId < favourite.storeId)) favourite = { storeId: row.storeId, visits: n };
+    }
     const categories = await this.deps.db.manager
       .getRepository(PurchaseLine)
       .createQueryBuilder('l')
@@ -583,8 +591,8 @@ export class PurchasesService {
       .limit(3)
       .getRawMany<{ category: string; spend: unknown }>();
     return {
-      firstPurchaseAt: visits ? toDate(totals?.first) : null,
-      lastPurchaseAt: visits ? toDate(totals?.last) : null,
+      firstPurchaseAt: first,
+      lastPurchaseAt: last,
       visits,
       spendMinor,
       averageBasketMinor: visits ? Math.floor(spendMinor / visits) : 0,
