@@ -22,6 +22,8 @@ export function createApp(deps: AppDeps): Express {
   const { config, log, services } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: every answer is per principal and not cached (it would cost a hash of every response body).
+  app.disable('etag');
   app.set('trust proxy', config.trustProxy);
   app.use(
     pinoHttp({

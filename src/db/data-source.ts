@@ -36,6 +36,9 @@ export function createDataSource(database: Database): DataSource {
     supportBigNumbers: true,
     bigNumberStrings: false,
     poolSize: 20,
+    // No "long stack traces": mysql2 would otherwise capture a stack on every statement (3 % of a till request's CPU);
+    // a failed statement still throws with its own stack and the SQL error.
+    trace: false,
     extra: { connectionLimit: 20, waitForConnections: true, queueLimit: 0 },
   });
 }

@@ -618,7 +618,8 @@ export class PurchasesService {
   async refreshMemberStats(merchantId: string, memberId: string, now = new Date()): Promise<void> {
     const stats = await this.memberPurchaseStats(merchantId, memberId);
     await this.services.members.recordStats(merchantId, memberId, stats);
-    await this.services.rules.evaluateTier(undefined, merchantId, memberId, now);
+    // Most programs have no tiers; the program is cached, so this saves the tier evaluation's reads for them.
+    if ((await this.services.rules.programAt(merchantId, now)).tiers.length > 0) await this.services.rules.evaluateTier(undefined, merchantId, memberId, now);
   }
 
   // ---- internals ----
