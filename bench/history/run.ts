@@ -56,6 +56,10 @@ const STATS_SAMPLE = 200;
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('hex');
+/** The till's lookup limits are lifted, as in bench/purchase: the load generator is not an abusive till. */
+const BENCH_LIMITS = { TILL_LOOKUPS_PER_MINUTE: '1000000', TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE: '10000000' };
+/** Start-up on a busy shared machine can take minutes. */
+const READY_MS = 300_000;
 
 const out: string[] = [];
 const say = (line: string) => {
@@ -109,7 +113,7 @@ async function closedLoop(seeded: Seeded): Promise<Summary> {
 async function tillRun(target: Target, seeded: Seeded, when: string): Promise<void> {
   const procs = target.entries.map((e) => startProcess(e, target.env));
   try {
-    await waitForReady(seeded.base);
+    await waitForReady(seeded.base, READY_MS);
     const pids: Record<string, number | undefined> = Object.fromEntries(target.entries.map((e, i) => [e.replace('src/', '').replace('.ts', ''), procs[i].pid]));
     if (target.database.kind === 'mysql') pids.MariaDB = findProcess('mariadbd', 'mysqld');
     const before = sampleCpu(pids);
@@ -226,7 +230,7 @@ async function bench(target: Target): Promise<void> {
   const procs = target.entries.map((e) => startProcess(e, target.env));
   let seeded: Seeded;
   try {
-    await waitForReady(base);
+    await waitForReady(base, READY_MS);
     seeded = await seed(base, setupToken, CONNECTIONS, MEMBERS);
   } finally {
     await Promise.all(procs.map((p) => stopProcess(p)));
@@ -260,7 +264,7 @@ async function main(): Promise<void> {
       label: 'SQLite (one process)',
       database: { kind: 'sqlite', file },
       dataDir,
-      env: { DATABASE_URL: `sqlite:${file}`, JWT_SECRET, DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' },
+      env: { ...BENCH_LIMITS, DATABASE_URL: `sqlite:${file}`, JWT_SECRET, DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' },
       entries: ['src/main.ts'],
     });
   }
@@ -277,7 +281,7 @@ async function main(): Promise<void> {
         label: 'MySQL (api + worker)',
         database: { kind: 'mysql', url: dbUrl.toString() },
         dataDir,
-        env: { DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_PREFIX: `tally-history-${name}`, JWT_SECRET, DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' },
+        env: { ...BENCH_LIMITS, DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_PREFIX: `tally-history-${name}`, JWT_SECRET, DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' },
         entries: ['src/server.ts', 'src/worker.ts'],
       });
     } finally {
