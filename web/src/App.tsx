@@ -10,6 +10,7 @@ import { lastPortalMerchant } from './portal/portal-cache';
 const TerminalApp = lazy(() => import('./terminal/TerminalApp'));
 const PortalApp = lazy(() => import('./portal/PortalApp'));
 const AdminApp = lazy(() => import('./admin/AdminApp'));
+const OperatorApp = lazy(() => import('./operator/OperatorApp'));
 
 export function App() {
   const { t } = useTranslation();
@@ -24,6 +25,7 @@ export function App() {
           <Route path="/portal" element={<PortalIndex />} />
           <Route path="/portal/:merchantId/*" element={<PortalApp />} />
           <Route path="/admin/*" element={<AdminApp />} />
+          <Route path="/operator" element={<OperatorApp />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>

@@ -94,6 +94,21 @@ export const staffSession: Session = {
   expired: () => staffSlot.set(null),
 };
 
+// ---- platform operator (creates and suspends merchants; no refresh token: signs in again) ----
+
+export interface OperatorState {
+  accessToken: string;
+  name: string;
+}
+
+export const operatorSlot = stored<OperatorState>('tally.operator');
+
+export const operatorSession: Session = {
+  token: () => operatorSlot.get()?.accessToken ?? null,
+  renew: async () => false,
+  expired: () => operatorSlot.set(null),
+};
+
 // ---- terminal (the till signed in with its API key) ----
 
 export interface TerminalState {

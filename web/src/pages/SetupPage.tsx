@@ -10,6 +10,11 @@ import { signedIn, type SessionAnswer } from './StaffSignIn';
 /** Currencies of the first markets first; any ISO 4217 code the browser knows is accepted. */
 const CURRENCIES = ['CNY', 'THB', 'RUB', 'USD', 'EUR', 'GBP', 'SGD', 'MYR', 'VND', 'KZT'];
 
+interface SetupStatus {
+  setupRequired: boolean;
+  invite: { merchantName: string } | null;
+}
+
 function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
@@ -17,6 +22,8 @@ function browserTimeZone(): string {
 /**
  * First run: `npm start` prints /setup?token=…; this form creates the first
  * merchant and its owner with that one-time token, then signs the owner in.
+ * A link the platform operator made for a merchant it created asks only for
+ * the owner account.
  */
 export function SetupPage() {
   const { t, i18n } = useTranslation();
@@ -37,8 +44,9 @@ export function SetupPage() {
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const fields = fieldErrors(error);
   // A shop that is already set up has nothing to do here: go to sign-in.
-  const status = useLoad((signal) => api<{ setupRequired: boolean }>('/v1/setup', { signal }), []);
-  if (status.data && !status.data.setupRequired) return <Navigate to="/signin" replace />;
+  const status = useLoad((signal) => api<SetupStatus>('/v1/setup', { signal, query: { token: form.token.trim() || undefined } }), [form.token]);
+  const invite = status.data?.invite ?? null;
+  if (status.data && !status.data.setupRequired && !invite) return <Navigate to="/signin" replace />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -48,7 +56,7 @@ export function SetupPage() {
       const answer = await api<Partial<SessionAnswer>>('/v1/setup', {
         body: {
           token: form.token.trim(),
-          merchant: { name: form.merchantName, currency: form.currency, timeZone: form.timeZone, locale: form.locale },
+          ...(invite ? {} : { merchant: { name: form.merchantName, currency: form.currency, timeZone: form.timeZone, locale: form.locale } }),
           owner: { email: form.email, name: form.ownerName, password: form.password },
         },
       });
@@ -71,27 +79,31 @@ export function SetupPage() {
       <PublicTopbar />
       <main className="narrow">
         <h1>{t('setup.title')}</h1>
-        <p>{t('setup.intro')}</p>
+        <p>{invite ? t('setup.invite', { name: invite.merchantName }) : t('setup.intro')}</p>
         <ErrorBanner error={error} />
         <form className="card stack" onSubmit={submit} noValidate>
           <Field label={t('setup.token')} value={form.token} onChange={set('token')} required autoComplete="off" error={fields['token']} />
-          <h2>{t('setup.shop')}</h2>
-          <Field label={t('setup.merchantName')} value={form.merchantName} onChange={set('merchantName')} required error={fields['merchant.name']} />
-          <Select label={t('setup.currency')} value={form.currency} onChange={set('currency')} error={fields['merchant.currency']}>
-            {CURRENCIES.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </Select>
-          <Field label={t('setup.timeZone')} value={form.timeZone} onChange={set('timeZone')} required error={fields['merchant.timeZone']} />
-          <Select label={t('setup.locale')} value={form.locale} onChange={set('locale')} error={fields['merchant.locale']}>
-            {LANGUAGES.map((l) => (
-              <option key={l.code} value={l.locale}>
-                {l.label}
-              </option>
-            ))}
-          </Select>
+          {!invite && (
+            <>
+              <h2>{t('setup.shop')}</h2>
+              <Field label={t('setup.merchantName')} value={form.merchantName} onChange={set('merchantName')} required error={fields['merchant.name']} />
+              <Select label={t('setup.currency')} value={form.currency} onChange={set('currency')} error={fields['merchant.currency']}>
+                {CURRENCIES.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </Select>
+              <Field label={t('setup.timeZone')} value={form.timeZone} onChange={set('timeZone')} required error={fields['merchant.timeZone']} />
+              <Select label={t('setup.locale')} value={form.locale} onChange={set('locale')} error={fields['merchant.locale']}>
+                {LANGUAGES.map((l) => (
+                  <option key={l.code} value={l.locale}>
+                    {l.label}
+                  </option>
+                ))}
+              </Select>
+            </>
+          )}
           <h2>{t('setup.owner')}</h2>
           <Field label={t('common.name')} value={form.ownerName} onChange={set('ownerName')} required autoComplete="name" error={fields['owner.name']} />
           <Field label={t('common.email')} type="email" value={form.email} onChange={set('email')} required autoComplete="email" error={fields['owner.email']} />

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, ApiError } from '../api/client';
 import { staffSlot, type StaffState } from '../api/sessions';
 import { applyPreferredLanguage } from '../i18n';
 import { ErrorBanner, Field, PublicTopbar, Notice } from '../ui/kit';
@@ -11,6 +11,11 @@ export interface SessionAnswer {
   refreshToken: string;
   expiresIn: number;
   user: { id: string; merchantId: string; name: string; email: string; role: StaffState['role']; storeIds: string[] | null; locale?: string | null };
+}
+
+interface MerchantChoice {
+  id: string;
+  name: string;
 }
 
 export function signedIn(answer: SessionAnswer): void {
@@ -34,22 +39,30 @@ export function StaffSignIn() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Shops this email and password open, when there are several: the user picks one and signs in again.
+  const [choices, setChoices] = useState<MerchantChoice[] | null>(null);
   const next = params.get('next');
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function signIn(merchantId?: string) {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api<SessionAnswer>('/v1/auth/sign-in', { body: { email: email.trim(), password } });
+      const answer = await api<SessionAnswer>('/v1/auth/sign-in', { body: { email: email.trim(), password, ...(merchantId ? { merchantId } : {}) } });
       signedIn(answer);
       // Only same-app paths: never follow an absolute URL from the query string.
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : answer.user.role === 'cashier' ? '/admin/members' : '/admin');
     } catch (err) {
-      setError(err);
+      if (err instanceof ApiError && err.code === 'MERCHANT_CHOICE_REQUIRED') setChoices((err.details as { merchants: MerchantChoice[] }).merchants);
+      else setError(err);
     } finally {
       setBusy(false);
     }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setChoices(null);
+    void signIn();
   }
 
   return (
@@ -66,6 +79,16 @@ export function StaffSignIn() {
             {t('signin.submit')}
           </button>
         </form>
+        {choices && (
+          <section className="card stack" aria-labelledby="choose-merchant">
+            <h2 id="choose-merchant">{t('signin.chooseMerchant')}</h2>
+            {choices.map((m) => (
+              <button key={m.id} className="btn btn-big" type="button" disabled={busy} onClick={() => void signIn(m.id)}>
+                {m.name}
+              </button>
+            ))}
+          </section>
+        )}
       </main>
     </>
   );
