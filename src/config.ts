@@ -60,6 +60,8 @@ const EnvSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
   /** A subscription is disabled after this many deliveries in a row failed every try. */
   WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  /** A worker answers /healthz and /readyz on this port (none when unset); api processes use PORT. */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Run the outbox relay and job handlers inside the api process (embedded mode does). */
   RUN_JOBS_IN_API: z
     .enum(['true', 'false'])
@@ -75,6 +77,8 @@ export interface Config {
   env: 'production' | 'development' | 'test';
   port: number;
   host: string;
+  /** Where a worker serves its probes; undefined: no probe server. */
+  healthPort: number | undefined;
   publicUrl: string;
   logLevel: string;
   database: Database;
@@ -127,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    healthPort: e.HEALTH_PORT,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
     database,

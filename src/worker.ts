@@ -1,3 +1,4 @@
+import { startProbeServer } from './health/probe-server';
 import { startJobs } from './jobs/start-jobs';
 import { failStartup, shutdownOnSignals } from './lifecycle';
 import { openRuntime } from './runtime';
@@ -12,8 +13,11 @@ async function main(): Promise<void> {
   const { log, queue } = runtime;
   if (queue.kind !== 'bull') log.warn('REDIS_URL is not set: this worker only sees the outbox of its own database and its own schedules');
   const jobs = startJobs(runtime, { consume: true });
+  const { healthPort, host } = runtime.config;
+  const probes = healthPort === undefined ? undefined : await startProbeServer(runtime.services.health, 'worker', healthPort, host);
   // Signals are handled from here on: handlers already consume while schedules are still being registered.
   shutdownOnSignals(log, {
+    server: probes,
     close: async () => {
       await jobs.then((running) => running.stop(), () => undefined);
       await runtime.close();

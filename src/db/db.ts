@@ -61,6 +61,36 @@ function isRetryableMysqlError(err: unknown): boolean {
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
 }
 
+/** mysql2 codes of a connection that could not be opened or was lost (not of a bad statement). */
+const MYSQL_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+]);
+
+/**
+ * True when a query failed because the database could not be reached (down,
+ * restarting, out of connections, its file unreadable), not because of the
+ * query: the request may succeed if retried a little later.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; fatal?: unknown; driverError?: { code?: unknown; fatal?: unknown } } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = String(e.driverError?.code ?? e.code ?? '');
+  // mysql2 marks errors that broke the connection as fatal.
+  if (MYSQL_CONNECTION_CODES.has(code) || e.fatal === true || e.driverError?.fatal === true) return true;
+  return code === 'SQLITE_CANTOPEN' || code === 'SQLITE_BUSY' || code.startsWith('SQLITE_IOERR');
+}
+
 /** True when a write failed on a unique index (either dialect). */
 export function isUniqueViolation(err: unknown): boolean {
   const code = driverCode(err);

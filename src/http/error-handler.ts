@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logger';
-import { isUniqueViolation } from '../db/db';
+import { isDatabaseUnavailable, isUniqueViolation } from '../db/db';
 import { AppError } from './errors';
 
 /** 404 for any path no route matched. */
@@ -20,21 +20,32 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const known = toAppError(err);
     if (!known) {
       (req.log ?? log).error({ err, requestId }, 'unhandled error');
+    } else if (known.code === 'DATABASE_UNAVAILABLE') {
+      (req.log ?? log).warn({ err: errorMessage(err), requestId }, 'database unavailable');
     }
     const error = known ?? new AppError('INTERNAL', 'Something went wrong on our side; the request id identifies it in the logs');
     if (error.code === 'RATE_LIMITED' || error.code === 'ACCOUNT_LOCKED') {
       const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
       if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     }
+    // A till retries the same request (same Idempotency-Key) after this; the outage is usually a restart.
+    if (error.code === 'DATABASE_UNAVAILABLE') res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(error.status).json({
       error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}), requestId },
     });
   };
 }
 
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (isUniqueViolation(err)) return new AppError('ALREADY_EXISTS', 'A record with the same unique value already exists');
+  if (isDatabaseUnavailable(err)) return new AppError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry in a few seconds');
   const bodyError = err as { type?: string; status?: number; limit?: number };
   switch (bodyError?.type) {
     case 'entity.parse.failed':

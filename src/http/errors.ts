@@ -49,6 +49,7 @@ export const errorStatus = {
   REDEMPTION_NOT_ALLOWED: 422,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
+  DATABASE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -19,7 +19,7 @@ const CONCURRENCY = 4;
  * Bull's connections retry forever and queue commands while Redis is away;
  * that is right for its own processing loop, but a caller of add() or ping()
  * must hear "Redis is down" quickly (the outbox relay then keeps the row for
- * later, /readyz answers 503), so those calls wait for a connection only for
+ * later, /readyz reports it), so those calls wait for a connection only for
  * a bounded time.
  *
  * Redis may come back without its data. Jobs handed over through the outbox
@@ -104,9 +104,9 @@ export class BullJobQueue implements JobQueue {
     const queue = this.queue(name);
     const register = async () => {
       for (const repeatable of await queue.getRepeatableJobs()) {
-        if (repeatable.cron !== cron || repeatable.tz !== 'UTC') await queue.removeRepeatableByKey(repeatable.key);
+        if (!isSchedule(repeatable, name, cron)) await queue.removeRepeatableByKey(repeatable.key);
       }
-      await queue.add(data, { repeat: { cron, tz: 'UTC' }, jobId: `schedule:${name}`, removeOnComplete: 100, removeOnFail: 1000 });
+      await queue.add(data, { repeat: { cron, tz: 'UTC' }, jobId: scheduleJobId(name), removeOnComplete: 100, removeOnFail: 1000 });
     };
     await withTimeout(register(), COMMAND_TIMEOUT_MS, `scheduling job ${name}`);
     this.schedules.set(name, { cron, data });
@@ -121,7 +121,7 @@ export class BullJobQueue implements JobQueue {
     const missing: string[] = [];
     for (const [name, { cron, data }] of this.schedules) {
       const present = await withTimeout(this.queue(name).getRepeatableJobs(), COMMAND_TIMEOUT_MS, `reading schedule ${name}`);
-      if (present.some((r) => r.cron === cron && r.tz === 'UTC')) continue;
+      if (present.some((r) => isSchedule(r, name, cron))) continue;
       missing.push(name);
       await this.schedule(name, cron, data);
     }
@@ -228,6 +228,19 @@ export class BullJobQueue implements JobQueue {
       conn.once('ready', onReady);
     });
   }
+}
+
+/**
+ * The jobId of a schedule. No ':' in it: Bull splits a repeatable's key on
+ * ':' to report its id, tz and cron, and an id with one (as earlier releases
+ * used) comes back garbled, so it never matches and is replaced.
+ */
+function scheduleJobId(name: string): string {
+  return `schedule.${name}`;
+}
+
+function isSchedule(repeatable: Bull.JobInformation, name: string, cron: string): boolean {
+  return repeatable.id === scheduleJobId(name) && repeatable.cron === cron && repeatable.tz === 'UTC';
 }
 
 /** Disconnects and waits until the socket is gone, so a stopping process has nothing left open. */

@@ -1,13 +1,12 @@
 import Redis from 'ioredis';
 import { TEST_REDIS_URL } from '../../support/services';
 
-/** Polls until the check passes (or throws its last failure after the timeout). */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 5000, stepMs = 25): Promise<void> {
+/** Polls until the check passes (or throws its last failure after the timeout); gives what the check returned. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, stepMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await check();
-      return;
+      return await check();
     } catch (err) {
       if (Date.now() > deadline) throw err;
       await sleep(stepMs);
