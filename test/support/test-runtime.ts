@@ -15,6 +15,7 @@ import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
 import type { JobQueue } from '../../src/jobs/job-queue';
 import { createLogger } from '../../src/logger';
 import { createServices, type Services } from '../../src/services';
+import { deleteRedisKeys } from './redis';
 import { mysqlAvailable, redisAvailable, TEST_MYSQL_URL, TEST_REDIS_URL } from './services';
 
 export type TestDialect = 'sqlite' | 'mysql';
@@ -27,7 +28,11 @@ export interface TestRuntime extends Deps {
 }
 
 export interface TestRuntimeOptions {
-  /** Use Bull on the test Redis (with a private key prefix) instead of in-process jobs. */
+  /**
+   * Use Bull on the test Redis (with a private key prefix) instead of in-process
+   * jobs. describeEachDb does on the MySQL leg unless told `false`, so the
+   * production pairing (MySQL + Redis) is what the suites test there.
+   */
   redis?: boolean;
   /** SQLite in a file (for several processes) instead of in memory. */
   sqliteFile?: boolean;
@@ -48,7 +53,7 @@ export function describeEachDb(name: string, suite: (rt: () => TestRuntime, dial
     describe(`${name} [${dialect}]`, () => {
       let runtime: TestRuntime | undefined;
       beforeAll(async () => {
-        runtime = await createTestRuntime(dialect, { ...options, redis: options.redis && dialect === 'mysql' && redisAvailable() });
+        runtime = await createTestRuntime(dialect, { ...options, redis: options.redis === true && dialect === 'mysql' && redisAvailable() });
       });
       afterAll(async () => {
         await runtime?.close();
@@ -79,7 +84,8 @@ export async function createTestRuntime(dialect: TestDialect, options: TestRunti
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const db = new Db(dataSource);
-  const queue: JobQueue = options.redis ? new BullJobQueue(TEST_REDIS_URL, log, { prefix: `tally-test-${tag}` }) : new InProcessJobQueue(log);
+  const redisPrefix = `tally-test-${tag}`;
+  const queue: JobQueue = options.redis ? new BullJobQueue(TEST_REDIS_URL, log, { prefix: redisPrefix }) : new InProcessJobQueue(log);
   const deps: Deps = { config, db, queue, log };
   const services = createServices(deps);
   const app = createApp({ ...deps, services });
@@ -92,6 +98,7 @@ export async function createTestRuntime(dialect: TestDialect, options: TestRunti
       await queue.close();
       await dataSource.destroy();
       if (database.kind === 'mysql') await dropMysqlDatabase(database.url);
+      if (options.redis) await deleteRedisKeys(redisPrefix);
     },
   };
 }

@@ -14,7 +14,7 @@ import { createMerchantFixture, type MerchantFixture } from '../../support/facto
 import { freePort } from '../../support/processes';
 import { mysqlAvailable, TEST_MYSQL_URL } from '../../support/services';
 import { createTestDatabase, type TestRuntime } from '../../support/test-runtime';
-import { eventually } from '../jobs/helpers';
+import { eventually } from '../../support/wait';
 import { closeServer, commit, line } from '../pos/till-helpers';
 
 const describeMysql = mysqlAvailable() ? describe : describe.skip;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BullJobQueue } from '../../../src/jobs/bull-job-queue';
 import { createLogger } from '../../../src/logger';
 import { redisAvailable, TEST_REDIS_URL } from '../../support/services';
-import { deleteRedisKeys } from './helpers';
+import { deleteRedisKeys } from '../../support/redis';
 import { jobQueueContract } from './job-queue.contract';
 
 const log = createLogger('silent');
@@ -18,12 +18,11 @@ describeRedis('BullJobQueue (Redis)', () => {
   it('reports an unreachable Redis quickly instead of hanging', async () => {
     const queue = new BullJobQueue('redis://127.0.0.1:1', log, { prefix, readyTimeoutMs: 300 });
     try {
-      const started = Date.now();
+      // Hanging instead would run into this test's own timeout.
       expect(await queue.ping()).toBe(false);
       await expect(queue.add('contract.echo', {})).rejects.toThrow(/redis unreachable/);
-      expect(Date.now() - started).toBeLessThan(2000);
     } finally {
       await queue.close();
     }
-  });
+  }, 5000);
 });

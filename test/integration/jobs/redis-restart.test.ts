@@ -13,7 +13,7 @@ import { createMerchantFixture, type MerchantFixture } from '../../support/facto
 import { freePort, startProcess, stopProcess, type Proc } from '../../support/processes';
 import { describeEachDb } from '../../support/test-runtime';
 import { closeServer, commit, enrol, line, type Enrolled } from '../pos/till-helpers';
-import { eventually } from './helpers';
+import { eventually } from '../../support/wait';
 
 const MEMBERS = 30;
 const scheduled = allJobs.filter((j) => j.schedule).map((j) => j.name);
@@ -57,6 +57,7 @@ describeEachDb('a Redis that comes back empty mid-burst', (rt) => {
   let server: Server | undefined;
   let shop: MerchantFixture;
   let members: Enrolled[];
+  let paused: Bull.Queue[] = [];
 
   beforeAll(async () => {
     port = await freePort();
@@ -80,6 +81,7 @@ describeEachDb('a Redis that comes back empty mid-burst', (rt) => {
   });
 
   afterAll(async () => {
+    await Promise.all(paused.map((q) => q.close()));
     await apiJobs?.stop();
     await workerJobs?.stop();
     await apiQueue?.close();
@@ -89,7 +91,7 @@ describeEachDb('a Redis that comes back empty mid-burst', (rt) => {
   });
 
   const sell = (member: Enrolled) => async () => {
-    const res = await commit(server!, shop, { cardCode: member.cardNumber, lines: [line('MILK', 'dairy', 1000, 250)] });
+    const res = await commit(server!, shop, { memberId: member.memberId, lines: [line('MILK', 'dairy', 1000, 250)] });
     expect(res.status).toBe(201);
   };
 
@@ -110,7 +112,7 @@ describeEachDb('a Redis that comes back empty mid-burst', (rt) => {
     expect((await repeatables()).sort()).toEqual([...scheduled].sort());
 
     // The worker falls behind: its queues are paused, so the first half of the burst waits in Redis.
-    const paused = consumed.map((name) => new Bull(name, { prefix, redis: { port, host: '127.0.0.1' } }));
+    paused = consumed.map((name) => new Bull(name, { prefix, redis: { port, host: '127.0.0.1' } }));
     await Promise.all(paused.map((q) => q.pause()));
     await inWaves(members, 10, (m) => sell(m)());
     await inWaves(members, 10, (m) => sell(m)());
@@ -122,6 +124,7 @@ describeEachDb('a Redis that comes back empty mid-burst', (rt) => {
     }, 20_000, 50);
     expect(waiting.filter((r) => r.completedAt === null).length).toBeGreaterThanOrEqual(2 * MEMBERS);
     await Promise.all(paused.map((q) => q.close()));
+    paused = [];
 
     // Redis dies with everything it held.
     await stopProcess(redis!);

@@ -1,18 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
+import Redis from 'ioredis';
 import mysql from 'mysql2/promise';
 import { createDataSource } from '../../../src/db/data-source';
 import { enqueueInTransaction } from '../../../src/jobs/outbox';
 import { OutboxEntry } from '../../../src/jobs/outbox-entry.entity';
 import { outboxPruneJob } from '../../../src/jobs/outbox.jobs';
 import { mysqlAvailable, redisAvailable, TEST_MYSQL_URL, TEST_REDIS_URL } from '../../support/services';
+import { freePort, whileRunning, type Proc } from '../../support/processes';
 import { createTestDatabase } from '../../support/test-runtime';
-import { deleteRedisKeys, eventually, sleep } from './helpers';
+import { deleteRedisKeys } from '../../support/redis';
+import { eventually } from '../../support/wait';
 
 const ROOT = resolve(__dirname, '../../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -20,12 +22,6 @@ const DAY_MS = 24 * 60 * 60_000;
 
 // Global setup fails the run under CI=true when MySQL or Redis is missing; elsewhere it prints why this is skipped.
 const describeServices = mysqlAvailable() && redisAvailable() ? describe : describe.skip;
-
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
 
 function start(script: string, env: NodeJS.ProcessEnv): Proc {
   const child = spawn(TSX, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,30 +42,6 @@ async function stop(proc: Proc): Promise<number | null | 'timeout'> {
   clearTimeout(timer);
   if (result === 'timeout') proc.child.kill('SIGKILL');
   return result;
-}
-
-/** Waits for `until`, failing at once (with the process's output) if the process exits or `until` fails. */
-async function whileRunning(proc: Proc, until: Promise<void>): Promise<void> {
-  const died = proc.exited.then((code) => {
-    throw new Error(`process exited with ${code}`);
-  });
-  died.catch(() => undefined); // once `until` has won, the later (expected) exit is no failure
-  try {
-    await Promise.race([until, died]);
-  } catch (err) {
-    throw new Error(`${String(err)}\n--- process output ---\n${proc.output()}`);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 describeServices('api and worker as two real processes (MySQL + Redis)', () => {
@@ -119,7 +91,7 @@ describeServices('api and worker as two real processes (MySQL + Redis)', () => {
       eventually(async () => {
         const res = await fetch(`http://127.0.0.1:${port}/readyz`);
         expect(await res.json()).toEqual({ status: 'ok', checks: { database: 'ok', migrations: 'ok', redis: 'ok' } });
-      }, 45_000, 200), // about 3 s on an idle machine; generous for a loaded CI box
+      }, 90_000, 200), // about 3 s on an idle machine; generous for a loaded CI box
     );
 
     // A relayed row from long ago, and a prune job recorded in a committed transaction.
@@ -132,8 +104,14 @@ describeServices('api and worker as two real processes (MySQL + Redis)', () => {
 
     // The api relays it to Redis but does not consume it (RUN_JOBS_IN_API is off with Redis).
     await eventually(async () => expect(await jobNames()).toEqual(['old.work', 'outbox.prune']), 10_000, 100);
-    await sleep(500);
-    expect(await jobNames()).toEqual(['old.work', 'outbox.prune']);
+    // It waits in Redis, not taken by the api, and its work is still owed.
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      expect(await redis.llen(`${prefix}:${outboxPruneJob.name}:wait`)).toBe(1);
+    } finally {
+      await redis.quit();
+    }
+    expect((await dataSource.manager.findOneByOrFail(OutboxEntry, { jobName: outboxPruneJob.name })).completedAt).toBeNull();
 
     // The worker takes the job from Redis and prunes the old row.
     const worker = start('src/worker.ts', env);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { eventually } from '../jobs/helpers';
+import { eventually } from '../../support/wait';
 import { freePort, startProcess, stopProcess, whileRunning, type Proc } from '../../support/processes';
 
 const ROOT = resolve(__dirname, '../../..');
