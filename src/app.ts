@@ -7,6 +7,8 @@ import { setAuthenticator } from './http/auth';
 import { AppError } from './http/errors';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { createRegistry, mountApiDocs } from './http/openapi';
+import { allJobs } from './jobs/registry';
+import { createMetrics, mountMetrics } from './metrics/metrics';
 import { registerRoutes } from './routes';
 import type { Services } from './services';
 import { mountWebApp } from './web/web';
@@ -25,6 +27,8 @@ export function createApp(deps: AppDeps): Express {
   // No ETag: every answer is per principal and not cached (it would cost a hash of every response body).
   app.disable('etag');
   app.set('trust proxy', config.trustProxy);
+  const metrics = createMetrics({ queue: deps.queue, jobNames: allJobs.map((j) => j.name), outboxBacklog: () => services.outbox.backlog(), log });
+  app.use(metrics.observe);
   app.use(
     pinoHttp({
       logger: log,
@@ -34,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
   app.use(helmet());
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   registerRoutes({ router, registry, services });
   app.use(router);
   mountApiDocs(app, registry, config.publicUrl);
+  mountMetrics(app, metrics.registry, config.metricsToken);
   mountWebApp(app);
 
   app.use(routeNotFound);

@@ -62,6 +62,11 @@ const EnvSchema = z.object({
   WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
   /** A worker answers /healthz and /readyz on this port (none when unset); api processes use PORT. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * Bearer token for GET /metrics. Without it /metrics answers only requests
+   * made directly from this machine (loopback, not through a proxy).
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Run the outbox relay and job handlers inside the api process (embedded mode does). */
   RUN_JOBS_IN_API: z
     .enum(['true', 'false'])
@@ -93,6 +98,8 @@ export interface Config {
   trustProxy: number;
   /** Till lookups per minute, per terminal (or staff user) and per merchant: enumeration stops there. */
   tillLookups: { perTill: number; perMerchant: number };
+  /** Bearer token for /metrics; undefined: loopback only. */
+  metricsToken: string | undefined;
   /** True when this process runs the outbox relay and consumes jobs itself. */
   runJobsInApi: boolean;
   statsRefreshDelayMs: number;
@@ -145,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     trustProxy: e.TRUST_PROXY,
     tillLookups: { perTill: e.TILL_LOOKUPS_PER_MINUTE, perMerchant: e.TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE },
+    metricsToken: e.METRICS_TOKEN,
     runJobsInApi: e.RUN_JOBS_IN_API ?? !e.REDIS_URL,
     statsRefreshDelayMs: e.STATS_REFRESH_DELAY_MS,
     webhooks: {

@@ -24,6 +24,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       (req.log ?? log).warn({ err: errorMessage(err), requestId }, 'database unavailable');
     }
     const error = known ?? new AppError('INTERNAL', 'Something went wrong on our side; the request id identifies it in the logs');
+    // For the request metrics (errors by code).
+    res.locals.errorCode = error.code;
     if (error.code === 'RATE_LIMITED' || error.code === 'ACCOUNT_LOCKED') {
       const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
       if (retryAfter) res.setHeader('Retry-After', String(retryAfter));

@@ -1,7 +1,7 @@
 import Bull from 'bull';
 import Redis from 'ioredis';
 import type { Logger } from '../logger';
-import type { AddOptions, JobHandler, JobQueue } from './job-queue';
+import type { AddOptions, JobHandler, JobQueue, QueueCounts } from './job-queue';
 
 /** How long add/schedule/ping wait for a Redis connection before giving up. */
 const READY_TIMEOUT_MS = 2000;
@@ -145,6 +145,15 @@ export class BullJobQueue implements JobQueue {
     // Bull's close waits for the jobs this process is running.
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     await Promise.all([this.client, this.subscriber, ...this.blocking].map(closeConnection));
+  }
+
+  async counts(names: string[]): Promise<QueueCounts[]> {
+    const read = async (name: string): Promise<QueueCounts> => {
+      const q = this.queue(name);
+      const [counts, [oldest]] = await Promise.all([q.getJobCounts(), q.getJobs(['waiting'], 0, 0, true)]);
+      return { name, waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, oldestWaitingAt: oldest ? new Date(oldest.timestamp) : null };
+    };
+    return withTimeout(Promise.all(names.map(read)), COMMAND_TIMEOUT_MS, 'reading queue counts');
   }
 
   private queue(name: string): Bull.Queue {

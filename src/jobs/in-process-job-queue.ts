@@ -1,6 +1,6 @@
 import { parseExpression } from 'cron-parser';
 import type { Logger } from '../logger';
-import type { AddOptions, JobHandler, JobQueue } from './job-queue';
+import type { AddOptions, JobHandler, JobQueue, QueueCounts } from './job-queue';
 
 const ATTEMPTS = 3;
 /** setTimeout overflows above 2^31-1 ms (~24.8 days); a longer wait is taken in steps. */
@@ -20,6 +20,10 @@ export class InProcessJobQueue implements JobQueue {
   /** One timer per scheduled job name, so registering a schedule again replaces it. */
   private readonly schedules = new Map<string, NodeJS.Timeout>();
   private closed = false;
+  /** Per job name: when each job not yet started was added and is due, what runs, what failed for good. */
+  private readonly queued = new Map<string, Set<{ addedAt: number; dueAt: number }>>();
+  private readonly active = new Map<string, number>();
+  private readonly failed = new Map<string, number>();
 
   constructor(private readonly log: Logger) {}
 
@@ -34,7 +38,7 @@ export class InProcessJobQueue implements JobQueue {
       if (this.pendingIds.has(key)) return;
       this.pendingIds.add(key);
     }
-    this.later(options.delayMs ?? 0, () => this.run(name, data, 1, options.jobId));
+    this.later(name, options.delayMs ?? 0, () => this.run(name, data, 1, options.jobId));
   }
 
   async schedule(name: string, cron: string, data: unknown = {}): Promise<void> {
@@ -46,6 +50,16 @@ export class InProcessJobQueue implements JobQueue {
 
   /** Nothing to reconnect to: its jobs live and die with the process. */
   onReconnect(): void {}
+
+  async counts(names: string[]): Promise<QueueCounts[]> {
+    const now = Date.now();
+    return names.map((name) => {
+      const jobs = [...(this.queued.get(name) ?? [])];
+      const due = jobs.filter((j) => j.dueAt <= now);
+      const oldest = due.length ? Math.min(...due.map((j) => j.addedAt)) : null;
+      return { name, waiting: due.length, active: this.active.get(name) ?? 0, delayed: jobs.length - due.length, failed: this.failed.get(name) ?? 0, oldestWaitingAt: oldest === null ? null : new Date(oldest) };
+    });
+  }
 
   async ping(): Promise<boolean> {
     return !this.closed;
@@ -75,9 +89,13 @@ export class InProcessJobQueue implements JobQueue {
     this.schedules.set(name, timer);
   }
 
-  private later(delayMs: number, fn: () => Promise<void>): void {
+  private later(name: string, delayMs: number, fn: () => Promise<void>): void {
+    const entry = { addedAt: Date.now(), dueAt: Date.now() + delayMs };
+    const queued = this.queued.get(name) ?? new Set();
+    this.queued.set(name, queued.add(entry));
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      queued.delete(entry);
       this.track(fn());
     }, delayMs);
     this.timers.add(timer);
@@ -91,6 +109,7 @@ export class InProcessJobQueue implements JobQueue {
 
   private async run(name: string, data: unknown, attempt: number, jobId?: string): Promise<void> {
     const handler = this.handlers.get(name);
+    this.active.set(name, (this.active.get(name) ?? 0) + 1);
     try {
       if (!handler) throw new Error(`no handler for job ${name}`);
       await handler(data, { id: jobId });
@@ -98,11 +117,14 @@ export class InProcessJobQueue implements JobQueue {
     } catch (err) {
       if (attempt < ATTEMPTS && !this.closed) {
         this.log.warn({ err, job: name, attempt }, 'job failed; retrying');
-        this.later(100 * 2 ** attempt, () => this.run(name, data, attempt + 1, jobId));
+        this.later(name, 100 * 2 ** attempt, () => this.run(name, data, attempt + 1, jobId));
       } else {
         if (jobId) this.pendingIds.delete(`${name}:${jobId}`);
+        this.failed.set(name, (this.failed.get(name) ?? 0) + 1);
         this.log.error({ err, job: name, attempt }, 'job failed for good');
       }
+    } finally {
+      this.active.set(name, (this.active.get(name) ?? 1) - 1);
     }
   }
 }

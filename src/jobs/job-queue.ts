@@ -13,6 +13,20 @@ export interface AddOptions {
   delayMs?: number;
 }
 
+/** What a queue holds for one job name right now (for /metrics). */
+export interface QueueCounts {
+  name: string;
+  /** Due and not started. */
+  waiting: number;
+  active: number;
+  /** Waiting for their delay or retry backoff. */
+  delayed: number;
+  /** Failed every attempt (Bull: still kept in Redis; in-process: since the process started). */
+  failed: number;
+  /** When the longest-waiting due job was added; null when none waits. */
+  oldestWaitingAt: Date | null;
+}
+
 /**
  * The one queue interface. `BullJobQueue` (Redis) and `InProcessJobQueue`
  * implement it; one contract test suite runs against both.
@@ -39,6 +53,8 @@ export interface JobQueue {
    * hands over again the jobs it has not seen completed.
    */
   onReconnect(listener: () => void): void;
+  /** What waits, runs and failed, per job name; names never used count as empty. */
+  counts(names: string[]): Promise<QueueCounts[]>;
   /** True when the queue's backend answers; false within a few seconds when it does not. */
   ping(): Promise<boolean>;
   /** Stop taking new jobs, wait for running ones, release connections. */

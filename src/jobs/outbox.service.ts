@@ -11,9 +11,37 @@ export interface PruneOptions {
   maxBatches?: number;
 }
 
+/** Work the outbox still owes (for /metrics). */
+export interface OutboxBacklog {
+  /** Rows whose job has not completed. */
+  pending: number;
+  /** Of those, rows whose last hand-over failed. */
+  failing: number;
+  /** When the oldest pending row was written; null when none is pending. */
+  oldestPendingAt: Date | null;
+}
+
 /** Housekeeping of the outbox table (writing to it is `enqueueInTransaction`, relaying is `OutboxRelay`). */
 export class OutboxService {
   constructor(private readonly deps: Deps) {}
+
+  /** One aggregate over the pending rows, read through the (completed_at, available_at) index. */
+  async backlog(): Promise<OutboxBacklog> {
+    const row = await this.deps.db.manager
+      .createQueryBuilder(OutboxEntry, 'o')
+      .select('COUNT(*)', 'pending')
+      .addSelect('SUM(CASE WHEN o.last_error IS NOT NULL THEN 1 ELSE 0 END)', 'failing')
+      .addSelect('MIN(o.created_at)', 'oldest')
+      .where('o.completed_at IS NULL')
+      .getRawOne<{ pending: unknown; failing: unknown; oldest: Date | string | null }>();
+    const oldest = row?.oldest ?? null;
+    return {
+      pending: Number(row?.pending ?? 0),
+      failing: Number(row?.failing ?? 0),
+      // SQLite answers MIN() of a datetime column as text, in UTC.
+      oldestPendingAt: oldest === null ? null : oldest instanceof Date ? oldest : new Date(`${oldest.replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(oldest) ? '' : 'Z'}`),
+    };
+  }
 
   /**
    * Deletes rows completed before the retention, in short transactions of

@@ -37,6 +37,21 @@ export function jobQueueContract(open: () => JobQueue): void {
     expect(calls).toBe(2);
   });
 
+  it('counts what runs and what waits for its delay, per job name', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    queue.process('contract.held', () => held);
+    expect(await queue.counts(['contract.held', 'contract.unused'])).toEqual([
+      { name: 'contract.held', waiting: 0, active: 0, delayed: 0, failed: 0, oldestWaitingAt: null },
+      { name: 'contract.unused', waiting: 0, active: 0, delayed: 0, failed: 0, oldestWaitingAt: null },
+    ]);
+    await queue.add('contract.held', {});
+    await queue.add('contract.held', {}, { delayMs: 60_000 });
+    await eventually(async () => expect(await queue.counts(['contract.held'])).toEqual([expect.objectContaining({ active: 1, delayed: 1, waiting: 0 })]));
+    release();
+    await eventually(async () => expect(await queue.counts(['contract.held'])).toEqual([expect.objectContaining({ active: 0, delayed: 1 })]));
+  });
+
   it('ignores a second add with the same jobId', async () => {
     const ran: number[] = [];
     queue.process<{ n: number }>('contract.once', async (data) => {
