@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import { closeServer, listen } from '../pos/till-helpers';
 import { badRequests, hashSeed, seededRandom, type FuzzRequest, type OpenApiOperation } from '../../support/fuzz/bad-input';
-import { changedTables, fingerprinter, type Fingerprinter } from '../../support/fuzz/fingerprint';
+import { changedTables, fingerprinter, WRITES_ON_REFUSAL, type Fingerprinter } from '../../support/fuzz/fingerprint';
 import { createTenantWorld, openApiOperations, PRINCIPALS, type TenantWorld } from '../../support/fuzz/tenant-world';
 import { describeEachDb } from '../../support/test-runtime';
 
@@ -18,12 +18,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 15);
 const PER_FIELD = 2;
 /** Requests sent to a principal the route refuses (it must refuse all of them the same way). */
 const REFUSED_SAMPLE = 3;
-
-/**
- * Tables a refused request may write by design: failed attempts are counted
- * where every api process sees them. Keyed by route; nothing else may change.
- */
-const ATTEMPT_TABLES: Record<string, string[]> = {};
 
 /**
  * Failures another engineer's open finding owns, so the suite stays green
@@ -72,7 +66,7 @@ describeEachDb('generated bad input on every route', (rt, dialect) => {
           if (res.status >= 500) failures.push(`${where} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
           const after = await fp.take();
           if (res.status >= 400) {
-            const allowed = ATTEMPT_TABLES[key] ?? [];
+            const allowed = WRITES_ON_REFUSAL[key] ?? [];
             const wrote = changedTables(before, after).filter((t) => !allowed.includes(t));
             if (wrote.length) failures.push(`${where} → ${res.status} but wrote ${wrote.join(', ')}`);
           }

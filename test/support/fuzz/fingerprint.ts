@@ -52,3 +52,16 @@ async function tableColumns(db: Db): Promise<Map<string, Set<string>>> {
 export function changedTables(before: Record<string, string>, after: Record<string, string>): string[] {
   return Object.keys({ ...before, ...after }).filter((t) => before[t] !== after[t]);
 }
+
+/**
+ * Tables a refused request may write by design, by route: counters of
+ * attempts kept where every api process sees them, and the owner's alert when
+ * a limit trips. Nothing else may change on a 4xx.
+ */
+const TILL_LOOKUP_COUNT = ['rate_counters', 'audit_log', 'notifications', 'outbox']; // issue 15 finding 5: lookups count before they are answered; over the limit, an audit entry and an email to the owners
+export const WRITES_ON_REFUSAL: Record<string, string[]> = {
+  'GET /v1/pos/members': TILL_LOOKUP_COUNT,
+  'GET /v1/pos/cards/{code}': TILL_LOOKUP_COUNT,
+  'POST /v1/pos/baskets/evaluate': TILL_LOOKUP_COUNT,
+  'POST /v1/pos/purchases': TILL_LOOKUP_COUNT,
+};
