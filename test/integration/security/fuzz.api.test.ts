@@ -51,7 +51,8 @@ describeEachDb('generated bad input on every route', (rt, dialect) => {
         const token = world.tokens[principal];
         if (isPublic && principal !== 'anonymous') continue;
         const rnd = seededRandom(hashSeed(`${SEED}:${key}:${principal}`));
-        const cases = badRequests(path, op as OpenApiOperation, known, { perField: PER_FIELD, rnd });
+        const ids = principal === 'operator' ? { ...known, merchantId: world.operatorMerchantId } : known;
+        const cases = badRequests(path, op as OpenApiOperation, ids, { perField: PER_FIELD, rnd });
         let refused = false;
         for (const [i, c] of cases.entries()) {
           if (refused && i > REFUSED_SAMPLE) break;

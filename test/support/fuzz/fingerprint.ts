@@ -59,7 +59,11 @@ export function changedTables(before: Record<string, string>, after: Record<stri
  * a limit trips. Nothing else may change on a 4xx.
  */
 const TILL_LOOKUP_COUNT = ['rate_counters', 'audit_log', 'notifications', 'outbox']; // issue 15 finding 5: lookups count before they are answered; over the limit, an audit entry and an email to the owners
+const SIGN_IN_COUNT = ['sign_in_guards']; // issue 15 findings 2 and 3: attempts are counted per email and source before the password is checked
 export const WRITES_ON_REFUSAL: Record<string, string[]> = {
+  'POST /v1/auth/sign-in': SIGN_IN_COUNT,
+  'POST /v1/auth/password': SIGN_IN_COUNT,
+  'POST /v1/operator/sign-in': SIGN_IN_COUNT,
   'GET /v1/pos/members': TILL_LOOKUP_COUNT,
   'GET /v1/pos/cards/{code}': TILL_LOOKUP_COUNT,
   'POST /v1/pos/baskets/evaluate': TILL_LOOKUP_COUNT,

@@ -5,7 +5,7 @@ import { createMerchantFixture, tokenFor, type MerchantFixture } from '../factor
 import type { TestRuntime } from '../test-runtime';
 
 /** The callers the generated suites try on every route. Add a principal here and every route meets it. */
-export const PRINCIPALS = ['anonymous', 'owner', 'manager', 'cashier', 'terminal', 'member'] as const;
+export const PRINCIPALS = ['anonymous', 'owner', 'manager', 'cashier', 'terminal', 'member', 'operator'] as const;
 export type PrincipalName = (typeof PRINCIPALS)[number];
 
 /**
@@ -41,6 +41,8 @@ export interface TenantWorld {
     staffEmail: string;
     terminalId: string;
   };
+  /** A merchant of its own for the platform operator's routes to act on (suspend, resume), so they never stop this one. */
+  operatorMerchantId: string;
   /** Strings that belong to this merchant alone (ids, numbers, names, emails): none may appear in another merchant's answers. */
   secrets: string[];
 }
@@ -82,6 +84,10 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
   const [unassigned] = await rt.db.manager.find(Card, { where: { merchantId: f.merchant.id, batchId: batch.id } });
   const staff = (await ok(request(app).post('/v1/staff').set(auth(f.tokens.owner)).send({ email: `victim-${tag}@example.test`, name: `Victim staff ${tag}`, password: 'victim-password-123', role: 'cashier' }), 201)).body;
   const terminal = (await ok(request(app).post('/v1/terminals').set(auth(f.tokens.owner)).send({ storeId: f.store.id, name: `Victim till ${tag}` }), 201)).body.terminal;
+  const operatorEmail = `operator-${tag}@platform.test`;
+  await rt.services.operators.create({ email: operatorEmail, name: `Operator ${tag}`, password: 'operator-password-123' });
+  const operator = (await ok(request(app).post('/v1/operator/sign-in').send({ email: operatorEmail, password: 'operator-password-123' }), 200)).body;
+  const operatorMerchant = await createMerchantFixture(rt, { name: `Operated shop ${tag}` });
   const ids = {
     merchantId: f.merchant.id,
     storeId: f.store.id,
@@ -127,7 +133,9 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
       cashier: f.tokens.cashier,
       terminal: f.tokens.terminal,
       member: tokenFor(rt, { kind: 'member', merchantId: f.merchant.id, memberId: self.member.id }),
+      operator: operator.accessToken as string,
     },
+    operatorMerchantId: operatorMerchant.merchant.id,
     ids,
     secrets,
   };
