@@ -34,6 +34,7 @@ import { cpuLine, findProcess, sampleCpu } from '../purchase/cpu';
 import { pacedPurchases } from '../purchase/paced';
 import { prepare, seed, type Seeded } from '../purchase/seed';
 import { freePort, startProcess, stopProcess, waitForReady } from '../purchase/server';
+import { api } from '../purchase/http';
 import { summarise, type Summary } from '../purchase/stats';
 
 const { values: args } = parseArgs({
@@ -44,6 +45,8 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '20' },
     connections: { type: 'string', default: '8' },
     only: { type: 'string' },
+    /** Reuse the SQLite file of an earlier run (its path is printed): skips seeding, measures the stats job and the till. */
+    'sqlite-file': { type: 'string' },
   },
 });
 const CHUNK = 100_000;
@@ -110,10 +113,26 @@ async function closedLoop(seeded: Seeded): Promise<Summary> {
   return summarise(samples, errors + result.errors + result.timeouts, result.duration);
 }
 
-async function tillRun(target: Target, seeded: Seeded, when: string): Promise<void> {
+/**
+ * New terminals and tokens for each till run: seeding a long history outlasts
+ * the access tokens of the terminals made before it.
+ */
+async function freshTills(seeded: Seeded): Promise<Seeded> {
+  const session = await api<{ accessToken: string }>(seeded.base, 'POST', '/v1/auth/sign-in', { email: 'owner@bench.test', password: 'bench-password-1' });
+  const tills: Seeded['tills'] = [];
+  for (const old of seeded.tills) {
+    const created = await api<{ apiKey: string }>(seeded.base, 'POST', '/v1/terminals', { storeId: old.storeId, name: `Till ${randomBytes(3).toString('hex')}` }, session.accessToken);
+    const t = await api<{ accessToken: string; terminal: { id: string } }>(seeded.base, 'POST', '/v1/auth/terminal-token', { apiKey: created.apiKey });
+    tills.push({ ...old, terminalId: t.terminal.id, token: t.accessToken });
+  }
+  return { ...seeded, tills };
+}
+
+async function tillRun(target: Target, earlier: Seeded, when: string): Promise<void> {
   const procs = target.entries.map((e) => startProcess(e, target.env));
   try {
-    await waitForReady(seeded.base, READY_MS);
+    await waitForReady(earlier.base, READY_MS);
+    const seeded = await freshTills(earlier);
     const pids: Record<string, number | undefined> = Object.fromEntries(target.entries.map((e, i) => [e.replace('src/', '').replace('.ts', ''), procs[i].pid]));
     if (target.database.kind === 'mysql') pids.MariaDB = findProcess('mariadbd', 'mysqld');
     const before = sampleCpu(pids);
@@ -224,7 +243,25 @@ async function statsRun(target: Target, merchantId: string, when: string): Promi
   }
 }
 
+/** The merchant, store and cards of a history an earlier run left in a SQLite file. */
+async function reuse(target: Target): Promise<void> {
+  const dataSource = createDataSource(target.database);
+  await dataSource.initialize();
+  const [merchant]: { id: string }[] = await dataSource.query('SELECT id FROM merchants LIMIT 1');
+  const [store]: { id: string }[] = await dataSource.query('SELECT id FROM stores WHERE merchant_id = ? LIMIT 1', [merchant.id]);
+  const cards: { number: string }[] = await dataSource.query('SELECT number FROM cards WHERE merchant_id = ? ORDER BY number', [merchant.id]);
+  const [{ n }]: { n: number }[] = await dataSource.query('SELECT COUNT(*) AS n FROM purchases');
+  await dataSource.destroy();
+  say(`Reusing ${target.database.kind === 'sqlite' ? target.database.file : ''}: ${n} purchases.`);
+  const base = `http://127.0.0.1:${target.env.PORT}`;
+  const tills = Array.from({ length: CONNECTIONS }, () => ({ merchantId: merchant.id, storeId: store.id, terminalId: '', token: '' }));
+  const seeded: Seeded = { base, tills, cards: cards.map((c) => c.number) };
+  await statsRun(target, merchant.id, 'as left by the earlier run');
+  await tillRun(target, seeded, `${(Number(n) / 1_000_000).toFixed(1)} M purchases`);
+}
+
 async function bench(target: Target): Promise<void> {
+  say(`Database: ${target.database.kind === 'sqlite' ? target.database.file : 'MySQL'}`);
   const setupToken = await prepare(target.database, target.dataDir, JWT_SECRET);
   const base = `http://127.0.0.1:${target.env.PORT}`;
   const procs = target.entries.map((e) => startProcess(e, target.env));
@@ -256,7 +293,18 @@ async function main(): Promise<void> {
   say('');
   say('| database | history | scenario | purchases/s (or jobs/s) | p50 ms | p99 ms | errors |');
   say('| --- | --- | --- | ---: | ---: | ---: | ---: |');
-  if (args.only !== 'mysql') {
+  if (args['sqlite-file']) {
+    const file = args['sqlite-file'];
+    const port = String(await freePort());
+    const dataDir = mkdtempSync(join(tmpdir(), 'tally-history-'));
+    await reuse({
+      label: 'SQLite (one process)',
+      database: { kind: 'sqlite', file },
+      dataDir,
+      env: { ...BENCH_LIMITS, DATABASE_URL: `sqlite:${file}`, JWT_SECRET, DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' },
+      entries: ['src/main.ts'],
+    });
+  } else if (args.only !== 'mysql') {
     const dataDir = mkdtempSync(join(tmpdir(), 'tally-history-'));
     const file = join(dataDir, 'tally.sqlite');
     const port = String(await freePort());
@@ -268,7 +316,7 @@ async function main(): Promise<void> {
       entries: ['src/main.ts'],
     });
   }
-  if (args.only !== 'sqlite') {
+  if (args.only !== 'sqlite' && !args['sqlite-file']) {
     const name = `tally_history_${randomBytes(4).toString('hex')}`;
     const admin = await mysql.createConnection({ uri: MYSQL_URL });
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
