@@ -9,6 +9,7 @@ import { OutboxCompletion1700000013000 } from './1700000013000-outbox-completion
 import { StaffSignInSecurity1700000014000 } from './1700000014000-staff-sign-in-security';
 import { PlatformOperators1700000014100 } from './1700000014100-platform-operators';
 import { RateCounters1700000015000 } from './1700000015000-rate-counters';
+import { TextLimits1700000015100 } from './1700000015100-text-limits';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   StaffSignInSecurity1700000014000,
   PlatformOperators1700000014100,
   RateCounters1700000015000,
+  TextLimits1700000015100,
 ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText, TEXT_LIMITS } from '../db/text-limits';
 import { MerchantInput, MerchantOut, StaffOut, Email, Password } from '../merchants/merchants.schemas';
 import { MAX_PASSWORD_LENGTH } from './passwords';
 
@@ -21,7 +22,7 @@ export const SetupBody = z.strictObject({
   token: OpaqueToken,
   /** The first merchant's details: required with a first-run token, ignored with an owner setup token from the platform operator. */
   merchant: MerchantInput.optional(),
-  owner: z.strictObject({ email: Email, name: z.string().trim().min(1).max(200), password: Password }),
+  owner: z.strictObject({ email: Email, name: nameText(TEXT_LIMITS.businessName), password: Password }),
 });
 
 export const ChangePasswordBody = z.strictObject({

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TEXT_LIMITS } from '../db/text-limits';
 
 export const MEMBER_STATUSES = ['active', 'suspended', 'closed'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
@@ -19,10 +20,10 @@ export class Member {
   @Column({ name: 'member_number', type: 'varchar', length: 12 })
   memberNumber: string;
 
-  @Column({ name: 'first_name', type: 'varchar', length: 100 })
+  @Column({ name: 'first_name', type: 'varchar', length: TEXT_LIMITS.personName })
   firstName: string;
 
-  @Column({ name: 'last_name', type: 'varchar', length: 100, nullable: true })
+  @Column({ name: 'last_name', type: 'varchar', length: TEXT_LIMITS.personName, nullable: true })
   lastName: string | null;
 
   /** E.164, normalised in code with the merchant's phone region. */
@@ -30,14 +31,14 @@ export class Member {
   phone: string | null;
 
   /** Lower-cased in code (MySQL compares case-insensitively, SQLite does not). */
-  @Column({ type: 'varchar', length: 254, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.email, nullable: true })
   email: string | null;
 
   /** YYYY-MM-DD. */
   @Column({ name: 'birth_date', type: 'varchar', length: 10, nullable: true })
   birthDate: string | null;
 
-  @Column({ type: 'varchar', length: 16, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.languageTag, nullable: true })
   locale: string | null;
 
   @Column({ type: 'varchar', length: 16 })

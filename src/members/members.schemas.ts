@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText, TEXT_LIMITS } from '../db/text-limits';
 import { CARD_STATUSES, type Card } from '../cards/card.entity';
 import type { Completeness } from './completeness';
 import type { MemberChange } from './member-change.entity';
@@ -7,12 +8,12 @@ import type { MemberStats } from './member-stats.entity';
 import { CAPTURE_SOURCES, MEMBER_STATUSES, type Member } from './member.entity';
 import type { CurrentConsents } from './members.service';
 
-const Name = z.string().trim().min(1).max(100);
+const Name = nameText(TEXT_LIMITS.personName);
 /** Any common formatting; normalised to E.164 with the merchant's region by the service. */
 const Phone = z.string().trim().min(3).max(32);
-const Email = z.email().max(254);
+const Email = z.email().max(TEXT_LIMITS.email);
 const BirthDate = z.iso.date().refine((d) => d >= '1900-01-01' && d <= new Date().toISOString().slice(0, 10), 'must be a past date after 1900');
-const Locale = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/, 'must be a BCP 47 tag such as th or th-TH');
+const Locale = z.string().max(TEXT_LIMITS.languageTag).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/, 'must be a BCP 47 tag such as th or th-TH');
 const CardCode = z.string().trim().min(1).max(32);
 
 export const ConsentsInput = z.strictObject({

@@ -1,11 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TEXT_LIMITS } from '../db/text-limits';
 
 @Entity('merchants')
 export class Merchant {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  @Column({ type: 'varchar', length: 200 })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.businessName })
   name: string;
 
   /** ISO 4217; all money of this merchant is in its minor units. */
@@ -17,7 +18,7 @@ export class Merchant {
   timeZone: string;
 
   /** BCP 47 default locale for receipts and pages. */
-  @Column({ type: 'varchar', length: 16 })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.languageTag })
   locale: string;
 
   @Column({ type: 'simple-json', nullable: true })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText, TEXT_LIMITS } from '../db/text-limits';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -22,11 +23,11 @@ export const TimeZone = z.string().max(64).refine(isTimeZone, 'is not an IANA ti
 /** BCP 47 tag, stored in canonical form (e.g. "th-TH"). */
 export const Locale = z
   .string()
-  .max(16)
+  .max(TEXT_LIMITS.languageTag)
   .transform((tag, ctx) => {
     try {
       const [canonical] = Intl.getCanonicalLocales(tag);
-      if (canonical && canonical.length <= 16) return canonical;
+      if (canonical && canonical.length <= TEXT_LIMITS.languageTag) return canonical;
     } catch {
       // reported below
     }
@@ -37,7 +38,7 @@ export const Locale = z
 
 export const Email = z
   .email()
-  .max(254)
+  .max(TEXT_LIMITS.email)
   .transform((e) => e.toLowerCase());
 
 export const Password = z
@@ -45,7 +46,7 @@ export const Password = z
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(MAX_PASSWORD_LENGTH);
 
-const Name = z.string().trim().min(1).max(200);
+const Name = nameText(TEXT_LIMITS.businessName);
 const Id = z.string().min(1).max(36);
 
 export const StaffRoleSchema = z.enum(['owner', 'manager', 'cashier']);
@@ -158,7 +159,7 @@ export const TerminalQuery = PageQuery.extend({ storeId: Id.optional() });
 
 export const TerminalInput = z.strictObject({
   storeId: Id,
-  name: Name.max(120),
+  name: nameText(TEXT_LIMITS.terminalName),
 });
 
 export const TerminalOut = z.object({

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TEXT_LIMITS } from '../db/text-limits';
 import type { StaffRole } from '../http/principal';
 
 @Entity('staff_users')
@@ -10,10 +11,10 @@ export class StaffUser {
   merchantId: string;
 
   /** Unique per merchant. Lower-cased in code: MySQL compares case-insensitively, SQLite does not. */
-  @Column({ type: 'varchar', length: 254 })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.email })
   email: string;
 
-  @Column({ type: 'varchar', length: 200 })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.businessName })
   name: string;
 
   /** scrypt$N$r$p$salt$hash */
@@ -27,7 +28,7 @@ export class StaffUser {
   @Column({ name: 'store_ids', type: 'simple-json', nullable: true })
   storeIds: string[] | null;
 
-  @Column({ type: 'varchar', length: 16, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.languageTag, nullable: true })
   locale: string | null;
 
   @Column({ type: 'boolean', default: true })

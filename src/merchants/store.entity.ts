@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TEXT_LIMITS } from '../db/text-limits';
 
 @Entity('stores')
 export class Store {
@@ -12,7 +13,7 @@ export class Store {
   @Column({ type: 'varchar', length: 32 })
   code: string;
 
-  @Column({ type: 'varchar', length: 200 })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.businessName })
   name: string;
 
   @Column({ type: 'varchar', length: 500, nullable: true })

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TEXT_LIMITS } from '../db/text-limits';
 
 @Entity('terminals')
 export class Terminal {
@@ -11,7 +12,7 @@ export class Terminal {
   @Column({ name: 'store_id', type: 'varchar', length: 36 })
   storeId: string;
 
-  @Column({ type: 'varchar', length: 120 })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.terminalName })
   name: string;
 
   /** Public first part of the API key, used to find the row without scanning hashes. */

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TEXT_LIMITS } from '../db/text-limits';
 
 export type NotificationChannel = 'sms' | 'email';
 export type NotificationStatus = 'queued' | 'sent' | 'failed';
@@ -25,7 +26,7 @@ export class Notification {
   @Column({ type: 'varchar', length: 64 })
   template: string;
 
-  @Column({ type: 'varchar', length: 200, nullable: true })
+  @Column({ type: 'varchar', length: TEXT_LIMITS.notificationSubject, nullable: true })
   subject: string | null;
 
   /** Cleared after delivery when `sensitive` (a sign-in code must not outlive its use in the database). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText } from '../db/text-limits';
 import { firstOccurrenceProblem, rruleProblem } from './recurrence';
 
 /**
@@ -37,7 +38,7 @@ export const ProductBonus = z
     sku: code.optional(),
     category: code.optional(),
     pointsPerUnit: points,
-    label: z.string().min(1).max(100),
+    label: nameText(100),
   })
   .refine((b) => (b.sku === undefined) !== (b.category === undefined), 'give either sku or category');
 
@@ -62,7 +63,7 @@ export const Recurrence = z.strictObject({
 export const Promotion = z
   .strictObject({
     code,
-    name: z.string().min(1).max(200),
+    name: nameText(200),
     /** Applied on top of base, product and tier multipliers (see earning.ts for the order). */
     multiplierPercent: multiplierPercent.default(100),
     /** Fixed points per qualifying basket while the promotion is active. */
@@ -94,7 +95,7 @@ export const Cap = z.strictObject({
 
 export const Tier = z.strictObject({
   code,
-  name: z.string().min(1).max(100),
+  name: nameText(100),
   /** Spend in minor units or points over the window (see tierPolicy.basis) to reach this tier. */
   threshold: z.number().int().min(0).max(1e14),
   earnMultiplierPercent: multiplierPercent.default(100),
