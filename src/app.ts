@@ -3,6 +3,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Deps } from './deps';
+import { redactUrl } from './logger';
 import { setAuthenticator } from './http/auth';
 import { AppError } from './http/errors';
 import { errorHandler, routeNotFound } from './http/error-handler';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      serializers: { req: (req: { url: string }) => Object.assign(req, { url: redactUrl(req.url) }) },
     }),
   );
   app.use(helmet());
