@@ -53,7 +53,7 @@ export function describeEachDb(name: string, suite: (rt: () => TestRuntime, dial
     describe(`${name} [${dialect}]`, () => {
       let runtime: TestRuntime | undefined;
       beforeAll(async () => {
-        runtime = await createTestRuntime(dialect, { ...options, redis: options.redis === true && dialect === 'mysql' && redisAvailable() });
+        runtime = await createTestRuntime(dialect, { ...options, redis: (options.redis ?? true) && dialect === 'mysql' && redisAvailable() });
       });
       afterAll(async () => {
         await runtime?.close();
