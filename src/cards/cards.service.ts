@@ -2,6 +2,7 @@ import { In, type EntityManager } from 'typeorm';
 import { audit } from '../audit/audit.service';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
+import { publish } from '../events/publish';
 import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
 import { actorOf } from '../members/actor';
@@ -107,7 +108,7 @@ export class CardsService {
     if (!card) throw new AppError('CARD_NOT_FOUND', 'No card with this number');
     if (card.status !== 'unassigned' || card.memberId !== null) throw new AppError('CARD_IN_USE', 'This card is already in use', { status: card.status });
     await tx.update(Card, { id: card.id }, { memberId, status: 'active', issuedAt: now, updatedAt: now });
-    await this.recordStatus(tx, card, 'unassigned', 'active', 'attached', principal, now);
+    await this.recordStatus(tx, { ...card, memberId }, 'unassigned', 'active', 'attached', principal, now);
     return { ...card, memberId, status: 'active', issuedAt: now, updatedAt: now };
   }
 
@@ -253,5 +254,6 @@ export class CardsService {
 
   private async recordStatus(tx: EntityManager, card: Card, from: CardStatus | null, to: CardStatus, reason: string | null, principal: Principal | null, now: Date): Promise<void> {
     await tx.insert(CardStatusChange, { merchantId: card.merchantId, cardId: card.id, fromStatus: from, toStatus: to, reason, ...actorOf(principal), createdAt: now });
+    await publish(tx, card.merchantId, 'card.status_changed', { cardId: card.id, memberId: card.memberId, fromStatus: from, toStatus: to }, now);
   }
 }

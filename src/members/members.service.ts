@@ -5,6 +5,7 @@ import { isValidEan13 } from '../cards/card-number';
 import type { Deps } from '../deps';
 import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
+import { publish } from '../events/publish';
 import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
 import type { Services } from '../services';
@@ -155,6 +156,7 @@ export class MembersService {
         ? await this.services.cards.attachPrinted(tx, principal, merchantId, member.id, input.cardCode, now)
         : await this.services.cards.issueDigital(tx, principal, merchantId, member.id, now);
       await audit(tx, merchantId, principal, { action: 'member.enrol', entity: 'member', entityId: member.id, data: { source, cardId: card.id } }, now);
+      await publish(tx, merchantId, 'member.enrolled', { memberId: member.id, cardId: card.id, storeId: member.enrolledStoreId, source }, now);
       return { member, card };
     });
     try {
@@ -246,6 +248,7 @@ export class MembersService {
       if (principal.kind === 'staff') {
         await audit(tx, merchantId, principal, { action: 'member.update', entity: 'member', entityId: member.id, data: { fields: changed } }, now);
       }
+      await publish(tx, merchantId, 'member.updated', { memberId: member.id, fields: changed }, now);
       return { ...member, ...next, updatedAt: now };
     });
   }
@@ -259,6 +262,7 @@ export class MembersService {
       await tx.update(Member, { id: member.id }, { status, statusReason: reason, updatedAt: now });
       await this.recordChange(tx, principal, member, 'status', member.status, status, now);
       await audit(tx, merchantId, principal, { action: 'member.status', entity: 'member', entityId: member.id, data: { from: member.status, to: status, reason } }, now);
+      await publish(tx, merchantId, 'member.updated', { memberId: member.id, fields: ['status'] }, now);
       return { ...member, status, statusReason: reason, updatedAt: now };
     });
   }
@@ -283,7 +287,8 @@ export class MembersService {
   async setConsents(principal: Principal, memberId: string, answers: ConsentAnswers, source: CaptureSource, now = new Date()): Promise<CurrentConsents> {
     return this.deps.db.transaction(async (tx) => {
       const member = await this.lock(tx, principal.merchantId, memberId);
-      await this.recordConsents(tx, principal, member, answers, source, now);
+      const changed = await this.recordConsents(tx, principal, member, answers, source, now);
+      if (changed.length) await publish(tx, member.merchantId, 'member.updated', { memberId: member.id, fields: changed.map((key) => `consents.${key}`) }, now);
       return this.currentConsents(member.merchantId, member.id, tx);
     });
   }
@@ -324,6 +329,7 @@ export class MembersService {
       await this.recordChange(tx, principal, into, 'mergedFrom', null, from.memberNumber, now);
       for (const [f, v] of Object.entries(moved) as [TrackedField, string][]) await this.recordChange(tx, principal, into, f, into[f], v, now);
       await audit(tx, merchantId, principal, { action: 'member.merge', entity: 'member', entityId: into.id, data: { fromId: from.id, intoId: into.id, cardsMoved, moved: Object.keys(moved) } }, now);
+      await publish(tx, merchantId, 'member.merged', { fromMemberId: from.id, intoMemberId: into.id }, now);
       return { member: { ...into, ...moved, updatedAt: now }, cardsMoved };
     });
   }
@@ -365,6 +371,7 @@ export class MembersService {
       await tx.update(Member, { id: member.id }, { deletionRequestedAt: now, updatedAt: now });
       await this.recordChange(tx, principal, member, 'deletionRequestedAt', null, now.toISOString(), now);
       await audit(tx, member.merchantId, principal, { action: 'member.deletion-request', entity: 'member', entityId: member.id }, now);
+      await publish(tx, member.merchantId, 'member.updated', { memberId: member.id, fields: ['deletionRequestedAt'] }, now);
       return { ...member, deletionRequestedAt: now, updatedAt: now };
     });
   }
@@ -407,13 +414,17 @@ export class MembersService {
     return currentOf(await m.find(MemberConsent, { where: { merchantId, memberId }, order: { id: 'ASC' } }));
   }
 
-  private async recordConsents(tx: EntityManager, principal: Principal, member: Member, answers: ConsentAnswers, source: CaptureSource, now: Date): Promise<void> {
+  /** Records the answers that differ from the current ones; returns which. */
+  private async recordConsents(tx: EntityManager, principal: Principal, member: Member, answers: ConsentAnswers, source: CaptureSource, now: Date): Promise<(keyof ConsentAnswers)[]> {
     const current = await this.currentConsents(member.merchantId, member.id, tx);
+    const changed: (keyof ConsentAnswers)[] = [];
     for (const key of Object.keys(CONSENT_FIELDS) as (keyof ConsentAnswers)[]) {
       const granted = answers[key];
       if (granted === undefined || current[key]?.granted === granted) continue;
       await tx.insert(MemberConsent, { merchantId: member.merchantId, memberId: member.id, kind: CONSENT_FIELDS[key], granted, source, ...actorOf(principal), createdAt: now });
+      changed.push(key);
     }
+    return changed;
   }
 
   /** Normalises the phone (E.164, merchant region) and email (lower case) that are present in the input. */

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { toInt } from '../db/columns';
 import type { Deps } from '../deps';
+import { publish } from '../events/publish';
 import { AppError } from '../http/errors';
 import { lotExpiresAt, lotPendingUntil } from '../rules/expiry';
 import type { Program } from '../rules/program.schemas';
@@ -492,9 +493,18 @@ export class PointsService {
     if (held) held.balance = pick(b);
   }
 
+  /** Every ledger entry goes through here, so every change of points is published once. */
   private async insertEntry(tx: EntityManager, entry: Omit<PointEntry, 'id'>): Promise<number> {
     const result = await tx.insert(PointEntry, entry as QueryDeepPartialEntity<PointEntry>);
-    return Number(result.identifiers[0].id);
+    const entryId = Number(result.identifiers[0].id);
+    await publish(
+      tx,
+      entry.merchantId,
+      'points.changed',
+      { memberId: entry.memberId, entryId, kind: entry.kind, points: entry.points, sourceType: entry.sourceType, sourceId: entry.sourceId },
+      entry.createdAt,
+    );
+    return entryId;
   }
 
   private async insertLot(

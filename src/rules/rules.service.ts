@@ -3,6 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { audit } from '../audit/audit.service';
 import { toInt } from '../db/columns';
 import { newId } from '../db/ids';
+import { publish } from '../events/publish';
 import type { Deps } from '../deps';
 import { AppError, forbidden } from '../http/errors';
 import type { Principal } from '../http/principal';
@@ -164,6 +165,8 @@ export class RulesService {
         }
       }
       const stored = (await t.findOneBy(MemberTier, { merchantId, memberId }))?.tierCode ?? null;
+      const before = row?.tierCode ?? null;
+      if (stored !== before) await publish(t, merchantId, 'tier.changed', { memberId, fromTier: before, toTier: stored }, now);
       return { tierCode: effectiveTier(ladder, stored, member.tierOverride)?.code ?? null };
     }, tx);
   }
