@@ -5,6 +5,7 @@ import { Purchases1700000005000 } from './1700000005000-purchases';
 import { PointLotsMemberExpiry1700000009500 } from './1700000009500-point-lots-member-expiry';
 import { PurchasesMemberStore1700000011000 } from './1700000011000-purchases-member-store';
 import { StatsRefreshRequests1700000012000 } from './1700000012000-stats-refresh-requests';
+import { Webhooks1700000012100 } from './1700000012100-webhooks';
 import { OutboxCompletion1700000013000 } from './1700000013000-outbox-completion';
 import { StaffSignInSecurity1700000014000 } from './1700000014000-staff-sign-in-security';
 import { PlatformOperators1700000014100 } from './1700000014100-platform-operators';
@@ -20,6 +21,7 @@ export const migrations = [
   PointLotsMemberExpiry1700000009500,
   PurchasesMemberStore1700000011000,
   StatsRefreshRequests1700000012000,
+  Webhooks1700000012100,
   OutboxCompletion1700000013000,
   StaffSignInSecurity1700000014000,
   PlatformOperators1700000014100,

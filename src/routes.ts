@@ -11,6 +11,7 @@ import { pointsRoutes } from './points/points.routes';
 import { rulesRoutes } from './rules/rules.routes';
 import { reportsRoutes } from './reports/reports.routes';
 import { operatorsRoutes } from './operators/operators.routes';
+import { webhooksRoutes } from './webhooks/webhooks.routes';
 
 /** Every module's routes, mounted in this order. */
 export function registerRoutes(api: Api): void {
@@ -26,4 +27,5 @@ export function registerRoutes(api: Api): void {
   rulesRoutes(api);
   reportsRoutes(api);
   operatorsRoutes(api);
+  webhooksRoutes(api);
 }

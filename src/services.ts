@@ -19,6 +19,7 @@ import { RateLimitsService } from './rate-limits/rate-limits.service';
 import { TillLookupsService } from './till/till-lookups';
 import { OperatorsService } from './operators/operators.service';
 import { ReportsService } from './reports/reports.service';
+import { WebhooksService } from './webhooks/webhooks.service';
 import { TillService } from './till/till.service';
 
 /**
@@ -48,6 +49,7 @@ export interface Services {
   rateLimits: RateLimitsService;
   tillLookups: TillLookupsService;
   operators: OperatorsService;
+  webhooks: WebhooksService;
 }
 
 export function createServices(deps: Deps): Services {
@@ -74,6 +76,7 @@ export function createServices(deps: Deps): Services {
     rateLimits: new RateLimitsService(deps),
     tillLookups: new TillLookupsService(deps, services),
     operators: new OperatorsService(deps, services),
+    webhooks: new WebhooksService(deps),
   } satisfies Services);
   return services;
 }

@@ -27,6 +27,8 @@ import { PurchaseLine } from '../purchases/purchase-line.entity';
 import { PurchaseReturn } from '../purchases/purchase-return.entity';
 import { RateCounter } from '../rate-limits/rate-counter.entity';
 import { StatsRefreshRequest } from '../purchases/stats-refresh-request.entity';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity';
+import { WebhookSubscription } from '../webhooks/webhook-subscription.entity';
 
 /** Every entity, listed explicitly (globs do not survive bundling). */
-export const entities = [Merchant, Store, StaffUser, Terminal, RefreshToken, SetupToken, AuditEntry, OutboxEntry, Member, MemberChange, MemberConsent, MemberStats, SignInCode, Card, CardBatch, CardStatusChange, Notification, Purchase, PurchaseLine, PurchaseReturn, StatsRefreshRequest, PointEntry, PointLot, MemberBalance, ProgramVersion, MemberTier, RateCounter, SignInGuardRow, Operator];
+export const entities = [Merchant, Store, StaffUser, Terminal, RefreshToken, SetupToken, AuditEntry, OutboxEntry, Member, MemberChange, MemberConsent, MemberStats, SignInCode, Card, CardBatch, CardStatusChange, Notification, Purchase, PurchaseLine, PurchaseReturn, StatsRefreshRequest, PointEntry, PointLot, MemberBalance, ProgramVersion, MemberTier, RateCounter, SignInGuardRow, Operator, WebhookSubscription, WebhookDelivery];

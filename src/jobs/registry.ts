@@ -9,6 +9,7 @@ import { pointsJobs } from '../points/points.jobs';
 import { rulesJobs } from '../rules/rules.jobs';
 import { rateLimitJobs } from '../rate-limits/rate-limits.jobs';
 import { eventJobs } from '../events/subscribers';
+import { webhooksJobs } from '../webhooks/webhooks.jobs';
 
 /** Every module's jobs; the worker (or the single process) consumes all of these. */
 export const allJobs: JobDefinition[] = [
@@ -22,4 +23,5 @@ export const allJobs: JobDefinition[] = [
   ...rulesJobs,
   ...rateLimitJobs,
   ...eventJobs,
+  ...webhooksJobs,
 ];

@@ -1,0 +1,12 @@
+import type { JobDefinition } from '../jobs/job-definition';
+import { DELIVER_WEBHOOK_JOB } from './webhooks.service';
+
+/** One try of one delivery; retries are queued by the service itself, with backoff, through the outbox. */
+export const deliverWebhookJob: JobDefinition<{ deliveryId: string }> = {
+  name: DELIVER_WEBHOOK_JOB,
+  async handle(data, services) {
+    await services.webhooks.deliver(data.deliveryId);
+  },
+};
+
+export const webhooksJobs: JobDefinition[] = [deliverWebhookJob as JobDefinition];

@@ -1,0 +1,13 @@
+import { EVENT_TYPES } from '../events/event-types';
+import { subscriber } from '../events/subscriber';
+
+/** Every event may be wanted by some merchant's subscription: the service picks the subscriptions that list it. */
+export const webhooksSubscriber = subscriber({
+  name: 'webhooks.fan-out',
+  events: EVENT_TYPES,
+  async handle(event, services) {
+    await services.webhooks.fanOut(event);
+  },
+});
+
+export const webhooksSubscribers = [webhooksSubscriber];
