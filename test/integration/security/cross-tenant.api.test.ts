@@ -155,6 +155,14 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'POST /v1/operator/merchants/{merchantId}/owner-setup': { operatorRoute: true },
   'POST /v1/operator/merchants/{merchantId}/suspend': { operatorRoute: true },
   'POST /v1/operator/merchants/{merchantId}/resume': { operatorRoute: true },
+  'GET /v1/webhooks/event-types': { scoped: 'the catalogue of event types, the same for every merchant' },
+  'POST /v1/webhooks/subscriptions': { scoped: 'creates a subscription of the caller’s merchant from a URL and event types' },
+  'GET /v1/webhooks/subscriptions': { scoped: SELF },
+  'GET /v1/webhooks/subscriptions/{subscriptionId}': {},
+  'PATCH /v1/webhooks/subscriptions/{subscriptionId}': { body: () => ({ enabled: false }) },
+  'DELETE /v1/webhooks/subscriptions/{subscriptionId}': {},
+  'GET /v1/webhooks/subscriptions/{subscriptionId}/deliveries': {},
+  'POST /v1/webhooks/subscriptions/{subscriptionId}/test': {},
 };
 
 describeEachDb('cross-tenant requests on every route', (rt, dialect) => {

@@ -40,6 +40,7 @@ export interface TenantWorld {
     userId: string;
     staffEmail: string;
     terminalId: string;
+    subscriptionId: string;
   };
   /** A merchant of its own for the platform operator's routes to act on (suspend, resume), so they never stop this one. */
   operatorMerchantId: string;
@@ -88,6 +89,8 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
   await rt.services.operators.create({ email: operatorEmail, name: `Operator ${tag}`, password: 'operator-password-123' });
   const operator = (await ok(request(app).post('/v1/operator/sign-in').send({ email: operatorEmail, password: 'operator-password-123' }), 200)).body;
   const operatorMerchant = await createMerchantFixture(rt, { name: `Operated shop ${tag}` });
+  const webhookUrl = `https://hooks.example.test/${tag}`;
+  const subscription = (await ok(request(app).post('/v1/webhooks/subscriptions').set(auth(f.tokens.owner)).send({ url: webhookUrl, events: ['purchase.recorded'] }), 201)).body;
   const ids = {
     merchantId: f.merchant.id,
     storeId: f.store.id,
@@ -109,6 +112,7 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     userId: staff.id,
     staffEmail: staff.email,
     terminalId: terminal.id,
+    subscriptionId: subscription.id,
   };
   const secrets = [
     ...Object.values(ids),
@@ -123,6 +127,7 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     `Fz${tag}`,
     `victim-${tag}@example.test`,
     `Annex ${tag}`,
+    webhookUrl,
   ];
   return {
     fixture: f,
