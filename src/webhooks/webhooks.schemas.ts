@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText } from '../db/text-limits';
 import { EVENT_TYPES, type EventType } from '../events/event-types';
 
 const EventTypeName = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
@@ -9,14 +10,14 @@ export const SubscriptionParams = z.strictObject({ subscriptionId: z.string().mi
 export const CreateSubscriptionBody = z.strictObject({
   url: z.string().trim().min(1).max(2000).describe('https:// endpoint that receives a signed POST per event'),
   events: z.array(EventTypeName).min(1).max(EVENT_TYPES.length).describe('Event types to receive'),
-  description: z.string().trim().min(1).max(200).optional(),
+  description: nameText(200).optional(),
 });
 
 export const UpdateSubscriptionBody = z
   .strictObject({
     url: CreateSubscriptionBody.shape.url.optional(),
     events: CreateSubscriptionBody.shape.events.optional(),
-    description: z.string().trim().min(1).max(200).nullable().optional(),
+    description: nameText(200).nullable().optional(),
     enabled: z.boolean().optional().describe('true re-enables a subscription disabled after repeated failures (and clears its failure count)'),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field', path: ['url'] });

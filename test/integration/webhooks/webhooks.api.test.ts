@@ -102,6 +102,8 @@ describeEachDb(
       const unknown = await subscribe(a, ['purchase.exploded']).expect(400);
       expect(unknown.body.error.details[0].path).toBe('body.events.0');
       await subscribe(a, []).expect(400);
+      const rtl = await request(app).post('/v1/webhooks/subscriptions').set(bearer(a.tokens.owner)).send({ url: receiver.url, events: ['purchase.recorded'], description: 'ERP\u202Eexe.' }).expect(400);
+      expect(rtl.body.error.details[0].path).toBe('body.description');
       await request(app).post('/v1/webhooks/subscriptions').set(bearer(a.tokens.owner)).send({ url: receiver.url, events: ['purchase.recorded'], merchantId: b.merchant.id }).expect(400);
       await request(app).post('/v1/webhooks/subscriptions').set(bearer(a.tokens.cashier)).send({ url: receiver.url, events: ['purchase.recorded'] }).expect(403);
       await request(app).get('/v1/webhooks/subscriptions').set(bearer(a.tokens.terminal)).expect(403);
