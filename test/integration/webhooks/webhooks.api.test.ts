@@ -89,6 +89,10 @@ describeEachDb(
       expect(patched.body).toMatchObject({ events: ['points.changed'], description: null });
       const types = await request(app).get('/v1/webhooks/event-types').set(bearer(a.tokens.owner)).expect(200);
       expect(types.body.items).toContainEqual(expect.objectContaining({ type: 'purchase.recorded', version: 1 }));
+      // Receivers find every event in the OpenAPI document's webhooks, with the signature headers.
+      const doc = (await request(app).get('/openapi.json').expect(200)).body;
+      expect(Object.keys(doc.webhooks).sort()).toEqual(types.body.items.map((t: { type: string }) => t.type).sort());
+      expect(JSON.stringify(doc.webhooks['purchase.recorded'])).toContain('x-tally-signature');
 
       await request(app).delete(`/v1/webhooks/subscriptions/${id}`).set(bearer(a.tokens.owner)).expect(204);
       await request(app).get(`/v1/webhooks/subscriptions/${id}`).set(bearer(a.tokens.owner)).expect(404);
