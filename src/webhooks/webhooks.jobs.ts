@@ -9,4 +9,13 @@ export const deliverWebhookJob: JobDefinition<{ deliveryId: string }> = {
   },
 };
 
-export const webhooksJobs: JobDefinition[] = [deliverWebhookJob as JobDefinition];
+/** Hourly: finished deliveries older than 30 days leave the log. */
+export const pruneDeliveriesJob: JobDefinition = {
+  name: 'webhooks.prune-deliveries',
+  schedule: '47 * * * *',
+  async handle(_data, services) {
+    await services.webhooks.pruneDeliveries();
+  },
+};
+
+export const webhooksJobs: JobDefinition[] = [deliverWebhookJob as JobDefinition, pruneDeliveriesJob];

@@ -16,6 +16,8 @@ export const DELIVER_WEBHOOK_JOB = 'webhooks.deliver';
 /** Enough for a chain's integrations; more is more likely a mistake (or abuse) than a need. */
 export const MAX_SUBSCRIPTIONS = 20;
 const TIMEOUT_MS = 10_000;
+/** How long finished deliveries stay in the log. */
+export const DELIVERY_LOG_DAYS = 30;
 /** The type of a test delivery: not a domain event, never retried, never counted as a failure. */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
@@ -195,6 +197,18 @@ export class WebhooksService {
     });
   }
 
+  /**
+   * Finished deliveries older than DELIVERY_LOG_DAYS leave the log. Ids are
+   * UUIDv7, so the primary key orders deliveries by time: no scan.
+   */
+  async pruneDeliveries(now = new Date()): Promise<number> {
+    const cutoff = firstIdAt(now.getTime() - DELIVERY_LOG_DAYS * 86_400_000);
+    const result = await this.deps.db.transaction((tx) =>
+      tx.createQueryBuilder().delete().from(WebhookDelivery).where('id < :cutoff AND status <> :pending', { cutoff, pending: 'pending' }).execute(),
+    );
+    return result.affected ?? 0;
+  }
+
   // ---- internals ----
 
   private async countFailure(tx: EntityManager, subscription: WebhookSubscription, disableAfter: number, now: Date): Promise<void> {
@@ -248,6 +262,12 @@ async function post(subscription: WebhookSubscription, delivery: WebhookDelivery
     const reason = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
     return { ok: false, responseCode: null, error: reason.slice(0, 500) };
   }
+}
+
+/** The smallest UUIDv7 of a millisecond: every id made at or after it compares greater. */
+function firstIdAt(ms: number): string {
+  const hex = Math.max(ms, 0).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }
 
 function newDelivery(subscription: WebhookSubscription, eventId: string, eventType: string, body: string, now: Date): WebhookDelivery {

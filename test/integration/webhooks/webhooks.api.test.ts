@@ -198,6 +198,16 @@ describeEachDb(
       expect(test.body.lastError).toMatch(/fetch failed|ECONNREFUSED/);
       expect(await rt().db.manager.findOneByOrFail(WebhookSubscription, { id: created.id })).toMatchObject({ enabled: true, consecutiveFailures: 0 });
     });
+
+    it('prunes finished deliveries older than 30 days from the log', async () => {
+      const created = (await subscribe(a, ['purchase.recorded']).expect(201)).body;
+      const owner = { kind: 'staff', merchantId: a.merchant.id, userId: a.owner.id, role: 'owner', storeIds: null } as const;
+      const old = await rt().services.webhooks.testSend(owner, created.id, new Date(Date.now() - 31 * 86_400_000));
+      const recent = await rt().services.webhooks.testSend(owner, created.id);
+      expect(await rt().services.webhooks.pruneDeliveries()).toBeGreaterThanOrEqual(1);
+      expect(await rt().db.manager.existsBy(WebhookDelivery, { id: old.id })).toBe(false);
+      expect(await rt().db.manager.existsBy(WebhookDelivery, { id: recent.id })).toBe(true);
+    });
   },
   { redis: true, env: { WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_DISABLE_AFTER: '2' } },
 );
