@@ -8,27 +8,24 @@ import { setAuthenticator } from './http/auth';
 import { AppError } from './http/errors';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { createRegistry, mountApiDocs } from './http/openapi';
-import { allJobs } from './jobs/registry';
 import { createMetrics, mountMetrics } from './metrics/metrics';
-import { registerRoutes } from './routes';
-import type { Services } from './services';
+import type { Composed } from './module';
+import type { Services } from './modules';
 import { mountWebApp } from './web/web';
 
-export interface AppDeps extends Deps {
-  services: Services;
-}
+export interface AppDeps extends Deps, Composed<Services> {}
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the HTTP app without listening, so tests drive it directly. */
 export function createApp(deps: AppDeps): Express {
-  const { config, log, services } = deps;
+  const { config, log, services, jobs, mountRoutes } = deps;
   const app = express();
   app.disable('x-powered-by');
   // No ETag: every answer is per principal and not cached (it would cost a hash of every response body).
   app.disable('etag');
   app.set('trust proxy', config.trustProxy);
-  const metrics = createMetrics({ queue: deps.queue, jobNames: allJobs.map((j) => j.name), outboxBacklog: () => services.outbox.backlog(), log });
+  const metrics = createMetrics({ queue: deps.queue, jobNames: jobs.map((j) => j.name), outboxBacklog: () => services.outbox.backlog(), log });
   app.use(metrics.observe);
   app.use(
     pinoHttp({
@@ -50,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
 
   const registry = createRegistry();
   const router = express.Router();
-  registerRoutes({ router, registry, services });
+  mountRoutes({ router, registry });
   app.use(router);
   mountApiDocs(app, registry, config.publicUrl);
   mountMetrics(app, metrics.registry, config.metricsToken);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { createApp } from './app';
+import { printSetupInstructions } from './auth';
 import { migrate } from './db/statistics';
-import { printSetupInstructions } from './auth/setup-instructions';
 import { startJobs } from './jobs/start-jobs';
 import { failStartup, shutdownOnSignals } from './lifecycle';
 import { openRuntime } from './runtime';

@@ -7,25 +7,24 @@ import type { JobQueue } from './jobs/job-queue';
 import { BullJobQueue } from './jobs/bull-job-queue';
 import { InProcessJobQueue } from './jobs/in-process-job-queue';
 import { createLogger, type Logger } from './logger';
-import { createServices, type Services } from './services';
+import { composeModules, type Composed } from './module';
+import { modules, type Services } from './modules';
 
-export interface Runtime extends Deps {
-  services: Services;
+export interface Runtime extends Deps, Composed<Services> {
   /** Closes the queue (waiting for running jobs) and the database, in that order; stop `startJobs` first. */
   close(): Promise<void>;
 }
 
-/** Opens the database (and Redis when configured) and builds the services. */
+/** Opens the database (and Redis when configured) and builds every module. */
 export async function openRuntime(config: Config = loadConfig(), log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
   const db = new Db(dataSource);
   const queue = createQueue(config, log);
   const deps: Deps = { config, db, queue, log };
-  const services = createServices(deps);
   return {
     ...deps,
-    services,
+    ...composeModules(deps, modules),
     async close() {
       await queue.close();
       await dataSource.destroy();

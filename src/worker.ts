@@ -1,4 +1,4 @@
-import { startProbeServer } from './health/probe-server';
+import { startProbeServer } from './health';
 import { startJobs } from './jobs/start-jobs';
 import { failStartup, shutdownOnSignals } from './lifecycle';
 import { openRuntime } from './runtime';

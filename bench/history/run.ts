@@ -28,7 +28,8 @@ import { Db } from '../../src/db/db';
 import { refreshStatistics } from '../../src/db/statistics';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
 import { createLogger } from '../../src/logger';
-import { createServices } from '../../src/services';
+import { composeModules } from '../../src/module';
+import { modules } from '../../src/modules';
 import { basket } from '../purchase/basket';
 import { cpuLine, findProcess, sampleCpu } from '../purchase/cpu';
 import { pacedPurchases } from '../purchase/paced';
@@ -219,7 +220,7 @@ async function statsRun(target: Target, merchantId: string, when: string): Promi
   const db = new Db(dataSource);
   try {
     if (when === 'after refreshing statistics') await refreshStatistics(db);
-    const services = createServices({ config, db, queue, log });
+    const { services } = composeModules({ config, db, queue, log }, modules);
     const members: { id: string }[] = await dataSource.query('SELECT id FROM members WHERE merchant_id = ? ORDER BY id LIMIT ?', [merchantId, STATS_SAMPLE]);
     // The plan the database chose for each statement of the stats read, for the first member.
     capturing = true;

@@ -5,7 +5,8 @@ import { Db } from '../../src/db/db';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
 import { createLogger } from '../../src/logger';
 import { DEFAULT_RULES, type ProgramRules } from '../../src/rules/program.schemas';
-import { createServices } from '../../src/services';
+import { composeModules } from '../../src/module';
+import { modules } from '../../src/modules';
 import type { Till } from './direct-mysql';
 import { api } from './http';
 
@@ -23,7 +24,7 @@ export async function prepare(database: Database, dataDir: string, jwtSecret: st
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const queue = new InProcessJobQueue(log);
-  const services = createServices({ config, db: new Db(dataSource), queue, log });
+  const { services } = composeModules({ config, db: new Db(dataSource), queue, log }, modules);
   const setup = await services.auth.ensureSetupToken();
   await queue.close();
   await dataSource.destroy();

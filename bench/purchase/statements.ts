@@ -25,7 +25,8 @@ import { createDataSource } from '../../src/db/data-source';
 import { Db } from '../../src/db/db';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
 import { createLogger } from '../../src/logger';
-import { createServices } from '../../src/services';
+import { composeModules } from '../../src/module';
+import { modules } from '../../src/modules';
 import { basket } from './basket';
 import { api } from './http';
 import { seed, type BenchProgram } from './seed';
@@ -69,8 +70,9 @@ export async function countStatements(database: Database, dataDir: string, progr
   await dataSource.runMigrations({ transaction: 'each' });
   const queue = new InProcessJobQueue(log);
   const deps = { config, db: new Db(dataSource), queue, log };
-  const services = createServices(deps);
-  const server: Server = createServer(createApp({ ...deps, services }));
+  const composed = composeModules(deps, modules);
+  const { services } = composed;
+  const server: Server = createServer(createApp({ ...deps, ...composed }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const address = server.address();

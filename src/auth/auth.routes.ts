@@ -1,14 +1,14 @@
 import type { Api } from '../http/api';
 import { ALL_STAFF } from '../http/principal';
 import { route } from '../http/route';
-import { merchantView, staffView } from '../merchants/views';
+import { merchantView, staffView } from '../merchants';
 import { ChangePasswordBody, MeOut, RefreshBody, SessionOut, SetupBody, SetupStatusOut, SetupStatusQuery, SignInBody, TerminalSessionOut, TerminalTokenBody } from './auth.schemas';
-import type { Me, StaffSession, TerminalSession } from './auth.service';
+import type { AuthService, Me, StaffSession, TerminalSession } from './auth.service';
 import { failedAttemptLimit } from './rate-limit';
 
 const TAG = 'auth';
 
-export function authRoutes(api: Api): void {
+export function authRoutes(api: Api<{ auth: AuthService }>): void {
   const auth = api.services.auth;
   // Separate counters: a burst of bad refresh tokens must not block staff from signing in.
   const signInLimit = failedAttemptLimit({ limit: 20, windowMinutes: 15 });

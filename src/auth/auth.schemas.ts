@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nameText, TEXT_LIMITS } from '../db/text-limits';
-import { MerchantInput, MerchantOut, StaffOut, Email, Password } from '../merchants/merchants.schemas';
+import { MerchantInput, MerchantOut, StaffOut, Email, Password } from '../merchants';
 import { MAX_PASSWORD_LENGTH } from './passwords';
 
 /** Opaque tokens are base64url; the bound keeps junk from reaching the database. */

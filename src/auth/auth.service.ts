@@ -1,14 +1,15 @@
 import type { EntityManager } from 'typeorm';
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import { newId } from '../db/ids';
 import { TtlCache } from '../db/ttl-cache';
 import type { Deps } from '../deps';
 import { AppError, found } from '../http/errors';
 import type { Caller, Principal } from '../http/principal';
-import type { Merchant } from '../merchants/merchant.entity';
 import { StaffUser } from '../merchants/staff-user.entity';
 import { Terminal } from '../merchants/terminal.entity';
-import type { Services } from '../services';
+import type { MembersService } from '../members';
+import type { Merchant, MerchantsService, StaffService } from '../merchants';
+import type { OperatorsService } from '../operators';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { RefreshToken } from './refresh-token.entity';
 import { matchesHash, newOpaqueToken, parseTerminalKey, sha256Hex } from './secrets';
@@ -63,13 +64,16 @@ const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Email or p
 const merchantSuspended = () => new AppError('MERCHANT_SUSPENDED', 'This shop is suspended on this Tally; its operator can tell you more');
 const invalidRefresh = () => new AppError('INVALID_TOKEN', 'Refresh token invalid or expired; sign in again');
 
+/** The other modules' services this one calls. */
+export interface AuthServiceUses { members: MembersService; merchants: MerchantsService; operators: OperatorsService; staff: StaffService }
+
 export class AuthService {
   private readonly guard: SignInGuard;
   private readonly terminals = new TtlCache<Pick<Terminal, 'id' | 'storeId' | 'revokedAt' | 'lastSeenAt'>>(TERMINAL_AUTH_CACHE_MS);
 
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly services: AuthServiceUses,
   ) {
     this.guard = new SignInGuard(deps.db);
   }

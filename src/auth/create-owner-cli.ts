@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config';
 import { AppError } from '../http/errors';
-import { Email, Password } from '../merchants/merchants.schemas';
+import { Email, Password } from '../merchants';
 import { openRuntime, type Runtime } from '../runtime';
 import { CliError, ensureMigrated, readPassword } from './cli-support';
 import { setupInstructions } from './setup-instructions';

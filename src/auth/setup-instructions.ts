@@ -1,4 +1,4 @@
-import type { Services } from '../services';
+import type { AuthService } from './auth.service';
 import { MIN_PASSWORD_LENGTH } from './passwords';
 
 /**
@@ -30,7 +30,7 @@ export function setupInstructions(publicUrl: string, token: string, expiresAt: D
 }
 
 /** On first run, mints a setup token and prints the instructions; prints nothing once set up. */
-export async function printSetupInstructions(services: Services, publicUrl: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function printSetupInstructions(services: { auth: AuthService }, publicUrl: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const setup = await services.auth.ensureSetupToken();
   if (setup) out.write(setupInstructions(publicUrl, setup.token, setup.expiresAt));
 }

@@ -5,11 +5,13 @@ import { stringify } from 'csv-stringify/sync';
 import type { Api } from '../http/api';
 import { ALL_STAFF, MANAGERS, type Principal } from '../http/principal';
 import { route } from '../http/route';
-import { CardOut, cardView } from '../members/members.schemas';
+import { CardOut, cardView, type MembersService } from '../members';
+import type { RateLimitsService } from '../rate-limits';
 import { barcodePng, barcodeSvg, qrPng, qrSvg } from './card-images';
 import type { Card } from './card.entity';
 import { batchSheetChunks, MAX_SHEET_CARDS } from './batch-sheet';
 import { AttachBody, AttachParams, BatchBody, BatchOut, BatchParams, CardDetailOut, CardParams, CardReasonBody, ReplaceBody, ReplaceOut, SheetQuery } from './cards.schemas';
+import type { CardsService } from './cards.service';
 
 /** Each sheet costs seconds of CPU; a shop prints a few. */
 const SHEETS_PER_MERCHANT = { name: 'cards.sheet', limit: 30, windowSeconds: 60 };
@@ -43,7 +45,7 @@ function memberIdOf(principal: Principal): string {
 }
 
 /** Cards (staff), their images, pre-printed batches (managers) and the member's own card (portal). */
-export function cardsRoutes(api: Api): void {
+export function cardsRoutes(api: Api<{ cards: CardsService; members: MembersService; rateLimits: RateLimitsService }>): void {
   const { cards, members, rateLimits } = api.services;
 
   route(api, {

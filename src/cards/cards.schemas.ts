@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CardOut } from '../members/members.schemas';
+import { CardOut } from '../members';
 import { CARD_PREFIX_PATTERN } from './card-number';
 import { MAX_SHEET_CARDS } from './batch-sheet';
 import { MAX_BATCH_SIZE } from './cards.service';

@@ -1,27 +1,29 @@
 import { In, type EntityManager } from 'typeorm';
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
 import { publish } from '../events/publish';
 import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
-import { actorOf } from '../members/actor';
-import type { Member } from '../members/member.entity';
-import type { Services } from '../services';
+import { actorOf, type Member } from '../members';
 import { CardBatch } from './card-batch.entity';
 import { DEFAULT_CARD_PREFIX, generateCardNumber, parseScannedCode } from './card-number';
 import { CardStatusChange } from './card-status-change.entity';
 import { Card, type CardStatus } from './card.entity';
+import type { MembersService } from '../members';
 
 export const MAX_BATCH_SIZE = 5000;
 
 /** Rows per INSERT / IN (...) list, well under SQLite's 32 766 bound parameters and MySQL's packet size. */
 const CHUNK = 500;
 
+/** The other modules' services this one calls. */
+export interface CardsServiceUses { members: MembersService }
+
 export class CardsService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly use: CardsServiceUses,
   ) {}
 
   /** A card of this merchant (404 CARD_NOT_FOUND otherwise). */
@@ -56,7 +58,7 @@ export class CardsService {
       case 'active':
         break;
     }
-    const member = await this.services.members.get(merchantId, card.memberId as string);
+    const member = await this.use.members.get(merchantId, card.memberId as string);
     if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `This membership is ${member.status}`, { status: member.status });
     return { card, member };
   }
@@ -115,7 +117,7 @@ export class CardsService {
   /** Staff attach a pre-printed card to an existing member. */
   async attachToMember(principal: Principal, memberId: string, code: string, now = new Date()): Promise<Card> {
     return this.deps.db.transaction(async (tx) => {
-      const member = await this.services.members.get(principal.merchantId, memberId, tx);
+      const member = await this.use.members.get(principal.merchantId, memberId, tx);
       if (member.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'This membership is closed', { status: member.status });
       const card = await this.attachPrinted(tx, principal, principal.merchantId, memberId, code, now);
       await audit(tx, principal.merchantId, principal, { action: 'card.attach', entity: 'card', entityId: card.id, data: { memberId } }, now);
@@ -160,7 +162,7 @@ export class CardsService {
       if (!old.memberId || old.status === 'replaced' || old.status === 'unassigned') {
         throw new AppError('CONFLICT', `A ${old.status} card cannot be replaced`, { status: old.status });
       }
-      const member = await this.services.members.get(principal.merchantId, old.memberId, tx);
+      const member = await this.use.members.get(principal.merchantId, old.memberId, tx);
       if (member.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'This membership is closed', { status: member.status });
       const card = input.cardCode
         ? await this.attachPrinted(tx, principal, principal.merchantId, old.memberId, input.cardCode, now)

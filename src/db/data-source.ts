@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import mysql2, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2';
 import { DataSource } from 'typeorm';
 import type { Database } from '../config';
-import { entities } from './entities';
+import { entitiesOf } from '../module';
+import { modules } from '../modules';
 import { migrations } from '../../migrations';
 
 /**
@@ -11,7 +12,7 @@ import { migrations } from '../../migrations';
  * TypeORM CLI (ormconfig.ts) and the tests all call this one function.
  */
 export function createDataSource(database: Database): DataSource {
-  const common = { entities, migrations, synchronize: false, migrationsTransactionMode: 'each' as const };
+  const common = { entities: entitiesOf(modules), migrations, synchronize: false, migrationsTransactionMode: 'each' as const };
   if (database.kind === 'sqlite') {
     if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
     return new DataSource({

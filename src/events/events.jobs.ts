@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../jobs/job-definition';
 import { EVENT_TYPES, type DomainEvent, type EventType } from './event-types';
 import { DISPATCH_EVENT_JOB } from './publish';
-import type { EventOf, EventSubscriber } from './subscriber';
+import type { BoundSubscriber } from './subscriber';
 
 /**
  * The job behind every published event: runs each subscriber of its type.
@@ -9,8 +9,8 @@ import type { EventOf, EventSubscriber } from './subscriber';
  * retried, so every subscriber sees the event at least once (those that had
  * succeeded see it again: handlers are idempotent).
  */
-export function dispatchJob(subscribers: readonly EventSubscriber[]): JobDefinition<DomainEvent> {
-  const byType = new Map<EventType, EventSubscriber[]>();
+export function dispatchJob(subscribers: readonly BoundSubscriber[]): JobDefinition {
+  const byType = new Map<EventType, BoundSubscriber[]>();
   const names = new Set<string>();
   for (const s of subscribers) {
     if (names.has(s.name)) throw new Error(`event subscriber ${s.name} is registered twice`);
@@ -19,13 +19,14 @@ export function dispatchJob(subscribers: readonly EventSubscriber[]): JobDefinit
   }
   return {
     name: DISPATCH_EVENT_JOB,
-    async handle(event, services) {
+    async handle(data) {
+      const event = data as DomainEvent;
       // A type this code does not know (written by a newer version during a rollback) has no subscriber here.
       if (!EVENT_TYPES.includes(event.type)) return;
       const failures: { subscriber: string; err: unknown }[] = [];
       for (const s of byType.get(event.type) ?? []) {
         try {
-          await s.handle(event as EventOf<EventType>, services);
+          await s.handle(event);
         } catch (err) {
           failures.push({ subscriber: s.name, err });
         }

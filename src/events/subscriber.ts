@@ -1,22 +1,30 @@
-import type { Services } from '../services';
 import type { DomainEvent, EventType } from './event-types';
 
 /** One of the events `E`, discriminated by `type`. */
 export type EventOf<E extends EventType> = { [K in E]: DomainEvent<K> }[E];
 
 /**
- * A module's reaction to events. Delivery is at least once (a retry after a
- * crash or a failing sibling subscriber runs it again), so `handle` must be
- * idempotent: de-duplicate by `event.id`, or make the effect a recomputation.
+ * A module's reaction to events, listed in its descriptor's `subscribers`;
+ * `handle` gets the module's own and used services. Delivery is at least once
+ * (a retry after a crash or a failing sibling subscriber runs it again), so
+ * `handle` must be idempotent: de-duplicate by `event.id`, or make the effect
+ * a recomputation.
  */
-export interface EventSubscriber<E extends EventType = EventType> {
+export interface EventSubscriber<E extends EventType = EventType, S = unknown> {
   /** Stable and unique, for logs. */
   name: string;
   events: readonly E[];
-  handle(event: EventOf<E>, services: Services): Promise<void>;
+  handle(event: EventOf<E>, services: S): Promise<void>;
 }
 
-/** Declares a subscriber with its handler typed by the events it lists. */
-export function subscriber<E extends EventType>(s: EventSubscriber<E>): EventSubscriber {
-  return s as unknown as EventSubscriber;
+/** A subscriber bound to its module's services, as the dispatch job runs it. */
+export interface BoundSubscriber {
+  name: string;
+  events: readonly EventType[];
+  handle(event: DomainEvent): Promise<void>;
+}
+
+/** Declares a subscriber with its handler typed by the events it lists (annotate `services` with what it uses). */
+export function subscriber<E extends EventType, S>(s: EventSubscriber<E, S>): EventSubscriber<EventType, S> {
+  return s as unknown as EventSubscriber<EventType, S>;
 }

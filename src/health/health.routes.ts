@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Api } from '../http/api';
 import { route } from '../http/route';
+import type { HealthService } from './health.service';
 
 const Health = z.object({ status: z.enum(['ok', 'degraded', 'unavailable']), checks: z.record(z.string(), z.string()).optional() });
 
-export function healthRoutes(api: Api): void {
+export function healthRoutes(api: Api<{ health: HealthService }>): void {
   route(api, {
     method: 'get',
     path: '/healthz',

@@ -1,12 +1,11 @@
-import type { Services } from '../services';
-
 /**
- * A background job owned by a module (in its `<module>.jobs.ts`). `handle`
- * must be idempotent: Bull retries and the outbox relay may deliver twice.
+ * A background job ready to run: a module's job (see `ModuleJob` in
+ * `src/module.ts`) bound to that module's services. `handle` must be
+ * idempotent: Bull retries and the outbox relay may deliver twice.
  */
-export interface JobDefinition<T = unknown> {
+export interface JobDefinition {
   name: string;
-  handle(data: T, services: Services): Promise<void>;
+  handle(data: unknown): Promise<void>;
   /** Cron expression (UTC) for scheduled jobs. */
   schedule?: string;
 }

@@ -1,7 +1,8 @@
-import type { JobDefinition } from './job-definition';
+import type { ModuleJob } from '../module';
+import type { OutboxService } from './outbox.service';
 
 /** Hourly, and also triggerable through the outbox: deletes outbox rows completed more than 7 days ago. */
-export const outboxPruneJob: JobDefinition = {
+export const outboxPruneJob: ModuleJob<{ outbox: OutboxService }> = {
   name: 'outbox.prune',
   schedule: '17 * * * *',
   async handle(_data, services) {
@@ -9,4 +10,4 @@ export const outboxPruneJob: JobDefinition = {
   },
 };
 
-export const outboxJobs: JobDefinition[] = [outboxPruneJob];
+export const outboxJobs: ModuleJob<{ outbox: OutboxService }>[] = [outboxPruneJob];

@@ -1,12 +1,11 @@
 import type { Deps } from '../deps';
-import type { Services } from '../services';
 import type { JobDefinition } from './job-definition';
 import { completeOutboxJob, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
-import { allJobs } from './registry';
 
 export interface StartJobsOptions {
   /** Consume jobs and register schedules here (worker, single process, or api with RUN_JOBS_IN_API). */
   consume: boolean;
+  /** The jobs to consume; by default every module's. */
   jobs?: JobDefinition[];
   relay?: OutboxRelayOptions;
 }
@@ -23,18 +22,18 @@ export interface RunningJobs {
  * jobId de-duplication); only consuming roles register handlers and schedules.
  */
 export async function startJobs(
-  runtime: Pick<Deps, 'db' | 'queue' | 'log'> & { services: Services },
+  runtime: Pick<Deps, 'db' | 'queue' | 'log'> & { jobs: JobDefinition[] },
   options: StartJobsOptions,
 ): Promise<RunningJobs> {
-  const { db, queue, log, services } = runtime;
-  const jobs = options.jobs ?? allJobs;
+  const { db, queue, log } = runtime;
+  const jobs = options.jobs ?? runtime.jobs;
   if (options.consume) {
     const seen = new Set<string>();
     for (const def of jobs) {
       if (seen.has(def.name)) throw new Error(`job ${def.name} is defined twice`);
       seen.add(def.name);
       queue.process(def.name, async (data, job) => {
-        await def.handle(data, services);
+        await def.handle(data);
         // Only now is the outbox row's work done; if this write fails the job fails and is retried.
         await completeOutboxJob(db, job.id);
       });

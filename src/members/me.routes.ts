@@ -25,6 +25,8 @@ import {
   cardView,
   statsView,
 } from './members.schemas';
+import type { MembersService } from './members.service';
+import type { MemberSignInService } from './member-sign-in.service';
 
 type MemberPrincipal = Principal & { kind: 'member' };
 
@@ -35,7 +37,7 @@ function asMember(principal: Principal): MemberPrincipal {
 }
 
 /** Portal sign-in with a one-time code, and the member's self-service. */
-export function meRoutes(api: Api): void {
+export function meRoutes(api: Api<{ members: MembersService; memberSignIn: MemberSignInService }>): void {
   const { members, memberSignIn } = api.services;
 
   route(api, {

@@ -1,15 +1,17 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { LessThan } from 'typeorm';
-import { signAccessToken } from '../auth/tokens';
+import { signAccessToken } from '../auth';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
 import { AppError } from '../http/errors';
-import type { Merchant } from '../merchants/merchant.entity';
-import type { Limit } from '../rate-limits/rate-limits.service';
-import type { Services } from '../services';
+import type { Merchant } from '../merchants';
+import type { Limit, RateLimitsService } from '../rate-limits';
 import { Member } from './member.entity';
 import { normalizeEmail, normalizePhone, phoneRegionOf } from './phone';
 import { SignInCode } from './sign-in-code.entity';
+import type { MerchantsService } from '../merchants';
+import type { NotificationsService } from '../notifications';
+import type { MembersService } from './members.service';
 
 const CODE_TTL_MS = 10 * 60_000;
 /** Wrong codes per live code set of a destination, from all sources together. */
@@ -38,6 +40,9 @@ export const PORTAL_LIMITS = {
 
 export type SignInDestination = { phone: string; email?: undefined } | { email: string; phone?: undefined };
 
+/** The other modules' services this one calls. */
+export interface MemberSignInServiceUses { merchants: MerchantsService; notifications: NotificationsService; rateLimits: RateLimitsService }
+
 /**
  * Portal sign-in with a one-time code sent by SMS or email through the
  * notification outbox. Requests never reveal whether a member or a merchant
@@ -46,13 +51,14 @@ export type SignInDestination = { phone: string; email?: undefined } | { email: 
 export class MemberSignInService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly members: MembersService,
+    private readonly use: MemberSignInServiceUses,
   ) {}
 
   async requestCode(merchantId: string, to: SignInDestination, requesterIp: string, now = new Date()): Promise<void> {
     const merchant = await this.merchant(merchantId);
     const destination = this.destinationOf(merchant, to);
-    const limits = this.services.rateLimits;
+    const limits = this.use.rateLimits;
     const tooMany = 'Too many sign-in codes requested from this address';
     await limits.enforce(PORTAL_LIMITS.codesPerSource, requesterIp, tooMany, now);
     await limits.enforce(PORTAL_LIMITS.codesPerSourceAndDestination, `${requesterIp}|${merchantId}|${destination}`, tooMany, now);
@@ -80,7 +86,7 @@ export class MemberSignInService {
         createdAt: now,
       });
       if (!member) return;
-      await this.services.notifications.enqueue(
+      await this.use.notifications.enqueue(
         tx,
         {
           merchantId,
@@ -106,7 +112,7 @@ export class MemberSignInService {
   async verify(merchantId: string, to: SignInDestination, code: string, requesterIp: string, now = new Date()): Promise<{ accessToken: string; expiresIn: number; member: Member }> {
     const merchant = await this.merchant(merchantId);
     const destination = this.destinationOf(merchant, to);
-    const limits = this.services.rateLimits;
+    const limits = this.use.rateLimits;
     const tooMany = 'Too many sign-in attempts from this address';
     await limits.enforce(PORTAL_LIMITS.guessesPerSource, requesterIp, tooMany, now);
     await limits.enforce(PORTAL_LIMITS.guessesPerSourceAndDestination, `${requesterIp}|${merchantId}|${destination}`, tooMany, now);
@@ -140,7 +146,7 @@ export class MemberSignInService {
     });
     if (outcome.kind === 'locked') throw new AppError('TOO_MANY_ATTEMPTS', 'Too many wrong codes; request a new code');
     if (outcome.kind === 'invalid') throw invalidCode();
-    const member = await this.services.members.get(merchantId, outcome.memberId);
+    const member = await this.members.get(merchantId, outcome.memberId);
     if (member.status !== 'active') throw invalidCode();
     const { config } = this.deps;
     const accessToken = signAccessToken(config.jwtSecret, config.accessTokenTtlSeconds, { kind: 'member', merchantId, memberId: member.id });
@@ -153,14 +159,14 @@ export class MemberSignInService {
    */
   async prune(now = new Date()): Promise<{ codes: number; notifications: number }> {
     const result = await this.deps.db.manager.delete(SignInCode, { createdAt: LessThan(new Date(now.getTime() - CODE_RETENTION_MS)) });
-    const notifications = await this.services.notifications.discardStaleSensitive(new Date(now.getTime() - CODE_TTL_MS));
+    const notifications = await this.use.notifications.discardStaleSensitive(new Date(now.getTime() - CODE_TTL_MS));
     return { codes: result.affected ?? 0, notifications };
   }
 
   /** The merchant named in the portal URL, or null: an unknown merchant is treated like an unknown member. */
   private async merchant(merchantId: string): Promise<Merchant | null> {
     try {
-      return await this.services.merchants.getMerchant(merchantId);
+      return await this.use.merchants.getMerchant(merchantId);
     } catch (err) {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
       throw err;

@@ -1,7 +1,8 @@
-import type { JobDefinition } from '../jobs/job-definition';
+import type { ModuleJob } from '../module';
+import type { MemberSignInService } from './member-sign-in.service';
 
 /** Hourly: deletes old sign-in code rows and discards sign-in messages that were never delivered in time. */
-export const memberJobs: JobDefinition[] = [
+export const memberJobs: ModuleJob<{ memberSignIn: MemberSignInService }>[] = [
   {
     name: 'members.prune-sign-in',
     schedule: '23 * * * *',

@@ -23,9 +23,10 @@ import {
   cardView,
   memberView,
 } from './members.schemas';
+import type { MembersService } from './members.service';
 
 /** Members in the back office (staff) and enrolment at the till. */
-export function membersRoutes(api: Api): void {
+export function membersRoutes(api: Api<{ members: MembersService }>): void {
   const { members } = api.services;
 
   route(api, {

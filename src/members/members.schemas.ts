@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nameText, TEXT_LIMITS } from '../db/text-limits';
-import { CARD_STATUSES, type Card } from '../cards/card.entity';
+import { CARD_STATUSES, type Card } from '../cards';
 import type { Completeness } from './completeness';
 import type { MemberChange } from './member-change.entity';
 import type { MemberConsent } from './member-consent.entity';

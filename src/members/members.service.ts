@@ -1,14 +1,12 @@
 import { Brackets, type EntityManager } from 'typeorm';
-import { audit } from '../audit/audit.service';
-import type { Card } from '../cards/card.entity';
-import { isValidEan13 } from '../cards/card-number';
+import { audit } from '../audit';
+import { isValidEan13, type Card } from '../cards';
 import type { Deps } from '../deps';
 import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
 import { publish } from '../events/publish';
 import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
-import type { Services } from '../services';
 import { actorOf } from './actor';
 import { completenessOf, type Completeness } from './completeness';
 import { MemberChange } from './member-change.entity';
@@ -18,6 +16,10 @@ import { MemberStats } from './member-stats.entity';
 import type { MemberPurchaseStats } from './member-stats';
 import { Member, type CaptureSource, type MemberStatus } from './member.entity';
 import { normalizeEmail, normalizePhone, phoneRegionOf } from './phone';
+import type { CardsService } from '../cards';
+import type { MerchantsService } from '../merchants';
+import type { PointsService } from '../points';
+import type { PurchasesService } from '../purchases';
 
 /** Consent answers as the API names them. */
 export interface ConsentAnswers {
@@ -84,10 +86,13 @@ const TRACKED_FIELDS = ['firstName', 'lastName', 'phone', 'email', 'birthDate', 
 type TrackedField = (typeof TRACKED_FIELDS)[number];
 
 
+/** The other modules' services this one calls. */
+export interface MembersServiceUses { cards: CardsService; merchants: MerchantsService; points: PointsService; purchases: PurchasesService }
+
 export class MembersService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly use: MembersServiceUses,
   ) {}
 
   /** A member of this merchant (404 MEMBER_NOT_FOUND otherwise). */
@@ -153,8 +158,8 @@ export class MembersService {
       await tx.insert(Member, member);
       await this.recordConsents(tx, principal, member, input.consents ?? {}, source, now);
       const card = input.cardCode
-        ? await this.services.cards.attachPrinted(tx, principal, merchantId, member.id, input.cardCode, now)
-        : await this.services.cards.issueDigital(tx, principal, merchantId, member.id, now);
+        ? await this.use.cards.attachPrinted(tx, principal, merchantId, member.id, input.cardCode, now)
+        : await this.use.cards.issueDigital(tx, principal, merchantId, member.id, now);
       await audit(tx, merchantId, principal, { action: 'member.enrol', entity: 'member', entityId: member.id, data: { source, cardId: card.id } }, now);
       await publish(tx, merchantId, 'member.enrolled', { memberId: member.id, cardId: card.id, storeId: member.enrolledStoreId, source }, now);
       return { member, card };
@@ -210,7 +215,7 @@ export class MembersService {
     const [stats, consents, cards] = await Promise.all([
       m.findOneBy(MemberStats, { merchantId, memberId }),
       this.currentConsents(merchantId, memberId, m),
-      this.services.cards.listForMember(merchantId, memberId, m),
+      this.use.cards.listForMember(merchantId, memberId, m),
     ]);
     return { member, stats, consents, cards, completeness: this.completeness(member, consents) };
   }
@@ -310,9 +315,9 @@ export class MembersService {
       if (from.mergedIntoId) throw new AppError('CONFLICT', 'This member was already merged', { mergedIntoId: from.mergedIntoId });
       if (into.status === 'closed') throw new AppError('MEMBER_NOT_ACTIVE', 'Cannot merge into a closed membership', { status: into.status });
 
-      const cardsMoved = await this.services.cards.moveToMember(tx, merchantId, from.id, into.id, now);
-      await this.services.points.mergeMembers(tx, merchantId, from.id, into.id, now);
-      await this.services.purchases.reassignMember(tx, merchantId, from.id, into.id);
+      const cardsMoved = await this.use.cards.moveToMember(tx, merchantId, from.id, into.id, now);
+      await this.use.points.mergeMembers(tx, merchantId, from.id, into.id, now);
+      await this.use.purchases.reassignMember(tx, merchantId, from.id, into.id);
       // The source's purchases now belong to the target; its cached stats describe nothing any more.
       await tx.delete(MemberStats, { merchantId, memberId: from.id });
 
@@ -387,18 +392,18 @@ export class MembersService {
     const [changes, consents, balance] = await Promise.all([
       this.changes(merchantId, memberId),
       this.consents(merchantId, memberId),
-      this.services.points.summary(merchantId, memberId, now),
+      this.use.points.summary(merchantId, memberId, now),
     ]);
     const entries = [];
     for (let before: number | undefined; ; ) {
-      const page = await this.services.points.entries(merchantId, memberId, { limit: EXPORT_PAGE, before });
+      const page = await this.use.points.entries(merchantId, memberId, { limit: EXPORT_PAGE, before });
       entries.push(...page.items);
       if (page.nextBefore === null) break;
       before = page.nextBefore;
     }
     const purchases = [];
     for (let offset = 0; ; offset += EXPORT_PAGE) {
-      const page = await this.services.purchases.list(principal, { limit: EXPORT_PAGE, offset });
+      const page = await this.use.purchases.list(principal, { limit: EXPORT_PAGE, offset });
       purchases.push(...page.items);
       if (page.items.length < EXPORT_PAGE) break;
     }
@@ -407,7 +412,7 @@ export class MembersService {
 
   /** The merchant's region for reading phone numbers without a country code. */
   async phoneRegion(merchantId: string, m: EntityManager = this.deps.db.manager) {
-    return phoneRegionOf(await this.services.merchants.getMerchant(merchantId, m));
+    return phoneRegionOf(await this.use.merchants.getMerchant(merchantId, m));
   }
 
   private async currentConsents(merchantId: string, memberId: string, m: EntityManager): Promise<CurrentConsents> {

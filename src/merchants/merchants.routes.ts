@@ -23,9 +23,12 @@ import {
   TerminalQuery,
 } from './merchants.schemas';
 import { merchantView, staffView, storeView, terminalView } from './views';
+import type { MerchantsService } from './merchants.service';
+import type { StaffService } from './staff.service';
+import type { TerminalsService } from './terminals.service';
 
 /** The merchant, its stores, staff, terminals and audit log; all scoped to the caller's merchant. */
-export function merchantsRoutes(api: Api): void {
+export function merchantsRoutes(api: Api<{ merchants: MerchantsService; staff: StaffService; terminals: TerminalsService }>): void {
   const { merchants, staff, terminals } = api.services;
 
   route(api, {

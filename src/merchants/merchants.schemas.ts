@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nameText, TEXT_LIMITS } from '../db/text-limits';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/passwords';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 

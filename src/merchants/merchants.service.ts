@@ -1,12 +1,11 @@
 import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { newId } from '../db/ids';
 import { TtlCache } from '../db/ttl-cache';
 import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
 import { canUseStore, type OperatorPrincipal, type Principal } from '../http/principal';
-import type { Services } from '../services';
 import { Merchant } from './merchant.entity';
 import type { PageQuery } from './merchants.schemas';
 import { Store } from './store.entity';
@@ -62,10 +61,7 @@ export class MerchantsService {
   private readonly merchants = new TtlCache<Merchant>(SETTINGS_CACHE_MS);
   private readonly stores = new TtlCache<Store>(SETTINGS_CACHE_MS);
 
-  constructor(
-    private readonly deps: Deps,
-    _services: Services,
-  ) {}
+  constructor(private readonly deps: Deps) {}
 
   /** The merchant, or 404. Other modules use it for currency, time zone and locale. */
   async getMerchant(merchantId: string, tx: EntityManager = this.deps.db.manager): Promise<Merchant> {

@@ -1,16 +1,16 @@
 import { In, type EntityManager } from 'typeorm';
-import { audit } from '../audit/audit.service';
-import { hashPassword } from '../auth/passwords';
+import { audit } from '../audit';
+import { hashPassword } from '../auth';
 import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
 import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
 import type { Principal, StaffRole } from '../http/principal';
-import type { Services } from '../services';
-import { changedFields, containsPattern, pageOf, storeLimit, type Page } from './merchants.service';
+import { changedFields, containsPattern, pageOf, storeLimit, type MerchantsService, type Page } from './merchants.service';
 import type { PageQuery } from './merchants.schemas';
 import { StaffUser } from './staff-user.entity';
 import { Store } from './store.entity';
+import type { AuthService } from '../auth';
 
 export interface StaffInput {
   email: string;
@@ -32,6 +32,9 @@ export interface StaffPatch {
 
 type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
 
+/** The other modules' services this one calls. */
+export interface StaffServiceUses { auth: AuthService }
+
 /**
  * Sign-in checks the password against at most this many accounts sharing one
  * email (in parallel, so the answer takes about as long as for one).
@@ -46,7 +49,8 @@ export const MAX_MERCHANTS_PER_EMAIL = 10;
 export class StaffService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly merchants: MerchantsService,
+    private readonly use: StaffServiceUses,
   ) {}
 
   async list(principal: Principal, page: PageQuery): Promise<Page<StaffUser>> {
@@ -131,7 +135,7 @@ export class StaffService {
       if (passwordHash) Object.assign(user, { passwordHash });
       await tx.save(user);
       // A reset password or a disabled account must not keep old sessions alive.
-      if (passwordHash || !active) await this.services.auth.revokeUserSessions(tx, user.id, now);
+      if (passwordHash || !active) await this.use.auth.revokeUserSessions(tx, user.id, now);
       await audit(tx, actor.merchantId, actor, { action: 'staff.update', entity: 'staff_user', entityId: user.id, data: { ...changes, ...(passwordHash ? { passwordReset: true } : {}) } }, now);
       return user;
     });
@@ -158,7 +162,7 @@ export class StaffService {
   async addOwner(merchantId: string, input: { email: string; name: string; password: string }): Promise<StaffUser> {
     const passwordHash = await hashPassword(input.password);
     return this.deps.db.transaction(async (tx) => {
-      await this.services.merchants.getMerchant(merchantId, tx);
+      await this.merchants.getMerchant(merchantId, tx);
       return this.insert(tx, merchantId, { email: input.email, name: input.name, role: 'owner', storeIds: null, passwordHash }, null);
     });
   }

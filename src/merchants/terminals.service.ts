@@ -1,19 +1,23 @@
-import { audit } from '../audit/audit.service';
-import { newTerminalKey } from '../auth/secrets';
+import { audit } from '../audit';
+import { newTerminalKey } from '../auth';
 import { newId } from '../db/ids';
 import type { Deps } from '../deps';
 import { forbidden, found } from '../http/errors';
 import { canUseStore, type Principal } from '../http/principal';
-import type { Services } from '../services';
-import { containsPattern, pageOf, storeLimit, type Page } from './merchants.service';
+import { containsPattern, pageOf, storeLimit, type MerchantsService, type Page } from './merchants.service';
 import type { PageQuery } from './merchants.schemas';
 import { Terminal } from './terminal.entity';
+import type { AuthService } from '../auth';
+
+/** The other modules' services this one calls. */
+export interface TerminalsServiceUses { auth: AuthService }
 
 /** Tills. Each gets an API key shown once; revoking stops it on its next request. */
 export class TerminalsService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly merchants: MerchantsService,
+    private readonly use: TerminalsServiceUses,
   ) {}
 
   async list(principal: Principal, query: PageQuery & { storeId?: string }): Promise<Page<Terminal>> {
@@ -28,7 +32,7 @@ export class TerminalsService {
   /** Creates a terminal and returns its API key — the only time the key exists outside the till. */
   async create(principal: Principal, input: { storeId: string; name: string }): Promise<{ terminal: Terminal; apiKey: string }> {
     return this.deps.db.transaction(async (tx) => {
-      const store = await this.services.merchants.getStoreFor(principal, input.storeId, tx);
+      const store = await this.merchants.getStoreFor(principal, input.storeId, tx);
       const now = new Date();
       const key = newTerminalKey();
       const terminal = tx.create(Terminal, {
@@ -60,7 +64,7 @@ export class TerminalsService {
       return terminal;
     });
     // After the commit: the auth cache of this process must not keep the terminal alive (others drop it within TERMINAL_AUTH_CACHE_MS).
-    this.services.auth.forgetTerminal(principal.merchantId, revoked.id);
+    this.use.auth.forgetTerminal(principal.merchantId, revoked.id);
     return revoked;
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CliError, ensureMigrated, readPassword } from '../auth/cli-support';
 import { ConfigError, loadConfig } from '../config';
 import { AppError } from '../http/errors';
-import { Email, Password } from '../merchants/merchants.schemas';
+import { Email, Password } from '../merchants';
 import { openRuntime } from '../runtime';
 
 const USAGE = `Usage:

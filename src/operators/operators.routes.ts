@@ -1,9 +1,8 @@
-import { failedAttemptLimit } from '../auth/rate-limit';
+import { failedAttemptLimit } from '../auth';
 import type { Api } from '../http/api';
 import { route } from '../http/route';
-import type { Merchant } from '../merchants/merchant.entity';
-import { merchantView } from '../merchants/views';
-import type { OwnerSetup } from './operators.service';
+import { merchantView, type Merchant } from '../merchants';
+import type { OperatorsService, OwnerSetup } from './operators.service';
 import {
   CreatedMerchantOut,
   OperatorMerchantInput,
@@ -20,7 +19,7 @@ const TAG = 'operator';
 const OPERATOR = { operator: true } as const;
 
 /** The platform operator's routes: merchants as a whole, never what is inside them. */
-export function operatorsRoutes(api: Api): void {
+export function operatorsRoutes(api: Api<{ operators: OperatorsService }>): void {
   const operators = api.services.operators;
   const signInLimit = failedAttemptLimit({ limit: 20, windowMinutes: 15 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Email, MerchantInput, MerchantOut, PageQuery, pageSchema } from '../merchants/merchants.schemas';
-import { MAX_PASSWORD_LENGTH } from '../auth/passwords';
+import { MAX_PASSWORD_LENGTH } from '../auth';
+import { Email, MerchantInput, MerchantOut, PageQuery, pageSchema } from '../merchants';
 
 export const OperatorSignInBody = z.strictObject({
   email: Email,

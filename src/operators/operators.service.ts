@@ -1,15 +1,12 @@
-import { SignInGuard } from '../auth/sign-in-guard';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../auth/passwords';
-import { signAccessToken } from '../auth/tokens';
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
+import { hashPassword, signAccessToken, SignInGuard, verifyAgainstDummy, verifyPassword } from '../auth';
 import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
 import type { Deps } from '../deps';
 import { AppError } from '../http/errors';
 import type { OperatorPrincipal } from '../http/principal';
-import type { Merchant } from '../merchants/merchant.entity';
-import type { MerchantInput, Page } from '../merchants/merchants.service';
-import type { Services } from '../services';
+import type { AuthService } from '../auth';
+import type { Merchant, MerchantFields, MerchantsService, Page } from '../merchants';
 import { Operator } from './operator.entity';
 
 export interface OperatorSession {
@@ -27,6 +24,9 @@ export interface OwnerSetup {
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'Email or password is wrong');
 const disabled = () => new AppError('INVALID_TOKEN', 'This operator account has been disabled');
 
+/** The other modules' services this one calls. */
+export interface OperatorsServiceUses { auth: AuthService; merchants: MerchantsService }
+
 /**
  * The platform operator: signs in on its own route, creates, suspends and
  * lists merchants, and makes a new merchant's first-owner setup link. It
@@ -38,7 +38,7 @@ export class OperatorsService {
 
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly services: OperatorsServiceUses,
   ) {
     this.guard = new SignInGuard(deps.db);
   }
@@ -90,7 +90,7 @@ export class OperatorsService {
   }
 
   /** Creates a merchant with no staff yet, and the setup link its first owner signs up with. */
-  async createMerchant(actor: OperatorPrincipal, input: MerchantInput, now = new Date()): Promise<{ merchant: Merchant; ownerSetup: OwnerSetup }> {
+  async createMerchant(actor: OperatorPrincipal, input: MerchantFields, now = new Date()): Promise<{ merchant: Merchant; ownerSetup: OwnerSetup }> {
     const merchant = await this.deps.db.transaction(async (tx) => {
       const created = await this.services.merchants.createMerchant(tx, input, now);
       await audit(tx, created.id, actor, { action: 'merchant.create', entity: 'merchant', entityId: created.id, data: { ...input } }, now);

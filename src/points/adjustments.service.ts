@@ -1,16 +1,20 @@
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import type { Deps } from '../deps';
 import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
-import type { Services } from '../services';
+import type { MembersService } from '../members';
+import type { PointsService } from './points.service';
 import { PointEntry } from './point-entry.entity';
 import type { Balance } from './points.service';
+
+/** The other modules' services this one calls. */
+export interface PointsAdjustmentsUses { members: MembersService; points: PointsService }
 
 /** Manual corrections of a member's points by staff: idempotent, with a reason, audited. */
 export class PointsAdjustments {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly services: PointsAdjustmentsUses,
   ) {}
 
   /** A manager's correction with a reason, audited. Negative adjustments cannot overdraw. */

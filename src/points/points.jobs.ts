@@ -1,7 +1,11 @@
-import type { JobDefinition } from '../jobs/job-definition';
+import type { ModuleJob } from '../module';
+import type { PointsService } from './points.service';
+import type { PointsReconciliation } from './reconciliation.service';
+
+type PointsServices = { points: PointsService; pointsReconciliation: PointsReconciliation };
 
 /** Every 10 minutes: lots past their expiry are expired (one entry per member per run). */
-export const expirePointsJob: JobDefinition = {
+export const expirePointsJob: ModuleJob<PointsServices> = {
   name: 'points.expire',
   schedule: '*/10 * * * *',
   async handle(_data, services) {
@@ -10,7 +14,7 @@ export const expirePointsJob: JobDefinition = {
 };
 
 /** Every 10 minutes: pending lots whose hold period is over become spendable. */
-export const releasePendingPointsJob: JobDefinition = {
+export const releasePendingPointsJob: ModuleJob<PointsServices> = {
   name: 'points.release-pending',
   schedule: '5-59/10 * * * *',
   async handle(_data, services) {
@@ -23,7 +27,7 @@ export const releasePendingPointsJob: JobDefinition = {
  * is a bug, never expected: it is logged at error level and recorded in the
  * merchant's audit log. Not thrown: a retry would only record it again.
  */
-export const reconcilePointsJob: JobDefinition = {
+export const reconcilePointsJob: ModuleJob<PointsServices> = {
   name: 'points.reconcile',
   schedule: '40 3 * * *',
   async handle(_data, services) {
@@ -31,4 +35,4 @@ export const reconcilePointsJob: JobDefinition = {
   },
 };
 
-export const pointsJobs: JobDefinition[] = [expirePointsJob, releasePendingPointsJob, reconcilePointsJob];
+export const pointsJobs: ModuleJob<PointsServices>[] = [expirePointsJob, releasePendingPointsJob, reconcilePointsJob];

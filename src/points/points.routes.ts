@@ -3,7 +3,9 @@ import type { Api } from '../http/api';
 import { ALL_STAFF, MANAGERS, type Principal } from '../http/principal';
 import { route, validationError } from '../http/route';
 import type { PointEntry } from './point-entry.entity';
-import type { PointsSummary } from './points.service';
+import type { PointsAdjustments } from './adjustments.service';
+import type { PointsService, PointsSummary } from './points.service';
+import type { PointsReconciliation } from './reconciliation.service';
 import {
   AdjustmentBody,
   AdjustmentHeaders,
@@ -16,9 +18,10 @@ import {
   ReconciliationOut,
   SummaryOut,
 } from './points.schemas';
+import type { MembersService } from '../members';
 
 /** Balances and ledgers for staff and for the member, manager adjustments, and the owner's reconciliation. */
-export function pointsRoutes(api: Api): void {
+export function pointsRoutes(api: Api<{ points: PointsService; pointsAdjustments: PointsAdjustments; pointsReconciliation: PointsReconciliation; members: MembersService }>): void {
   const { points, pointsAdjustments, pointsReconciliation, members } = api.services;
 
   route(api, {

@@ -4,10 +4,7 @@ import { toInt } from '../db/columns';
 import type { Deps } from '../deps';
 import { publish } from '../events/publish';
 import { AppError } from '../http/errors';
-import { lotExpiresAt, lotPendingUntil } from '../rules/expiry';
-import type { Program } from '../rules/program.schemas';
-import { localPeriod } from '../rules/time-zone';
-import type { Services } from '../services';
+import { localPeriod, lotExpiresAt, lotPendingUntil, type Program, type RulesService } from '../rules';
 import { MemberBalance } from './member-balance.entity';
 import { PointEntry } from './point-entry.entity';
 import { debtPaid, expiringWithin, settleLots, spendOrder, takeFromLots } from './lot-allocation';
@@ -67,6 +64,9 @@ export interface EntryPage {
 const EXPIRING_SOON_DAYS = 30;
 const JOB_BATCH = 200;
 
+/** The other modules' services this one calls. */
+export interface PointsServiceUses { rules: RulesService }
+
 /**
  * The points ledger. Every write runs inside the caller's transaction and
  * first locks the member's balance row (`SELECT … FOR UPDATE` on MySQL;
@@ -92,7 +92,7 @@ export class PointsService {
 
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly services: PointsServiceUses,
   ) {}
 
   /**

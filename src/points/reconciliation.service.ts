@@ -1,4 +1,4 @@
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import { toInt } from '../db/columns';
 import type { Deps } from '../deps';
 

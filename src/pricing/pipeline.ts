@@ -1,7 +1,5 @@
 import { AppError } from '../http/errors';
-import { categoryKey } from '../rules/category';
-import { allocate, evaluateEarning, evaluateRedemption, type EarnContext, type EarnResult } from '../rules/earning';
-import type { Program } from '../rules/program.schemas';
+import { allocate, categoryKey, evaluateEarning, evaluateRedemption, type EarnContext, type EarnResult, type Program } from '../rules';
 
 /**
  * The pricing pipeline that evaluate, commit and receipt claims all run:

@@ -1,11 +1,13 @@
 import type { Api } from '../http/api';
 import { ALL_STAFF } from '../http/principal';
 import { route } from '../http/route';
-import { PurchaseReceipt, PurchaseView, ReceiptClaimRequest } from '../till/till.schemas';
+import { PurchaseReceipt, PurchaseView, ReceiptClaimRequest } from '../till';
 import { MemberParams, MemberPurchasesQuery, PurchaseListQuery, PurchasePage, PurchaseParams } from './purchases.schemas';
+import type { PurchasesService } from './purchases.service';
+import type { MembersService } from '../members';
 
 /** Purchase history for the back office and the member portal, and receipt claims. */
-export function purchasesRoutes(api: Api): void {
+export function purchasesRoutes(api: Api<{ purchases: PurchasesService; members: MembersService }>): void {
   const { purchases, members } = api.services;
 
   route(api, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PurchaseView } from '../till/till.schemas';
+import { PurchaseView } from '../till';
 
 /** ?storeId=&memberId=&from=&to=&limit=&offset= on purchase lists, newest first. */
 export const PurchaseListQuery = z.strictObject({

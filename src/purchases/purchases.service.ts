@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import { toInt } from '../db/columns';
 import { newId } from '../db/ids';
 import { onceOnly, type Idempotent } from '../db/idempotent';
@@ -9,17 +9,14 @@ import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
 import { canUseStore, type Principal } from '../http/principal';
 import { publish } from '../events/publish';
-import type { MemberPurchaseStats } from '../members/member-stats';
-import { storeLimit } from '../merchants/merchants.service';
-import { priceBasket, type PricedBasket, type PricedLine } from '../pricing/pipeline';
-import { progressAfter, receiptText } from '../pricing/receipt-text';
-import type { EarnContext } from '../rules/earning';
-import { cappedPointsOf } from '../rules/earning';
-import type { Program } from '../rules/program.schemas';
-import type { Services } from '../services';
-import type { PurchaseReceipt, PurchaseView, ReceiptClaimRequest, ReturnReceipt, ReturnRequest, VoidReceipt, VoidRequest } from '../till/till.schemas';
+import type { MemberPurchaseStats, MembersService } from '../members';
+import { storeLimit, type MerchantsService } from '../merchants';
+import type { PointsService } from '../points';
+import { priceBasket, progressAfter, receiptText, type PricedBasket, type PricedLine } from '../pricing';
+import { cappedPointsOf, type EarnContext, type Program, type RulesService } from '../rules';
+import type { PurchaseReceipt, PurchaseView, ReceiptClaimRequest, ReturnReceipt, ReturnRequest, VoidReceipt, VoidRequest } from '../till';
 import { PurchaseLine } from './purchase-line.entity';
-import type { Limit } from '../rate-limits/rate-limits.service';
+import type { Limit, RateLimitsService } from '../rate-limits';
 import { claimCodeMatches } from './claim-code';
 import { proRataStep, requestHash } from './purchase-math';
 import { PurchaseReturn } from './purchase-return.entity';
@@ -53,6 +50,9 @@ const CLAIM_LIMITS = {
   perReceipt: { name: 'claims.receipt', limit: 5, windowSeconds: 24 * 3600 },
 } satisfies Record<string, Limit>;
 
+/** The other modules' services this one calls. */
+export interface PurchasesServiceUses { members: MembersService; merchants: MerchantsService; points: PointsService; rateLimits: RateLimitsService; rules: RulesService }
+
 /**
  * The purchase records: sales as the till recorded them, returns, voids and
  * receipt claims, and the purchase history other modules read. Points move
@@ -62,7 +62,7 @@ const CLAIM_LIMITS = {
 export class PurchasesService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly services: PurchasesServiceUses,
   ) {}
 
   // ---- the sale, for the till ----

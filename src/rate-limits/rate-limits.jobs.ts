@@ -1,7 +1,8 @@
-import type { JobDefinition } from '../jobs/job-definition';
+import type { ModuleJob } from '../module';
+import type { RateLimitsService } from './rate-limits.service';
 
 /** Hourly: deletes counters whose window is over. */
-export const rateLimitJobs: JobDefinition[] = [
+export const rateLimitJobs: ModuleJob<{ rateLimits: RateLimitsService }>[] = [
   {
     name: 'rate-limits.prune',
     schedule: '41 * * * *',

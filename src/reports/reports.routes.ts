@@ -2,9 +2,10 @@ import type { Api } from '../http/api';
 import { MANAGERS } from '../http/principal';
 import { route } from '../http/route';
 import { DashboardOut, DashboardQuery } from './reports.schemas';
+import type { ReportsService } from './reports.service';
 
 /** Read-only reporting for the back office. */
-export function reportsRoutes(api: Api): void {
+export function reportsRoutes(api: Api<{ reports: ReportsService }>): void {
   const { reports } = api.services;
 
   route(api, {

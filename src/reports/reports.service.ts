@@ -1,9 +1,13 @@
 import type { Deps } from '../deps';
 import { toInt } from '../db/columns';
-import type { Services } from '../services';
 import type { DashboardOut, DashboardQuery } from './reports.schemas';
+import type { MerchantsService } from '../merchants';
+import type { RulesService } from '../rules';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The other modules' services this one calls. */
+export interface ReportsServiceUses { merchants: MerchantsService; rules: RulesService }
 
 /**
  * Read-only figures for the owner's dashboard. Each figure is one set-based
@@ -16,12 +20,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export class ReportsService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly use: ReportsServiceUses,
   ) {}
 
   async dashboard(merchantId: string, query: DashboardQuery, now = new Date()): Promise<DashboardOut> {
     const m = this.deps.db.manager;
-    const merchant = await this.services.merchants.getMerchant(merchantId);
+    const merchant = await this.use.merchants.getMerchant(merchantId);
     const periodFrom = new Date(now.getTime() - query.days * DAY_MS);
     const d30 = new Date(now.getTime() - 30 * DAY_MS);
     const d90 = new Date(now.getTime() - 90 * DAY_MS);
@@ -113,7 +117,7 @@ export class ReportsService {
       .where('b.merchant_id = :merchantId', { merchantId })
       .getRawOne<Record<string, unknown>>();
 
-    const program = await this.services.rules.programAt(merchantId, now);
+    const program = await this.use.rules.programAt(merchantId, now);
     // Negative balances (points clawed back after spending) are not a liability.
     const outstanding = Math.max(0, toInt(balances?.outstanding));
     const { pointsPerUnit, unitValueMinor } = program.redemption;

@@ -1,7 +1,8 @@
-import type { JobDefinition } from '../jobs/job-definition';
+import type { ModuleJob } from '../module';
+import type { RulesService } from './rules.service';
 
 /** Nightly: re-evaluates members holding a tier; downgrades those below it once their grace period is over. */
-export const evaluateTiersJob: JobDefinition = {
+export const evaluateTiersJob: ModuleJob<{ rules: RulesService }> = {
   name: 'rules.evaluate-tiers',
   schedule: '20 2 * * *',
   async handle(_data, services) {
@@ -9,4 +10,4 @@ export const evaluateTiersJob: JobDefinition = {
   },
 };
 
-export const rulesJobs: JobDefinition[] = [evaluateTiersJob];
+export const rulesJobs: ModuleJob<{ rules: RulesService }>[] = [evaluateTiersJob];

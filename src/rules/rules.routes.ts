@@ -2,13 +2,15 @@ import type { z } from 'zod';
 import type { Api } from '../http/api';
 import { ALL_STAFF, MANAGERS } from '../http/principal';
 import { route } from '../http/route';
-import { MemberPointsParams } from '../points/points.schemas';
+import { MemberPointsParams } from '../points';
 import { ProgramView, PutProgramBody } from './program.schemas';
 import type { ProgramVersionView } from './rules.service';
 import { TierProgressOut } from './rules.schemas';
+import type { RulesService } from './rules.service';
+import type { MembersService } from '../members';
 
 /** The loyalty program (earning rules, promotions, tiers, redemption, expiry) and members' tiers. */
-export function rulesRoutes(api: Api): void {
+export function rulesRoutes(api: Api<{ rules: RulesService; members: MembersService }>): void {
   const { rules, members } = api.services;
 
   route(api, {

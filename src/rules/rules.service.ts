@@ -1,17 +1,20 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import { toInt } from '../db/columns';
 import { newId } from '../db/ids';
 import { publish } from '../events/publish';
 import type { Deps } from '../deps';
 import { AppError, forbidden } from '../http/errors';
 import type { Principal } from '../http/principal';
-import type { Member } from '../members/member.entity';
-import type { Services } from '../services';
+import type { Member } from '../members';
 import { MemberTier } from './member-tier.entity';
 import { DEFAULT_RULES, ProgramRules, type Program, type TierRule } from './program.schemas';
 import { ProgramVersion } from './program-version.entity';
+import type { MembersService } from '../members';
+import type { MerchantsService } from '../merchants';
+import type { PointsService } from '../points';
+import type { PurchasesService } from '../purchases';
 
 /** How long a process trusts its cached programs; a change made in this process is seen at once. */
 const PROGRAM_CACHE_MS = 5_000;
@@ -37,6 +40,9 @@ interface CachedPrograms {
   versions: { program: Program; createdBy: string | null }[];
 }
 
+/** The other modules' services this one calls. */
+export interface RulesServiceUses { merchants: MerchantsService; members: MembersService; points: PointsService; purchases: PurchasesService }
+
 /**
  * Versioned loyalty programs and member tiers. A program change is a new
  * version with an effective time; `programAt` answers with the version in
@@ -48,7 +54,7 @@ export class RulesService {
 
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly use: RulesServiceUses,
   ) {}
 
   /**
@@ -119,7 +125,7 @@ export class RulesService {
       return row;
     });
     this.cache.delete(merchantId);
-    const timeZone = (await this.services.merchants.getMerchant(merchantId)).timeZone;
+    const timeZone = (await this.use.merchants.getMerchant(merchantId)).timeZone;
     return view({ ...saved.rules, version: saved.version, effectiveFrom: saved.effectiveFrom, timeZone }, saved.createdBy);
   }
 
@@ -138,12 +144,12 @@ export class RulesService {
   ): Promise<{ tierCode: string | null }> {
     // Most programs have no tiers: then there is nothing to write, and no transaction to open after every sale.
     if (sortedTiers(await this.programAt(merchantId, now, tx)).length === 0) {
-      await this.services.members.get(merchantId, memberId, tx);
+      await this.use.members.get(merchantId, memberId, tx);
       return { tierCode: null };
     }
     return this.deps.db.transaction(async (t) => {
       const program = await this.programAt(merchantId, now, t);
-      const member = await this.services.members.get(merchantId, memberId, t);
+      const member = await this.use.members.get(merchantId, memberId, t);
       const ladder = sortedTiers(program);
       if (ladder.length === 0) return { tierCode: null };
       const metric = await this.metric(t, program, merchantId, memberId, now);
@@ -196,7 +202,7 @@ export class RulesService {
   async tierProgress(merchantId: string, memberId: string, now = new Date(), loaded?: Member): Promise<TierProgress> {
     const m = this.deps.db.manager;
     const program = await this.programAt(merchantId, now);
-    const member = loaded?.id === memberId && loaded.merchantId === merchantId ? loaded : await this.services.members.get(merchantId, memberId);
+    const member = loaded?.id === memberId && loaded.merchantId === merchantId ? loaded : await this.use.members.get(merchantId, memberId);
     const ladder = sortedTiers(program);
     if (ladder.length === 0) return { tier: null, next: null };
     const stored = (await m.findOneBy(MemberTier, { merchantId, memberId }))?.tierCode ?? null;
@@ -247,14 +253,14 @@ export class RulesService {
   /** Spend (minor units, net of returns) or points earned over the program's rolling window ending now. */
   private async metric(tx: EntityManager, program: Program, merchantId: string, memberId: string, now: Date): Promise<number> {
     const from = new Date(now.getTime() - program.tierPolicy.windowDays * 86_400_000);
-    if (program.tierPolicy.basis === 'points') return this.services.points.earnedInWindow(merchantId, memberId, from, now, tx);
-    return this.services.purchases.spendInWindow(merchantId, memberId, from, now, tx);
+    if (program.tierPolicy.basis === 'points') return this.use.points.earnedInWindow(merchantId, memberId, from, now, tx);
+    return this.use.purchases.spendInWindow(merchantId, memberId, from, now, tx);
   }
 
   private async versionsOf(merchantId: string, m: EntityManager = this.deps.db.manager): Promise<CachedPrograms['versions']> {
     const cached = this.cache.get(merchantId);
     if (cached && Date.now() - cached.loadedAt < PROGRAM_CACHE_MS) return cached.versions;
-    const merchant = await this.services.merchants.getMerchant(merchantId, m);
+    const merchant = await this.use.merchants.getMerchant(merchantId, m);
     const rows = await m
       .createQueryBuilder(ProgramVersion, 'p')
       .where('p.merchant_id = :merchantId', { merchantId })

@@ -1,10 +1,15 @@
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import type { Deps } from '../deps';
 import type { Principal } from '../http/principal';
-import { rateLimited, type Hit } from '../rate-limits/rate-limits.service';
-import type { Services } from '../services';
+import { rateLimited, type Hit } from '../rate-limits';
+import type { StaffService } from '../merchants';
+import type { NotificationsService } from '../notifications';
+import type { RateLimitsService } from '../rate-limits';
 
 const MINUTE = 60;
+
+/** The other modules' services this one calls. */
+export interface TillLookupsServiceUses { notifications: NotificationsService; rateLimits: RateLimitsService; staff: StaffService }
 
 /**
  * Every way a till turns a guessed card code, member number or phone into a
@@ -17,7 +22,7 @@ const MINUTE = 60;
 export class TillLookupsService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly services: TillLookupsServiceUses,
   ) {}
 
   /** Counts one lookup; throws 429 RATE_LIMITED over either limit. */

@@ -4,7 +4,10 @@ import { AppError, forbidden } from '../http/errors';
 import { ALL_STAFF, MANAGERS, canUseStore, type Principal } from '../http/principal';
 import { route, validationError } from '../http/route';
 import type { Idempotent } from '../db/idempotent';
-import type { TillContext } from './till.service';
+import type { MerchantsService } from '../merchants';
+import type { PurchasesService } from '../purchases';
+import type { TillLookupsService } from './till-lookups';
+import type { TillContext, TillService } from './till.service';
 import {
   BasketEvaluation,
   CardCodeParams,
@@ -22,6 +25,8 @@ import {
   VoidRequest,
 } from './till.schemas';
 
+type TillServices = { till: TillService; tillLookups: TillLookupsService; purchases: PurchasesService; merchants: MerchantsService };
+
 /**
  * The till protocol. A terminal (POS plugin) signs in with its key and is
  * bound to its store. Staff signed in to the web cashier terminal may look
@@ -29,7 +34,7 @@ import {
  * `storeId`), return goods, and (managers) void sales; recording a sale needs
  * a terminal, because a receipt is unique per terminal.
  */
-export function tillRoutes(api: Api): void {
+export function tillRoutes(api: Api<TillServices>): void {
   const { till, purchases, tillLookups } = api.services;
   const lookupAccess = { terminal: true, staff: ALL_STAFF };
 
@@ -131,7 +136,7 @@ export function tillRoutes(api: Api): void {
  * The till a request comes from. A terminal is bound to its store; staff name
  * the store and must work there.
  */
-async function tillOf(api: Api, principal: Principal, storeId: string | undefined): Promise<TillContext> {
+async function tillOf(api: Api<TillServices>, principal: Principal, storeId: string | undefined): Promise<TillContext> {
   if (principal.kind === 'terminal') {
     if (storeId !== undefined && storeId !== principal.storeId) throw forbidden('A terminal works for its own store only');
     return { principal, merchantId: principal.merchantId, storeId: principal.storeId, terminalId: principal.terminalId };

@@ -4,15 +4,13 @@ import { newId } from '../db/ids';
 import { onceOnly, type Idempotent } from '../db/idempotent';
 import { AppError, forbidden } from '../http/errors';
 import type { Principal } from '../http/principal';
-import type { Member } from '../members/member.entity';
-import { priceBasket, type BasketInput, type PricedBasket } from '../pricing/pipeline';
-import { claimCodeOf } from '../purchases/claim-code';
-import { progressAfter, receiptText } from '../pricing/receipt-text';
-import { requestHash } from '../purchases/purchase-math';
-import { saleReplay } from '../purchases/purchases.service';
-import { cappedPointsOf } from '../rules/earning';
-import type { Program } from '../rules/program.schemas';
-import type { Services } from '../services';
+import type { CardsService } from '../cards';
+import type { Member, MembersService } from '../members';
+import type { MerchantsService } from '../merchants';
+import type { PointsService } from '../points';
+import { priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
+import { claimCodeOf, requestHash, saleReplay, type PurchasesService } from '../purchases';
+import { cappedPointsOf, type Program, type RulesService } from '../rules';
 import type { BasketEvaluation, CommitPurchaseRequest, EvaluateBasketRequest, MemberLookupQuery, MemberSummary, PurchaseReceipt } from './till.schemas';
 
 /** A journalled offline sale is accepted this long after it happened. */
@@ -33,6 +31,9 @@ interface Buyer {
   cardId: string | null;
 }
 
+/** The other modules' services this one calls. */
+export interface TillServiceUses { cards: CardsService; members: MembersService; merchants: MerchantsService; points: PointsService; purchases: PurchasesService; rules: RulesService }
+
 /**
  * The sale at the till: look the member up, price the basket, record the
  * sale. Evaluate and commit gather the same context and run the same pricing
@@ -43,7 +44,7 @@ interface Buyer {
 export class TillService {
   constructor(
     private readonly deps: Deps,
-    private readonly services: Services,
+    private readonly services: TillServiceUses,
   ) {}
 
   async lookupCard(merchantId: string, code: string, now = new Date()): Promise<MemberSummary> {

@@ -1,8 +1,10 @@
-import type { JobDefinition } from '../jobs/job-definition';
-import { DELIVER_WEBHOOK_JOB } from './webhooks.service';
+import type { ModuleJob } from '../module';
+import { DELIVER_WEBHOOK_JOB, type WebhooksService } from './webhooks.service';
+
+type WebhooksServices = { webhooks: WebhooksService };
 
 /** One try of one delivery; retries are queued by the service itself, with backoff, through the outbox. */
-export const deliverWebhookJob: JobDefinition<{ deliveryId: string }> = {
+export const deliverWebhookJob: ModuleJob<WebhooksServices, { deliveryId: string }> = {
   name: DELIVER_WEBHOOK_JOB,
   async handle(data, services) {
     await services.webhooks.deliver(data.deliveryId);
@@ -10,7 +12,7 @@ export const deliverWebhookJob: JobDefinition<{ deliveryId: string }> = {
 };
 
 /** Hourly: finished deliveries older than 30 days leave the log. */
-export const pruneDeliveriesJob: JobDefinition = {
+export const pruneDeliveriesJob: ModuleJob<WebhooksServices> = {
   name: 'webhooks.prune-deliveries',
   schedule: '47 * * * *',
   async handle(_data, services) {
@@ -18,4 +20,4 @@ export const pruneDeliveriesJob: JobDefinition = {
   },
 };
 
-export const webhooksJobs: JobDefinition[] = [deliverWebhookJob as JobDefinition, pruneDeliveriesJob];
+export const webhooksJobs: ModuleJob<WebhooksServices>[] = [deliverWebhookJob as ModuleJob<WebhooksServices>, pruneDeliveriesJob];

@@ -3,6 +3,7 @@ import { EVENT_TYPES, EVENT_VERSIONS, EventData, envelopeSchema } from '../event
 import type { Api } from '../http/api';
 import { MANAGERS } from '../http/principal';
 import { route } from '../http/route';
+import type { WebhooksService } from './webhooks.service';
 import {
   CreateSubscriptionBody,
   CreatedSubscriptionOut,
@@ -17,7 +18,7 @@ import {
 } from './webhooks.schemas';
 
 /** Merchants' webhook subscriptions (owners and managers), their delivery logs, and the events as OpenAPI webhooks. */
-export function webhooksRoutes(api: Api): void {
+export function webhooksRoutes(api: Api<{ webhooks: WebhooksService }>): void {
   const { webhooks } = api.services;
   const access = { staff: MANAGERS };
   const tag = 'webhooks';

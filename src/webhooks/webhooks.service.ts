@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { audit } from '../audit/audit.service';
+import { audit } from '../audit';
 import { newId } from '../db/ids';
 import type { Deps } from '../deps';
 import { EVENT_TYPES, type DomainEvent } from '../events/event-types';

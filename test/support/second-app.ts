@@ -2,7 +2,8 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { createDataSource } from '../../src/db/data-source';
 import { Db } from '../../src/db/db';
-import { createServices } from '../../src/services';
+import { composeModules } from '../../src/module';
+import { modules } from '../../src/modules';
 import type { TestRuntime } from './test-runtime';
 
 /**
@@ -14,6 +15,6 @@ export async function secondApp(rt: TestRuntime): Promise<{ app: Express; close(
   const dataSource = createDataSource(rt.config.database);
   await dataSource.initialize();
   const deps = { config: rt.config, log: rt.log, queue: rt.queue, db: new Db(dataSource) };
-  const app = createApp({ ...deps, services: createServices(deps) });
+  const app = createApp({ ...deps, ...composeModules(deps, modules) });
   return { app, close: () => dataSource.destroy() };
 }

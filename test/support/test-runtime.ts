@@ -14,15 +14,15 @@ import { BullJobQueue } from '../../src/jobs/bull-job-queue';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
 import type { JobQueue } from '../../src/jobs/job-queue';
 import { createLogger } from '../../src/logger';
-import { createServices, type Services } from '../../src/services';
+import { composeModules, type Composed } from '../../src/module';
+import { modules, type Services } from '../../src/modules';
 import { deleteRedisKeys } from './redis';
 import { mysqlAvailable, redisAvailable, TEST_MYSQL_URL, TEST_REDIS_URL } from './services';
 
 export type TestDialect = 'sqlite' | 'mysql';
 
-export interface TestRuntime extends Deps {
+export interface TestRuntime extends Deps, Composed<Services> {
   dialect: TestDialect;
-  services: Services;
   app: Express;
   close(): Promise<void>;
 }
@@ -87,12 +87,12 @@ export async function createTestRuntime(dialect: TestDialect, options: TestRunti
   const redisPrefix = `tally-test-${tag}`;
   const queue: JobQueue = options.redis ? new BullJobQueue(TEST_REDIS_URL, log, { prefix: redisPrefix }) : new InProcessJobQueue(log);
   const deps: Deps = { config, db, queue, log };
-  const services = createServices(deps);
-  const app = createApp({ ...deps, services });
+  const composed = composeModules(deps, modules);
+  const app = createApp({ ...deps, ...composed });
   return {
     ...deps,
+    ...composed,
     dialect,
-    services,
     app,
     async close() {
       await queue.close();

@@ -9,7 +9,8 @@ import { Db } from '../../../src/db/db';
 import type { Deps } from '../../../src/deps';
 import { InProcessJobQueue } from '../../../src/jobs/in-process-job-queue';
 import { createLogger } from '../../../src/logger';
-import { createServices } from '../../../src/services';
+import { composeModules } from '../../../src/module';
+import { modules } from '../../../src/modules';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { freePort } from '../../support/processes';
 import { mysqlAvailable, TEST_MYSQL_URL } from '../../support/services';
@@ -80,9 +81,9 @@ describeMysql('the database goes away [mysql]', () => {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
     const deps: Deps = { config, db: new Db(dataSource), queue: new InProcessJobQueue(log), log };
-    const services = createServices(deps);
-    const app = createApp({ ...deps, services });
-    runtime = { ...deps, services, app, dialect: 'mysql', close: async () => undefined };
+    const composed = composeModules(deps, modules);
+    const app = createApp({ ...deps, ...composed });
+    runtime = { ...deps, ...composed, app, dialect: 'mysql', close: async () => undefined };
     server = await new Promise<Server>((resolve) => {
       const s = createHttpServer(app).listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -7,6 +7,7 @@ import { OutboxEntry } from '../../../src/jobs/outbox-entry.entity';
 import { OutboxRelay, type RelayRound } from '../../../src/jobs/outbox-relay';
 import { outboxPruneJob } from '../../../src/jobs/outbox.jobs';
 import { startJobs } from '../../../src/jobs/start-jobs';
+import { bindJobs } from '../../../src/module';
 import { createLogger } from '../../../src/logger';
 import { redisAvailable, TEST_REDIS_URL } from '../../support/services';
 import { describeEachDb } from '../../support/test-runtime';
@@ -179,7 +180,7 @@ describeEachDb('transactional outbox and relay', (rt, dialect) => {
   it('runs outbox.prune as a job through startJobs when it is enqueued', async () => {
     const old = new Date(Date.now() - 10 * DAY_MS);
     await rt().db.manager.insert(OutboxEntry, { jobName: 'test.old', payload: {}, merchantId: null, createdAt: old, availableAt: old, relayedAt: old, completedAt: old, attempts: 0, lastError: null });
-    const jobs = await startJobs(rt(), { consume: true, jobs: [outboxPruneJob], relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
+    const jobs = await startJobs(rt(), { consume: true, jobs: bindJobs([outboxPruneJob], rt().services), relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
     try {
       await rt().db.transaction((tx) => enqueueInTransaction(tx, outboxPruneJob.name, {}));
       await eventually(async () => {

@@ -5,10 +5,11 @@ import { createApp } from '../../../src/app';
 import type { Deps } from '../../../src/deps';
 import { BullJobQueue } from '../../../src/jobs/bull-job-queue';
 import { OutboxEntry } from '../../../src/jobs/outbox-entry.entity';
-import { allJobs } from '../../../src/jobs/registry';
+import { DISPATCH_EVENT_JOB } from '../../../src/events/publish';
 import { startJobs, type RunningJobs } from '../../../src/jobs/start-jobs';
 import { MemberStats } from '../../../src/members/member-stats.entity';
-import { createServices } from '../../../src/services';
+import { composeModules } from '../../../src/module';
+import { modules } from '../../../src/modules';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { freePort, startProcess, stopProcess, type Proc } from '../../support/processes';
 import { describeEachDb } from '../../support/test-runtime';
@@ -16,8 +17,9 @@ import { closeServer, commit, enrol, line, type Enrolled } from '../pos/till-hel
 import { eventually } from '../../support/wait';
 
 const MEMBERS = 30;
-const scheduled = allJobs.filter((j) => j.schedule).map((j) => j.name);
-const consumed = allJobs.filter((j) => !j.schedule).map((j) => j.name);
+const moduleJobs = modules.flatMap((m) => [...(m.jobs ?? [])]);
+const scheduled = moduleJobs.filter((j) => j.schedule).map((j) => j.name);
+const consumed = [...moduleJobs.filter((j) => !j.schedule).map((j) => j.name), DISPATCH_EVENT_JOB];
 
 /** A Redis of the test's own that keeps nothing on disk: a restart comes back empty. */
 async function startRedis(port: number): Promise<Proc> {
@@ -67,13 +69,13 @@ describeEachDb('a Redis that comes back empty mid-burst', (rt) => {
     // Two processes' worth of wiring on one database: an api (relays, never consumes) and a worker.
     const api: Deps = { config, db, log, queue: (apiQueue = new BullJobQueue(url, log, { prefix, scheduleCheckMs: 500 })) };
     const worker: Deps = { config, db, log, queue: (workerQueue = new BullJobQueue(url, log, { prefix, scheduleCheckMs: 500 })) };
-    const apiServices = createServices(api);
+    const apiModules = composeModules(api, modules);
     // A long redelivery deadline: what brings the lost jobs back here is the reconnect, not the deadline.
     const relay = { busyIntervalMs: 20, idleIntervalMs: 100, redeliverAfterMs: 10 * 60_000 };
-    apiJobs = await startJobs({ ...api, services: apiServices }, { consume: false, relay });
-    workerJobs = await startJobs({ ...worker, services: createServices(worker) }, { consume: true, relay });
+    apiJobs = await startJobs({ ...api, ...apiModules }, { consume: false, relay });
+    workerJobs = await startJobs({ ...worker, ...composeModules(worker, modules) }, { consume: true, relay });
     server = await new Promise<Server>((resolve) => {
-      const s = createServer(createApp({ ...api, services: apiServices })).listen(0, '127.0.0.1', () => resolve(s));
+      const s = createServer(createApp({ ...api, ...apiModules })).listen(0, '127.0.0.1', () => resolve(s));
     });
     shop = await createMerchantFixture(rt());
     members = [];

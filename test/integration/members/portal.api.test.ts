@@ -7,6 +7,7 @@ import { Notification } from '../../../src/notifications/notification.entity';
 import { notificationJobs } from '../../../src/notifications/notifications.jobs';
 import { NotificationsService } from '../../../src/notifications/notifications.service';
 import { startJobs } from '../../../src/jobs/start-jobs';
+import { bindJobs } from '../../../src/module';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
 
@@ -229,8 +230,8 @@ describeEachDb('member portal: one-time code sign-in and self-service', (rt) => 
     const { body } = await request(rt().app).post('/v1/pos/members').set(auth(a.tokens.terminal)).send({ firstName: 'Relay', phone: '0812340000' }).expect(201);
     const lines: string[] = [];
     const log = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
-    const services = { ...rt().services, notifications: new NotificationsService({ ...rt(), log }) };
-    const jobs = await startJobs({ ...rt(), services }, { consume: true, jobs: notificationJobs, relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
+    const notifications = new NotificationsService({ ...rt(), log });
+    const jobs = await startJobs(rt(), { consume: true, jobs: bindJobs(notificationJobs, { notifications }), relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
     try {
       await requestCode(a.merchant.id, { phone: '081 234 0000' }).expect(202);
       const deadline = Date.now() + 10_000;

@@ -1,0 +1,17 @@
+import type { Deps } from '../deps';
+import { defineModule } from '../module';
+import type { RateLimitsService } from '../rate-limits';
+import { CardBatch } from './card-batch.entity';
+import { CardStatusChange } from './card-status-change.entity';
+import { Card } from './card.entity';
+import { cardsRoutes } from './cards.routes';
+import { CardsService, type CardsServiceUses } from './cards.service';
+
+/** Member cards: pre-printed batches, digital cards, status changes, images. */
+export const cardsModule = defineModule({
+  name: 'cards',
+  entities: [Card, CardBatch, CardStatusChange],
+  uses: ['members', 'rateLimits'],
+  create: (deps: Deps, use: CardsServiceUses & { rateLimits: RateLimitsService }) => ({ cards: new CardsService(deps, use) }),
+  routes: cardsRoutes,
+});

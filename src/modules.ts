@@ -1,0 +1,46 @@
+import { auditModule } from './audit/audit.module';
+import { authModule } from './auth/auth.module';
+import { cardsModule } from './cards/cards.module';
+import { statisticsModule } from './db/statistics.module';
+import { healthModule } from './health/health.module';
+import { outboxModule } from './jobs/outbox.module';
+import { membersModule } from './members/members.module';
+import { merchantsModule } from './merchants/merchants.module';
+import { notificationsModule } from './notifications/notifications.module';
+import { operatorsModule } from './operators/operators.module';
+import { pointsModule } from './points/points.module';
+import { purchasesModule } from './purchases/purchases.module';
+import { rateLimitsModule } from './rate-limits/rate-limits.module';
+import { reportsModule } from './reports/reports.module';
+import { rulesModule } from './rules/rules.module';
+import { tillModule } from './till/till.module';
+import { webhooksModule } from './webhooks/webhooks.module';
+import type { ServicesOf } from './module';
+
+/**
+ * The composition root: every module of Tally, and nothing else. Processes
+ * and tests build the app, the jobs and the DataSource from this list (see
+ * `composeModules`); routes are mounted in this order.
+ */
+export const modules = [
+  healthModule,
+  membersModule,
+  cardsModule,
+  authModule,
+  merchantsModule,
+  auditModule,
+  tillModule,
+  purchasesModule,
+  pointsModule,
+  rulesModule,
+  reportsModule,
+  operatorsModule,
+  webhooksModule,
+  notificationsModule,
+  outboxModule,
+  statisticsModule,
+  rateLimitsModule,
+] as const;
+
+/** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */
+export type Services = ServicesOf<typeof modules>;

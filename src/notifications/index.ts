@@ -1,0 +1,3 @@
+import type { NotificationsService } from './notifications.service';
+
+export type { NotificationsService };

@@ -1,0 +1,3 @@
+import type { OperatorsService } from './operators.service';
+
+export type { OperatorsService };

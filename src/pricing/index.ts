@@ -1,0 +1,3 @@
+// Pure pricing: the pipeline of steps a basket goes through and the receipt text. No services, no tables.
+export { priceBasket, type BasketInput, type PricedBasket, type PricedLine } from './pipeline';
+export { progressAfter, receiptText } from './receipt-text';

@@ -1,0 +1,21 @@
+import type { Deps } from '../deps';
+import { defineModule } from '../module';
+import { PurchaseLine } from './purchase-line.entity';
+import { PurchaseReturn } from './purchase-return.entity';
+import { Purchase } from './purchase.entity';
+import { StatsRefreshRequest } from './stats-refresh-request.entity';
+import { purchasesJobs } from './purchases.jobs';
+import { purchasesRoutes } from './purchases.routes';
+import { purchasesSubscribers } from './purchases.subscribers';
+import { PurchasesService, type PurchasesServiceUses } from './purchases.service';
+
+/** Purchases recorded at the till, returns, voids and receipt claims. */
+export const purchasesModule = defineModule({
+  name: 'purchases',
+  entities: [Purchase, PurchaseLine, PurchaseReturn, StatsRefreshRequest],
+  uses: ['members', 'merchants', 'points', 'rateLimits', 'rules'],
+  create: (deps: Deps, use: PurchasesServiceUses) => ({ purchases: new PurchasesService(deps, use) }),
+  routes: purchasesRoutes,
+  jobs: purchasesJobs,
+  subscribers: purchasesSubscribers,
+});

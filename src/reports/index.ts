@@ -1,0 +1,3 @@
+import type { ReportsService } from './reports.service';
+
+export type { ReportsService };

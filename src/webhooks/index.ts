@@ -1,0 +1,3 @@
+import type { WebhooksService } from './webhooks.service';
+
+export type { WebhooksService };
