@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
+import type { Deps } from '../deps';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Caller } from '../http/principal';
 import { AuditEntry } from './audit-entry.entity';
+import type { AuditQuery } from './audit.schemas';
 
 export interface AuditInput {
   action: string;
@@ -34,5 +36,19 @@ function actorId(p: Caller): string {
       return p.memberId;
     case 'operator':
       return p.operatorId;
+  }
+}
+
+/** Reads the audit log; writing is `audit(tx, …)` inside the writer's transaction. */
+export class AuditService {
+  constructor(private readonly deps: Deps) {}
+
+  /** A merchant's audit log, newest first. */
+  async list(merchantId: string, query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
+    const qb = this.deps.db.manager.getRepository(AuditEntry).createQueryBuilder('a').where('a.merchant_id = :mid', { mid: merchantId }).orderBy('a.id', 'DESC');
+    if (query.entity) qb.andWhere('a.entity = :entity', { entity: query.entity });
+    if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
+    const [items, total] = await qb.take(query.limit).skip(query.offset).getManyAndCount();
+    return { items, total };
   }
 }

@@ -2,8 +2,6 @@ import type { Api } from '../http/api';
 import { ALL_STAFF, MANAGERS } from '../http/principal';
 import { route } from '../http/route';
 import {
-  AuditOut,
-  AuditQuery,
   MerchantOut,
   MerchantPatch,
   NewTerminalOut,
@@ -27,7 +25,7 @@ import type { MerchantsService } from './merchants.service';
 import type { StaffService } from './staff.service';
 import type { TerminalsService } from './terminals.service';
 
-/** The merchant, its stores, staff, terminals and audit log; all scoped to the caller's merchant. */
+/** The merchant, its stores, staff and terminals; all scoped to the caller's merchant. */
 export function merchantsRoutes(api: Api<{ merchants: MerchantsService; staff: StaffService; terminals: TerminalsService }>): void {
   const { merchants, staff, terminals } = api.services;
 
@@ -183,24 +181,5 @@ export function merchantsRoutes(api: Api<{ merchants: MerchantsService; staff: S
     params: TerminalParams,
     response: TerminalOut,
     handler: async ({ principal, params }) => terminalView(await terminals.revoke(principal, params.terminalId)),
-  });
-
-  // --- audit ---
-
-  route(api, {
-    method: 'get',
-    path: '/v1/audit',
-    summary: 'Audit log of staff and system actions, newest first',
-    tag: 'audit',
-    access: { staff: MANAGERS },
-    query: AuditQuery,
-    response: pageSchema(AuditOut),
-    handler: async ({ principal, query }) => {
-      const page = await merchants.listAudit(principal, query);
-      return {
-        items: page.items.map((a) => ({ id: a.id, actorKind: a.actorKind, actorId: a.actorId, action: a.action, entity: a.entity, entityId: a.entityId, data: a.data, createdAt: a.createdAt.toISOString() })),
-        total: page.total,
-      };
-    },
   });
 }

@@ -1,6 +1,5 @@
 import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { audit } from '../audit';
-import { AuditEntry } from '../audit/audit-entry.entity';
 import { newId } from '../db/ids';
 import { TtlCache } from '../db/ttl-cache';
 import type { Deps } from '../deps';
@@ -31,13 +30,6 @@ export interface StorePatch {
   active?: boolean;
 }
 
-export interface AuditQuery {
-  limit: number;
-  offset: number;
-  entity?: string;
-  entityId?: string;
-}
-
 export interface Page<T> {
   items: T[];
   total: number;
@@ -56,7 +48,7 @@ export async function pageOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>,
 /** How long a process reuses merchant settings and stores it read for the till (see TtlCache). */
 const SETTINGS_CACHE_MS = 5_000;
 
-/** The merchant itself, its stores and its audit log. Other modules read merchants and stores through here. */
+/** The merchant itself and its stores. Other modules read merchants and stores through here. */
 export class MerchantsService {
   private readonly merchants = new TtlCache<Merchant>(SETTINGS_CACHE_MS);
   private readonly stores = new TtlCache<Store>(SETTINGS_CACHE_MS);
@@ -195,18 +187,6 @@ export class MerchantsService {
     });
     this.stores.delete(`${principal.merchantId}/${storeId}`);
     return updated;
-  }
-
-  /** The merchant's audit log, newest first. */
-  async listAudit(principal: Principal, query: AuditQuery): Promise<Page<AuditEntry>> {
-    const qb = this.deps.db.manager
-      .getRepository(AuditEntry)
-      .createQueryBuilder('a')
-      .where('a.merchant_id = :mid', { mid: principal.merchantId })
-      .orderBy('a.id', 'DESC');
-    if (query.entity) qb.andWhere('a.entity = :entity', { entity: query.entity });
-    if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
-    return pageOf(qb, query);
   }
 }
 

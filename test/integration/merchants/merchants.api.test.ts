@@ -68,7 +68,7 @@ describeEachDb('merchants: merchant, stores, staff, terminals, audit', (rt) => {
       expect(dup.body.error.code).toBe('ALREADY_EXISTS');
       // Codes are per merchant: B may use the same one.
       await request(rt().app).post('/v1/stores').set(bearer(b.tokens.owner)).send({ code: 'north-1', name: 'B North' }).expect(201);
-      const entries = await rt().services.merchants.listAudit({ kind: 'staff', merchantId: a.merchant.id, userId: a.owner.id, role: 'owner', storeIds: null }, { limit: 10, offset: 0, entity: 'store', entityId: res.body.id });
+      const entries = await rt().services.audit.list(a.merchant.id, { limit: 10, offset: 0, entity: 'store', entityId: res.body.id });
       expect(entries.items.map((e) => e.action)).toEqual(['store.create']);
     });
 
