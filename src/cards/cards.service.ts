@@ -63,6 +63,12 @@ export class CardsService {
     return { card, member };
   }
 
+  /** The member holding the card with this number (any status), or null: member search by card number. */
+  async holderOf(merchantId: string, number: string): Promise<string | null> {
+    const card = await this.deps.db.manager.findOne(Card, { select: { memberId: true }, where: { merchantId, number } });
+    return card?.memberId ?? null;
+  }
+
   async listForMember(merchantId: string, memberId: string, tx: EntityManager = this.deps.db.manager): Promise<Card[]> {
     return tx.find(Card, { where: { merchantId, memberId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

@@ -1,6 +1,8 @@
 import { Brackets, type EntityManager } from 'typeorm';
 import { audit } from '../audit';
 import { isValidEan13, type Card } from '../cards';
+import type { Buckets } from '../db/buckets';
+import { toInt } from '../db/columns';
 import type { Deps } from '../deps';
 import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
@@ -184,14 +186,13 @@ export class MembersService {
       const phone = /\d/.test(q) ? normalizePhone(q, await this.phoneRegion(merchantId, m)) : null;
       const digits = q.replace(/[\s-]/g, '');
       const tokens = q.split(/\s+/).slice(0, 5);
+      const cardHolder = isValidEan13(digits) ? await this.use.cards.holderOf(merchantId, digits) : null;
       qb.andWhere(
         new Brackets((w) => {
           w.where('m.member_number = :number', { number: digits });
           w.orWhere('m.email = :email', { email: normalizeEmail(q) });
           if (phone) w.orWhere('m.phone = :phone', { phone });
-          if (isValidEan13(digits)) {
-            w.orWhere('m.id IN (SELECT c.member_id FROM cards c WHERE c.merchant_id = :merchantId AND c.number = :card)', { card: digits });
-          }
+          if (cardHolder) w.orWhere('m.id = :cardHolder', { cardHolder });
           // Every word must appear in the first or last name: "ann lee" finds Ann Lee.
           w.orWhere(
             new Brackets((names) => {
@@ -337,6 +338,18 @@ export class MembersService {
       await publish(tx, merchantId, 'member.merged', { fromMemberId: from.id, intoMemberId: into.id }, now);
       return { member: { ...into, ...moved, updatedAt: now }, cardsMoved };
     });
+  }
+
+  /** Dashboard figures: members not merged away, how many are active, and how many enrolled per bucket. */
+  async figures(merchantId: string, buckets: Buckets): Promise<{ total: number; active: number; enrolled: number[] }> {
+    const row = await this.deps.db.manager
+      .createQueryBuilder(Member, 'mb')
+      .select('COUNT(*)', 'total')
+      .addSelect(`SUM(CASE WHEN mb.status = 'active' THEN 1 ELSE 0 END)`, 'active')
+      .addSelect(buckets.sums('mb.enrolled_at', '1'))
+      .where('mb.merchant_id = :merchantId AND mb.merged_into_id IS NULL', { merchantId, ...buckets.params })
+      .getRawOne<Record<string, unknown>>();
+    return { total: toInt(row?.total), active: toInt(row?.active), enrolled: buckets.series(row) };
   }
 
   /** Stores the derived purchase stats computed by the purchases module (insert or overwrite). */

@@ -6,6 +6,7 @@ import { PointEntry } from './point-entry.entity';
 import { PointLot } from './point-lot.entity';
 import { pointsJobs } from './points.jobs';
 import { pointsRoutes } from './points.routes';
+import { PointsFigures } from './points-figures.service';
 import { PointsService, type PointsServiceUses } from './points.service';
 import { PointsReconciliation } from './reconciliation.service';
 
@@ -20,6 +21,7 @@ export const pointsModule = defineModule({
       points,
       pointsAdjustments: new PointsAdjustments(deps, { members: use.members, points }),
       pointsReconciliation: new PointsReconciliation(deps),
+      pointsFigures: new PointsFigures(deps),
     };
   },
   routes: pointsRoutes,

@@ -6,6 +6,7 @@ import { Purchase } from './purchase.entity';
 import { StatsRefreshRequest } from './stats-refresh-request.entity';
 import { purchasesJobs } from './purchases.jobs';
 import { purchasesRoutes } from './purchases.routes';
+import { PurchaseFigures } from './purchase-figures.service';
 import { purchasesSubscribers } from './purchases.subscribers';
 import { PurchasesService, type PurchasesServiceUses } from './purchases.service';
 
@@ -14,7 +15,7 @@ export const purchasesModule = defineModule({
   name: 'purchases',
   entities: [Purchase, PurchaseLine, PurchaseReturn, StatsRefreshRequest],
   uses: ['members', 'merchants', 'points', 'rateLimits', 'rules'],
-  create: (deps: Deps, use: PurchasesServiceUses) => ({ purchases: new PurchasesService(deps, use) }),
+  create: (deps: Deps, use: PurchasesServiceUses) => ({ purchases: new PurchasesService(deps, use), purchaseFigures: new PurchaseFigures(deps) }),
   routes: purchasesRoutes,
   jobs: purchasesJobs,
   subscribers: purchasesSubscribers,

@@ -7,7 +7,7 @@ import { ReportsService, type ReportsServiceUses } from './reports.service';
 export const reportsModule = defineModule({
   name: 'reports',
   entities: [],
-  uses: ['merchants', 'rules'],
+  uses: ['merchants', 'members', 'pointsFigures', 'purchaseFigures', 'rules'],
   create: (deps: Deps, use: ReportsServiceUses) => ({ reports: new ReportsService(deps, use) }),
   routes: reportsRoutes,
 });
