@@ -13,7 +13,7 @@ interface AllowListEntry {
  * The allow-list of boundary violations may only shrink: when you fix one,
  * remove its entry and lower this number. Never raise it.
  */
-const MAX_ALLOWED = 13;
+const MAX_ALLOWED = 12;
 
 const allowList: AllowListEntry[] = JSON.parse(readFileSync(join(__dirname, '../../../eslint/boundaries-allow-list.json'), 'utf8'));
 
@@ -21,6 +21,13 @@ describe('module boundaries', () => {
   it('the allow-list does not grow', () => {
     expect(allowList.length).toBeLessThanOrEqual(MAX_ALLOWED);
     for (const entry of allowList) expect(entry.why.length).toBeGreaterThan(10);
+  });
+
+  it('every allow-listed import and query is still there (a fixed one must leave the list)', () => {
+    for (const entry of allowList.filter((e) => e.rule !== 'module-uses')) {
+      const text = readFileSync(join(__dirname, '../../../', entry.file), 'utf8');
+      expect([entry.file, entry.what, text.includes(entry.what)]).toEqual([entry.file, entry.what, true]);
+    }
   });
 
   it('every module uses only services that other listed modules provide', () => {
