@@ -1,5 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Database } from '../../src/config';
 
 /** A child process a test started, with its output kept for failure messages. */
 export interface Proc {
@@ -65,5 +69,40 @@ export function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => done(typeof address === 'object' && address ? address.port : 0));
     });
+  });
+}
+
+/** What a finished command printed and how it exited. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ROOT = resolve(__dirname, '../..');
+
+/**
+ * Runs one of Tally's CLIs (a TypeScript entry under src/) in its own process
+ * against a test database, as `npm run <cli>` would, with a private data folder.
+ */
+export function runCli(script: string, args: string[], database: Database, env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [script, ...args],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'tally-cli-')),
+          DATABASE_URL: database.kind === 'mysql' ? database.url : `sqlite:${database.file}`,
+          ...env,
+        },
+      },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }

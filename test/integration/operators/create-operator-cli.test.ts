@@ -1,40 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import request from 'supertest';
+import { runCli, type CliRun } from '../../support/processes';
 import { describeEachDb } from '../../support/test-runtime';
-
-const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 // The real command in its own process, against the suite's database (a SQLite file or the MySQL test database).
 describeEachDb(
   'npm run create-operator',
   (rt) => {
-    const run = (args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> => {
-      const db = rt().config.database;
-      return new Promise((done) => {
-        execFile(
-          TSX,
-          ['src/operators/create-operator-cli.ts', ...args],
-          {
-            cwd: ROOT,
-            timeout: 60_000,
-            env: {
-              PATH: process.env.PATH,
-              NODE_ENV: 'test',
-              LOG_LEVEL: 'silent',
-              PUBLIC_URL: 'http://ops.test',
-              DATA_DIR: mkdtempSync(join(tmpdir(), 'tally-cli-')),
-              DATABASE_URL: db.kind === 'mysql' ? db.url : `sqlite:${db.file}`,
-              ...env,
-            },
-          },
-          (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        );
-      });
-    };
+    const run = (args: string[], env: Record<string, string>): Promise<CliRun> =>
+      runCli('src/operators/create-operator-cli.ts', args, rt().config.database, { PUBLIC_URL: 'http://ops.test', ...env });
 
     it('adds an operator who can sign in, and refuses a short password or a taken email', async () => {
       const out = await run(['--email', 'Ops@CLI.test', '--name', 'Ops'], { TALLY_OPERATOR_PASSWORD: 'operator password' });
