@@ -11,6 +11,7 @@ import { Dashboard } from './Dashboard';
 import { MemberDetail, Members } from './Members';
 import { Program } from './Program';
 import { Staff, Stores, Terminals } from './Organisation';
+import { Webhooks } from './Webhooks';
 
 export default function AdminApp() {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ export default function AdminApp() {
         ['/admin/terminals', t('admin.nav.terminals')],
         ['/admin/program', t('admin.nav.program')],
         ['/admin/cards', t('admin.nav.cards')],
+        ['/admin/webhooks', t('admin.nav.webhooks')],
       ];
   return (
     <>
@@ -83,6 +85,7 @@ export default function AdminApp() {
                 <Route path="terminals" element={<Terminals />} />
                 <Route path="program" element={<Program />} />
                 <Route path="cards" element={<CardBatches />} />
+                <Route path="webhooks" element={<Webhooks />} />
               </Routes>
             </AdminContext.Provider>
           )}
