@@ -71,7 +71,7 @@ suite('back-office webhooks screen in Chromium', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.writeHead(200).end('ok');
+        res.writeHead(req.url?.startsWith('/fail') ? 500 : 200).end('ok');
       });
     });
     await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', () => ok()));
@@ -166,6 +166,7 @@ suite('back-office webhooks screen in Chromium', () => {
       await page.getByRole('dialog').getByRole('button', { name: w.disable, exact: true }).click();
       await card.getByText(w.byStaff).waitFor();
       await card.getByText(w.disabled, { exact: true }).waitFor();
+      await page.screenshot({ path: shot(`admin-webhooks-disabled-phone-${lang}`), fullPage: true });
       await card.getByRole('button', { name: w.enable, exact: true }).click();
       await card.getByRole('button', { name: w.disable, exact: true }).waitFor();
       await card.getByRole('button', { name: w.delete, exact: true }).click();
@@ -175,4 +176,27 @@ suite('back-office webhooks screen in Chromium', () => {
       await context.close();
     });
   }
+
+  test('en: a receiver that answers 500 shows the failed test and its error in the log', async () => {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, storageState: ownerState });
+    const page = await context.newPage();
+    await page.goto(url('/admin/webhooks?lang=en'));
+    const hookUrl = `${receiverUrl}/fail`;
+    await page.getByLabel('Endpoint URL').fill(hookUrl);
+    await page.getByLabel('tier.changed').check();
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.getByTestId('webhook-secret').waitFor();
+    const card = page.getByRole('article', { name: hookUrl });
+    await card.getByRole('button', { name: 'Send test' }).click();
+    await card.getByText('Test not delivered: answered 500').waitFor();
+    const log = card.getByTestId('webhook-log');
+    await log.getByText('Failed', { exact: true }).waitFor();
+    await log.getByText('500', { exact: true }).waitFor();
+    await log.getByText('answered 500').waitFor();
+    // A test send never counts toward the failures that disable a subscription.
+    await card.getByText('Failures in a row: 0').waitFor();
+    await page.screenshot({ path: shot('admin-webhooks-failed-phone-en'), fullPage: true });
+    await noSidewaysScroll(page, PHONE.width);
+    await context.close();
+  });
 });
