@@ -33,7 +33,7 @@ import { modules } from '../../src/modules';
 import { basket } from '../purchase/basket';
 import { cpuLine, findProcess, sampleCpu } from '../purchase/cpu';
 import { pacedPurchases } from '../purchase/paced';
-import { prepare, seed, type Seeded } from '../purchase/seed';
+import { BENCH_LIMITS, prepare, seed, type Seeded } from '../purchase/seed';
 import { freePort, startProcess, stopProcess, waitForReady } from '../purchase/server';
 import { api } from '../purchase/http';
 import { summarise, type Summary } from '../purchase/stats';
@@ -60,8 +60,6 @@ const STATS_SAMPLE = 200;
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('hex');
-/** The till's lookup limits are lifted, as in bench/purchase: the load generator is not an abusive till. */
-const BENCH_LIMITS = { TILL_LOOKUPS_PER_MINUTE: '1000000', TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE: '10000000' };
 /** Start-up on a busy shared machine can take minutes. */
 const READY_MS = 300_000;
 

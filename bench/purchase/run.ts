@@ -25,7 +25,7 @@ import { basket } from './basket';
 import { cpuLine, findProcess, sampleCpu, type CpuSample } from './cpu';
 import { directMysqlPurchases } from './direct-mysql';
 import { pacedPurchases } from './paced';
-import { prepare, seed, type BenchProgram, type Seeded } from './seed';
+import { BENCH_LIMITS, prepare, seed, type BenchProgram, type Seeded } from './seed';
 import { countMysqlStatements, countSqliteStatements, DIRECT_STATEMENTS } from './statements';
 import { freePort, startProcess, stopProcess, waitForReady } from './server';
 import { HEADER, row, summarise, type Summary } from './stats';
@@ -50,8 +50,6 @@ const RATE = Number(args.rate);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('hex');
-/** The bench drives each terminal far above a real till's rate: lift the till lookup limits. */
-const BENCH_LIMITS = { TILL_LOOKUPS_PER_MINUTE: '1000000', TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE: '10000000' };
 
 /** CPU lines printed under the table, one per scenario. */
 const cpuNotes: string[] = [];

@@ -29,7 +29,7 @@ import { composeModules } from '../../src/module';
 import { modules } from '../../src/modules';
 import { basket } from './basket';
 import { api } from './http';
-import { seed, type BenchProgram } from './seed';
+import { BENCH_LIMITS, seed, type BenchProgram } from './seed';
 
 /** Statements the direct mysql2 transaction sends per purchase (direct-mysql.ts), for comparison. */
 export const DIRECT_STATEMENTS = 12;
@@ -62,7 +62,7 @@ const SAMPLES = 20;
 export async function countStatements(database: Database, dataDir: string, program: BenchProgram = 'default'): Promise<StatementCounts> {
   const counter = new CountingLogger();
   const jwtSecret = randomBytes(32).toString('hex');
-  const config = loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir, JWT_SECRET: jwtSecret });
+  const config = loadConfig({ ...BENCH_LIMITS, NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir, JWT_SECRET: jwtSecret });
   const log = createLogger('silent');
   const dataSource = createDataSource(database);
   dataSource.setOptions({ logging: ['query'], logger: counter });

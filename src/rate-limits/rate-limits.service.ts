@@ -36,16 +36,25 @@ export class RateLimitsService {
     const window = Math.floor(now.getTime() / windowMs);
     const key = `${limit.name}:${createHash('sha256').update(subject).digest('base64url').slice(0, 32)}:${window}`;
     const expiresAt = new Date((window + 1) * windowMs);
-    const hits = await this.deps.db.transaction(async (tx) => {
-      if (this.deps.db.isMysql) {
-        // LAST_INSERT_ID(expr) hands the new count back without a second statement; a fresh row reports 0.
-        const result = (await tx.query('INSERT INTO rate_counters (counter_key, hits, expires_at) VALUES (?, 1, ?) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)', [key, expiresAt])) as { insertId: number };
-        return toInt(result.insertId) || 1;
-      }
+    const hits = await this.count(key, expiresAt);
+    return { allowed: hits <= limit.limit, hits, firstOver: hits === limit.limit + 1, retryAfterSeconds: Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000)) };
+  }
+
+  /** Adds one to the window's counter and gives the new count. */
+  private async count(key: string, expiresAt: Date): Promise<number> {
+    const { db } = this.deps;
+    if (db.isMysql) {
+      // One autocommitted statement, no transaction around it: the till pays for this on every
+      // lookup. LAST_INSERT_ID(expr) hands the new count back in the statement's own answer; a
+      // fresh row reports 0.
+      const result = (await db.manager.query('INSERT INTO rate_counters (counter_key, hits, expires_at) VALUES (?, 1, ?) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)', [key, expiresAt])) as { insertId: number };
+      return toInt(result.insertId) || 1;
+    }
+    // SQLite shares one connection between transactions: a write must go through the serialised transaction.
+    return db.transaction(async (tx) => {
       const rows = (await tx.query('INSERT INTO rate_counters (counter_key, hits, expires_at) VALUES (?, 1, ?) ON CONFLICT (counter_key) DO UPDATE SET hits = hits + 1 RETURNING hits', [key, expiresAt.toISOString().replace('T', ' ').replace('Z', '')])) as { hits: number }[];
       return toInt(rows[0].hits);
     });
-    return { allowed: hits <= limit.limit, hits, firstOver: hits === limit.limit + 1, retryAfterSeconds: Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000)) };
   }
 
   /** Counts one hit and throws 429 RATE_LIMITED when it is over the limit. */
