@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, fieldErrors } from '../api/client';
 import { operatorSession, operatorSlot, useStored } from '../api/sessions';
 import { LANGUAGES } from '../i18n';
-import { ErrorBanner, Field, Notice, Pager, PublicTopbar, SearchBox, Select, useLoad } from '../ui/kit';
+import { ErrorBanner, Field, Notice, Pager, PublicTopbar, SearchBox, Select, useLoad, PasswordSignInForm } from '../ui/kit';
 
 interface OperatorMerchant {
   id: string;
@@ -62,13 +62,7 @@ function OperatorSignIn() {
     <>
       <h1>{t('operator.signIn')}</h1>
       <ErrorBanner error={error} />
-      <form className="card stack" onSubmit={submit}>
-        <Field label={t('common.email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="username" autoFocus />
-        <Field label={t('common.password')} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
-        <button className="btn btn-primary btn-big" type="submit" disabled={busy}>
-          {t('signin.submit')}
-        </button>
-      </form>
+      <PasswordSignInForm email={email} password={password} busy={busy} onEmail={setEmail} onPassword={setPassword} onSubmit={submit} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../api/client';
 import { staffSlot, type StaffState } from '../api/sessions';
 import { applyPreferredLanguage } from '../i18n';
-import { ErrorBanner, Field, PublicTopbar, Notice } from '../ui/kit';
+import { ErrorBanner, PublicTopbar, Notice, PasswordSignInForm } from '../ui/kit';
 
 export interface SessionAnswer {
   accessToken: string;
@@ -72,13 +72,7 @@ export function StaffSignIn() {
         <h1>{t('signin.title')}</h1>
         {params.get('setup') === 'done' && <Notice>{t('setup.done')}</Notice>}
         <ErrorBanner error={error} />
-        <form className="card stack" onSubmit={submit}>
-          <Field label={t('common.email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="username" autoFocus />
-          <Field label={t('common.password')} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="current-password" />
-          <button className="btn btn-primary btn-big" type="submit" disabled={busy}>
-            {t('signin.submit')}
-          </button>
-        </form>
+        <PasswordSignInForm email={email} password={password} busy={busy} onEmail={setEmail} onPassword={setPassword} onSubmit={submit} />
         {choices && (
           <section className="card stack" aria-labelledby="choose-merchant">
             <h2 id="choose-merchant">{t('signin.chooseMerchant')}</h2>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type ComponentPropsWithRef, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ComponentPropsWithRef, type FormEvent, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { chooseLanguage, LANGUAGES, type LanguageCode } from '../i18n';
@@ -233,6 +233,34 @@ export function SearchBox({ value, onSearch, label }: { value: string; onSearch:
       <input id={id} type="search" placeholder={label} value={text} onChange={(e) => setText(e.target.value)} />
       <button type="submit" className="btn">
         {label}
+      </button>
+    </form>
+  );
+}
+
+/** The email and password form of every staff-like sign-in (back office, platform operator). */
+export function PasswordSignInForm({
+  email,
+  password,
+  busy,
+  onEmail,
+  onPassword,
+  onSubmit,
+}: {
+  email: string;
+  password: string;
+  busy: boolean;
+  onEmail: (v: string) => void;
+  onPassword: (v: string) => void;
+  onSubmit: (e: FormEvent) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <form className="card stack" onSubmit={onSubmit}>
+      <Field label={t('common.email')} type="email" value={email} onChange={(e) => onEmail(e.target.value)} required autoComplete="username" autoFocus />
+      <Field label={t('common.password')} type="password" value={password} onChange={(e) => onPassword(e.target.value)} required autoComplete="current-password" />
+      <button className="btn btn-primary btn-big" type="submit" disabled={busy}>
+        {t('signin.submit')}
       </button>
     </form>
   );
