@@ -1,5 +1,6 @@
 import type { Deps } from '../deps';
 import { defineModule } from '../module';
+import type { MerchantsService } from '../merchants';
 import type { RateLimitsService } from '../rate-limits';
 import { CardBatch } from './card-batch.entity';
 import { CardStatusChange } from './card-status-change.entity';
@@ -11,7 +12,7 @@ import { CardsService, type CardsServiceUses } from './cards.service';
 export const cardsModule = defineModule({
   name: 'cards',
   entities: [Card, CardBatch, CardStatusChange],
-  uses: ['members', 'rateLimits'],
-  create: (deps: Deps, use: CardsServiceUses & { rateLimits: RateLimitsService }) => ({ cards: new CardsService(deps, use) }),
+  uses: ['members', 'merchants', 'rateLimits'],
+  create: (deps: Deps, use: CardsServiceUses & { merchants: MerchantsService; rateLimits: RateLimitsService }) => ({ cards: new CardsService(deps, use) }),
   routes: cardsRoutes,
 });

@@ -6,11 +6,13 @@ import type { Api } from '../http/api';
 import { ALL_STAFF, MANAGERS, type Principal } from '../http/principal';
 import { route } from '../http/route';
 import { CardOut, cardView, type MembersService } from '../members';
+import type { MerchantsService } from '../merchants';
 import type { RateLimitsService } from '../rate-limits';
 import { barcodePng, barcodeSvg, qrPng, qrSvg } from './card-images';
+import type { CardBatch } from './card-batch.entity';
 import type { Card } from './card.entity';
 import { batchSheetChunks, MAX_SHEET_CARDS } from './batch-sheet';
-import { AttachBody, AttachParams, BatchBody, BatchOut, BatchParams, CardDetailOut, CardParams, CardReasonBody, ReplaceBody, ReplaceOut, SheetQuery } from './cards.schemas';
+import { AttachBody, AttachParams, BatchBody, BatchListQuery, BatchOut, BatchPageOut, BatchParams, CardDetailOut, CardParams, CardReasonBody, ReplaceBody, ReplaceOut, SheetQuery } from './cards.schemas';
 import type { CardsService } from './cards.service';
 
 /** Each sheet costs seconds of CPU; a shop prints a few. */
@@ -39,14 +41,18 @@ async function sendImage(res: Response, card: Card, image: Image): Promise<void>
 
 const produces: Record<Image, string> = { 'qr.png': 'image/png', 'qr.svg': 'image/svg+xml', 'barcode.png': 'image/png', 'barcode.svg': 'image/svg+xml' };
 
+function batchView(batch: CardBatch) {
+  return { id: batch.id, count: batch.count, prefix: batch.prefix, createdAt: batch.createdAt.toISOString() };
+}
+
 function memberIdOf(principal: Principal): string {
   if (principal.kind !== 'member') throw new Error('member route reached by a non-member principal');
   return principal.memberId;
 }
 
 /** Cards (staff), their images, pre-printed batches (managers) and the member's own card (portal). */
-export function cardsRoutes(api: Api<{ cards: CardsService; members: MembersService; rateLimits: RateLimitsService }>): void {
-  const { cards, members, rateLimits } = api.services;
+export function cardsRoutes(api: Api<{ cards: CardsService; members: MembersService; merchants: MerchantsService; rateLimits: RateLimitsService }>): void {
+  const { cards, members, merchants, rateLimits } = api.services;
 
   route(api, {
     method: 'get',
@@ -173,9 +179,20 @@ export function cardsRoutes(api: Api<{ cards: CardsService; members: MembersServ
     body: BatchBody,
     response: BatchOut,
     status: 201,
-    handler: async ({ principal, body }) => {
-      const batch = await cards.createBatch(principal, body);
-      return { id: batch.id, count: batch.count, prefix: batch.prefix, createdAt: batch.createdAt.toISOString() };
+    handler: async ({ principal, body }) => batchView(await cards.createBatch(principal, body)),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/card-batches',
+    summary: 'The batches generated so far, newest first (owners and managers), so they can be printed again',
+    tag: 'cards',
+    access: { staff: MANAGERS },
+    query: BatchListQuery,
+    response: BatchPageOut,
+    handler: async ({ principal, query }) => {
+      const page = await cards.listBatches(principal.merchantId, query);
+      return { items: page.items.map(batchView), total: page.total };
     },
   });
 
@@ -216,7 +233,8 @@ export function cardsRoutes(api: Api<{ cards: CardsService; members: MembersServ
       res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
       res.type('text/html');
       // Streamed in small chunks with a turn of the event loop between them, so other requests keep being served.
-      for (const chunk of batchSheetChunks(batch, rows, query.offset)) {
+      const shop = await merchants.getMerchant(principal.merchantId);
+      for (const chunk of batchSheetChunks(batch, rows, query.offset, shop.name)) {
         if (res.destroyed) return;
         if (!res.write(chunk)) await once(res, 'drain');
         await setImmediate();

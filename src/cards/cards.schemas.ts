@@ -11,6 +11,10 @@ export const SheetQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(MAX_BATCH_SIZE).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_SHEET_CARDS).default(MAX_SHEET_CARDS),
 });
+export const BatchListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
 export const AttachParams = z.strictObject({ memberId: z.string().min(1).max(64) });
 
 export const CardReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
@@ -29,3 +33,4 @@ export const CardDetailOut = CardOut.extend({
 });
 export const ReplaceOut = z.object({ old: CardOut, card: CardOut });
 export const BatchOut = z.object({ id: z.string(), count: z.number().int(), prefix: z.string(), createdAt: z.string() });
+export const BatchPageOut = z.object({ items: z.array(BatchOut), total: z.number().int() });

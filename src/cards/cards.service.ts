@@ -221,6 +221,12 @@ export class CardsService {
     });
   }
 
+  /** The merchant's batches, newest first. */
+  async listBatches(merchantId: string, page: { offset: number; limit: number }): Promise<{ items: CardBatch[]; total: number }> {
+    const [items, total] = await this.deps.db.manager.findAndCount(CardBatch, { where: { merchantId }, order: { createdAt: 'DESC', id: 'DESC' }, skip: page.offset, take: page.limit });
+    return { items, total };
+  }
+
   /** A batch and its cards by number; `page` takes a slice of them. */
   async getBatch(merchantId: string, batchId: string, page?: { offset: number; limit: number }): Promise<{ batch: CardBatch; cards: Card[] }> {
     const batch = await this.deps.db.manager.findOneBy(CardBatch, { merchantId, id: batchId });

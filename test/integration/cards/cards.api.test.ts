@@ -121,6 +121,10 @@ describeEachDb('cards: lifecycle, till resolution, images, batches', (rt) => {
     for (const r of rows) expect(sheet.text).toContain(`<div class="number">${r.number}</div>`);
     expect(sheet.text.match(/<svg/g)).toHaveLength(12);
     await request(rt().app).get(`/v1/card-batches/${batch.body.id}/cards.csv`).set(auth(b.tokens.owner)).expect(404);
+    // The sheet names the shop on every card and draws the digits once, in its own type under bars without text.
+    const { name: shopName } = await rt().services.merchants.getMerchant(a.merchant.id);
+    expect(sheet.text.split(`<div class="shop">${shopName}</div>`)).toHaveLength(13);
+    expect(sheet.text).not.toMatch(/<svg[^>]*>(?:(?!<\/svg>)[\s\S])*<text/);
 
     // A pre-printed card scans as not assigned until a cashier enrols someone with it.
     await expect(resolve(a.merchant.id, rows[0].number)).rejects.toMatchObject({ code: 'CARD_NOT_ASSIGNED', status: 409 });
@@ -171,6 +175,26 @@ describeEachDb('cards: lifecycle, till resolution, images, batches', (rt) => {
     expect(jsQR(new Uint8ClampedArray(mineImage.data), mineImage.width, mineImage.height)?.data).toBe(card.number);
     await request(rt().app).get('/v1/me/card/qr.svg').set(auth(memberToken)).expect(200);
     await request(rt().app).get(`/v1/cards/${card.id}`).set(auth(memberToken)).expect(403);
+  });
+
+  it('lists the batches, newest first, so they can be printed again after a reload (managers; own merchant only)', async () => {
+    const m = await createMerchantFixture(rt());
+    const older = (await request(rt().app).post('/v1/card-batches').set(auth(m.tokens.owner)).send({ count: 2 }).expect(201)).body;
+    const newer = (await request(rt().app).post('/v1/card-batches').set(auth(m.tokens.manager)).send({ count: 3, prefix: '27' }).expect(201)).body;
+    const list = await request(rt().app).get('/v1/card-batches').set(auth(m.tokens.manager)).expect(200);
+    expect(list.body).toEqual({ total: 2, items: [newer, older] });
+    const page = await request(rt().app).get('/v1/card-batches?limit=1&offset=1').set(auth(m.tokens.owner)).expect(200);
+    expect(page.body).toEqual({ total: 2, items: [older] });
+
+    await request(rt().app).get('/v1/card-batches').set(auth(m.tokens.cashier)).expect(403);
+    await request(rt().app).get('/v1/card-batches').expect(401);
+    for (const query of ['limit=0', 'limit=101', 'offset=-1', 'limit=ten', 'merchantId=x']) {
+      const res = await request(rt().app).get(`/v1/card-batches?${query}`).set(auth(m.tokens.owner));
+      expect([query, res.status, res.body.error?.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
+    }
+    // Another merchant sees only its own batches.
+    const other = await createMerchantFixture(rt());
+    expect((await request(rt().app).get('/v1/card-batches').set(auth(other.tokens.owner)).expect(200)).body).toEqual({ total: 0, items: [] });
   });
 
   it('documents the image and batch routes with their content types', async () => {

@@ -88,6 +88,7 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/me/card/qr.svg': { scoped: SELF },
   'GET /v1/me/card/qr.png': { scoped: SELF },
   'POST /v1/card-batches': { scoped: 'creates a batch of the caller’s merchant from a count' },
+  'GET /v1/card-batches': { scoped: 'lists the caller’s merchant’s batches' },
   'GET /v1/card-batches/{batchId}/cards.csv': {},
   'GET /v1/card-batches/{batchId}/sheet.html': {},
   'POST /v1/auth/sign-in': { scoped: PUBLIC },

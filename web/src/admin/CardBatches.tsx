@@ -1,11 +1,11 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, fieldErrors } from '../api/client';
+import { api, fieldErrors } from '../api/client';
 import { staffSession } from '../api/sessions';
 import { formatDateTime, formatNumber } from '../format';
 import { useLocale } from '../i18n';
-import { ErrorBanner, Field, useLoad } from '../ui/kit';
-import type { Page } from './admin-context';
+import { ErrorBanner, Field, Pager, useLoad } from '../ui/kit';
+import { PAGE_SIZE, type Page } from './admin-context';
 
 /** The server prints at most this many cards per sheet (a bigger batch prints as several). */
 const SHEET_CARDS = 500;
@@ -24,27 +24,25 @@ export function CardBatches() {
   const [count, setCount] = useState('100');
   const [prefix, setPrefix] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [created, setCreated] = useState<Batch[]>([]);
+  const [generated, setGenerated] = useState(0);
+  const [offset, setOffset] = useState(0);
   const [sheet, setSheet] = useState<string | null>(null);
   const frame = useRef<HTMLIFrameElement>(null);
   const listed = useLoad(
-    (signal) =>
-      api<Page<Batch>>('/v1/card-batches', { session: staffSession, signal }).catch((err: unknown) => {
-        // Older servers have no list route: show the batches made in this session only.
-        if (err instanceof ApiError && err.code === 'ROUTE_NOT_FOUND') return { items: [], total: 0 };
-        throw err;
-      }),
-    [created.length],
+    (signal) => api<Page<Batch>>('/v1/card-batches', { session: staffSession, signal, query: { limit: PAGE_SIZE, offset } }),
+    [generated, offset],
   );
-  const batches = [...created.filter((c) => !listed.data?.items.some((b) => b.id === c.id)), ...(listed.data?.items ?? [])];
+  const batches = listed.data?.items ?? [];
   const fields = fieldErrors(error);
 
   async function generate(e: FormEvent) {
     e.preventDefault();
     setError(null);
     try {
-      const batch = await api<Batch>('/v1/card-batches', { session: staffSession, body: { count: Number(count), ...(prefix.trim() ? { prefix: prefix.trim() } : {}) } });
-      setCreated((c) => [batch, ...c]);
+      await api<Batch>('/v1/card-batches', { session: staffSession, body: { count: Number(count), ...(prefix.trim() ? { prefix: prefix.trim() } : {}) } });
+      // The new batch is the newest: show the first page.
+      setOffset(0);
+      setGenerated((n) => n + 1);
     } catch (err) {
       setError(err);
     }
@@ -115,6 +113,8 @@ export function CardBatches() {
           ))}
         </tbody>
       </table>
+      {listed.data && listed.data.total === 0 && <p className="muted no-print">{t('cards.none')}</p>}
+      {listed.data && listed.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={listed.data.total} onOffset={setOffset} />}
       {sheet && (
         <section className="card">
           <div className="row no-print">

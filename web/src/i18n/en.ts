@@ -209,6 +209,7 @@ export const en = {
     badJson: 'That is not valid JSON.',
   },
   cards: {
+    none: 'No card batches yet.',
     count: 'Number of cards',
     prefix: 'Number prefix',
     prefixHint: 'Optional, e.g. 29',

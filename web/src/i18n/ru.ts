@@ -208,6 +208,7 @@ export const ru: Messages = {
     badJson: 'Это некорректный JSON.',
   },
   cards: {
+    none: 'Партий карт пока нет.',
     count: 'Количество карт',
     prefix: 'Префикс номера',
     prefixHint: 'Необязательно, например 29',

@@ -208,6 +208,7 @@ export const th: Messages = {
     badJson: 'JSON ไม่ถูกต้อง',
   },
   cards: {
+    none: 'ยังไม่มีชุดบัตร',
     count: 'จำนวนบัตร',
     prefix: 'เลขนำหน้า',
     prefixHint: 'ไม่บังคับ เช่น 29',

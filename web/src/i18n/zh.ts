@@ -208,6 +208,7 @@ export const zh: Messages = {
     badJson: 'JSON 格式不正确。',
   },
   cards: {
+    none: '还没有卡批次。',
     count: '卡片数量',
     prefix: '卡号前缀',
     prefixHint: '可选，例如 29',
