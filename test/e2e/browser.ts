@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestRuntime, type TestRuntime } from '../support/test-runtime';
 
 /** Debian's Chromium; the suite drives it with playwright-core (no browser download). */
@@ -83,4 +83,10 @@ export function keepForDocs(name: string): void {
   if (existsSync(target) && process.env.UPDATE_SCREENSHOTS !== '1') return;
   mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
   copyFileSync(join(SCREENSHOTS, `${name}.png`), target);
+}
+
+/** Fails when the page scrolls sideways at its current viewport (a layout wider than the screen). */
+export async function expectNoSidewaysScroll(page: Page, context = page.url()): Promise<void> {
+  const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+  if (scroll > client) throw new Error(`${context} scrolls sideways: ${scroll} px wide in a ${client} px viewport`);
 }

@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expectNoAxeViolations } from './axe';
 import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, TILL, type LiveServer } from './browser';
 
 /**
@@ -95,6 +96,8 @@ suite('web apps in Chromium', () => {
     owner = await browser.newContext({ viewport: DESKTOP });
     ownerPage = await owner.newPage();
     await ownerPage.goto(url(`/setup?token=${encodeURIComponent(setup!.token)}&lang=en`));
+    await ownerPage.getByLabel('Shop name').waitFor();
+    await expectNoAxeViolations(ownerPage, 'setup');
     await ownerPage.getByLabel('Shop name').fill('Green Grocer');
     await ownerPage.getByLabel('Currency').selectOption('THB');
     await ownerPage.getByLabel('Time zone').fill('Asia/Bangkok');
@@ -146,6 +149,8 @@ suite('web apps in Chromium', () => {
     till = await browser.newContext({ viewport: TILL });
     tillPage = await till.newPage();
     await tillPage.goto(url('/terminal?lang=en'));
+    await tillPage.getByLabel('Terminal API key').waitFor();
+    await expectNoAxeViolations(tillPage, 'terminal sign-in');
     await tillPage.getByLabel('Terminal API key').fill(apiKey);
     await tillPage.getByRole('button', { name: 'Sign in' }).click();
 
@@ -163,6 +168,8 @@ suite('web apps in Chromium', () => {
     portal = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     portalPage = await portal.newPage();
     await portalPage.goto(url(`/portal/${merchantId}?lang=th`));
+    await portalPage.getByLabel('เบอร์โทรศัพท์หรืออีเมล').waitFor();
+    await expectNoAxeViolations(portalPage, 'portal sign-in (th)');
     await portalPage.getByLabel('เบอร์โทรศัพท์หรืออีเมล').fill(phone);
     await portalPage.getByRole('button', { name: 'ส่งรหัสให้ฉัน' }).click();
     await portalPage.getByLabel('รหัส', { exact: true }).waitFor();
@@ -175,6 +182,7 @@ suite('web apps in Chromium', () => {
     await portalPage.getByLabel('รหัส', { exact: true }).fill(code!);
     await portalPage.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
     await portalPage.getByTestId('portal-available').filter({ hasText: /^25$/ }).waitFor();
+    await expectNoAxeViolations(portalPage, 'portal home (th)');
   });
 
   test('the card QR is full-screen, decodes to the card number, and still shows offline', async () => {
@@ -183,6 +191,7 @@ suite('web apps in Chromium', () => {
     await card.waitFor();
     await portalPage.waitForTimeout(300);
     await card.screenshot({ path: shot('portal-card-phone-th') });
+    await expectNoAxeViolations(portalPage, 'portal card (th)');
     const png = PNG.sync.read(readFileSync(shot('portal-card-phone-th')));
     const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(decoded?.data).toBe(cardNumber);
@@ -264,9 +273,11 @@ suite('web apps in Chromium', () => {
         await a.getByTestId('kpis').waitFor();
         await a.waitForTimeout(500);
         await a.screenshot({ path: shot(`admin-dashboard-${size}-${lang}`), fullPage: true });
+        await expectNoAxeViolations(a, `admin dashboard ${size} ${lang}`);
         await a.goto(url(`/admin/members?lang=${lang}`));
         await a.getByRole('link', { name: /\d{6,}/ }).first().waitFor();
         await a.screenshot({ path: shot(`admin-members-${size}-${lang}`) });
+        await expectNoAxeViolations(a, `admin members ${size} ${lang}`);
         await admin.close();
 
         const tillShot = await browser.newContext({ viewport: size === 'desktop' ? TILL : viewport, storageState: tillState, ...mobile });
@@ -283,6 +294,7 @@ suite('web apps in Chromium', () => {
         await p.getByTestId('portal-available').filter({ hasText: /^45$/ }).waitFor();
         await p.waitForTimeout(300);
         await p.screenshot({ path: shot(`portal-${size}-${lang}`), fullPage: true });
+        await expectNoAxeViolations(p, `portal ${size} ${lang}`);
         await shopper.close();
       }
     }
@@ -358,10 +370,12 @@ suite('web apps in Chromium', () => {
     await portalPage.getByLabel('รับข้อเสนอทางอีเมล').check();
     await portalPage.getByText(/รับข้อเสนอทางอีเมล: ให้ความยินยอม/).waitFor();
     await portalPage.screenshot({ path: shot('portal-profile-phone-th'), fullPage: true });
+    await expectNoAxeViolations(portalPage, 'portal profile (th)');
     await portalPage.getByRole('link', { name: 'ประวัติ' }).click();
     await portalPage.getByText('ได้รับ 20 · ใช้ 0 แต้ม').waitFor();
     await portalPage.getByRole('cell', { name: 'ปรับปรุง' }).waitFor();
     await portalPage.screenshot({ path: shot('portal-history-phone-th'), fullPage: true });
+    await expectNoAxeViolations(portalPage, 'portal history (th)');
     await portalPage.getByRole('link', { name: 'ความเป็นส่วนตัว' }).click();
     await portalPage.getByRole('button', { name: 'ขอลบบัญชี' }).click();
     await portalPage.getByRole('dialog').getByRole('button', { name: 'ขอลบบัญชี' }).click();

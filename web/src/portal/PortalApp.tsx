@@ -130,7 +130,7 @@ function SignIn({ merchantId }: { merchantId: string }) {
         <ErrorBanner error={error} />
         {!sent ? (
           <form className="card stack" onSubmit={requestCode}>
-            <Field label={t('portal.contact')} value={contact} onChange={(e) => setContact(e.target.value)} required autoComplete="tel email" autoFocus />
+            <Field label={t('portal.contact')} value={contact} onChange={(e) => setContact(e.target.value)} required autoComplete="username" autoFocus />
             <button type="submit" className="btn btn-primary btn-big">
               {t('portal.sendCode')}
             </button>
