@@ -17,11 +17,13 @@ export interface ChannelAdapter {
 }
 
 /**
- * The embedded / development adapter: writes the message to the log at warn
- * level (so it shows with the default log level) and marks it clearly as not
- * delivered. A single shop without an SMS or email provider reads sign-in
- * codes from here. In production the text is left out: logs are shipped and
- * kept, and a sign-in code in them would let anyone who reads them sign in.
+ * The embedded / development adapter, for a single shop without an SMS or
+ * email provider. Outside production it prints each message as one plain
+ * line on the console, where the shop reads the member's sign-in code (in a
+ * JSON log line it was hard to find), and logs the delivery without the text.
+ * In production only the log line is written, without the text: logs are
+ * shipped and kept, and a sign-in code in them would let anyone who reads
+ * them sign in.
  */
 export class LogChannelAdapter implements ChannelAdapter {
   readonly name = 'log';
@@ -29,10 +31,12 @@ export class LogChannelAdapter implements ChannelAdapter {
   constructor(
     private readonly log: Logger,
     private readonly includeText: boolean,
+    private readonly console: (line: string) => void = (line) => process.stdout.write(line),
   ) {}
 
   async send(message: OutgoingMessage): Promise<void> {
-    const text = this.includeText ? message.body : '[text withheld in production: set NOTIFY_WEBHOOK_URL]';
+    if (this.includeText) this.console(`NOT SENT (no SMS/email gateway) ${message.channel} to ${message.destination}: ${message.body}\n`);
+    const text = this.includeText ? '[printed on the console]' : '[text withheld in production: set NOTIFY_WEBHOOK_URL]';
     this.log.warn(
       { notificationId: message.id, channel: message.channel, destination: message.destination, subject: message.subject, text },
       `[NOT DELIVERED - log adapter] ${message.channel} to ${message.destination}: ${text}`,

@@ -33,9 +33,12 @@ export class NotificationsService {
   constructor(
     private readonly deps: Deps,
     adapters?: Partial<Record<NotificationChannel, ChannelAdapter>>,
+    console?: (line: string) => void,
   ) {
-    const { notifyWebhook, env } = deps.config;
-    const fallback = notifyWebhook ? new WebhookChannelAdapter(notifyWebhook.url, notifyWebhook.secret) : new LogChannelAdapter(deps.log, env !== 'production');
+    const { notifyWebhook, env, logLevel } = deps.config;
+    // LOG_LEVEL=silent (the test suites) keeps the console quiet too.
+    const print = console ?? (logLevel === 'silent' ? () => undefined : undefined);
+    const fallback = notifyWebhook ? new WebhookChannelAdapter(notifyWebhook.url, notifyWebhook.secret) : new LogChannelAdapter(deps.log, env !== 'production', print);
     this.adapters = { sms: adapters?.sms ?? fallback, email: adapters?.email ?? fallback };
   }
 

@@ -61,18 +61,23 @@ describeEachDb('member portal: one-time code sign-in and self-service', (rt) => 
     expect(me.body.member.id).toBe(member.id);
     expect(me.body.cards).toHaveLength(1);
 
-    // The notifications.send job delivers through the log adapter: the code shows in the log, the stored text is cleared.
+    // The notifications.send job delivers through the log adapter: the code is one plain console line (not in the
+    // JSON log line, where it was hard to find), the stored text is cleared.
     const lines: string[] = [];
+    const printed: string[] = [];
     const log = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
-    const notifications = new NotificationsService({ ...rt(), log });
+    const notifications = new NotificationsService({ ...rt(), log }, undefined, (line) => printed.push(line));
     await notificationJobs[0].handle({ notificationId: notification.id }, { ...rt().services, notifications });
-    expect(lines.join('\n')).toContain(`NOT DELIVERED - log adapter] sms to +66812345678: Corner Mart: your sign-in code is ${code}`);
+    expect(printed).toEqual([`NOT SENT (no SMS/email gateway) sms to +66812345678: Corner Mart: your sign-in code is ${code}. It expires in 10 minutes. Do not share it.\n`]);
+    expect(lines.join('\n')).toContain('NOT DELIVERED - log adapter] sms to +66812345678: [printed on the console]');
+    expect(lines.join('\n')).not.toContain(code);
     const sent = await rt().db.manager.findOneByOrFail(Notification, { id: notification.id });
     expect(sent).toMatchObject({ status: 'sent', body: null, attempts: 1 });
     expect(sent.sentAt).toBeInstanceOf(Date);
     // Delivered twice (a retried job) is still one message.
     await notifications.send(notification.id);
     expect(lines.filter((l) => l.includes('NOT DELIVERED')).length).toBe(1);
+    expect(printed).toHaveLength(1);
   });
 
   it('answers 202 for an unknown member or merchant and sends nothing', async () => {
@@ -230,7 +235,7 @@ describeEachDb('member portal: one-time code sign-in and self-service', (rt) => 
     const { body } = await request(rt().app).post('/v1/pos/members').set(auth(a.tokens.terminal)).send({ firstName: 'Relay', phone: '0812340000' }).expect(201);
     const lines: string[] = [];
     const log = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
-    const notifications = new NotificationsService({ ...rt(), log });
+    const notifications = new NotificationsService({ ...rt(), log }, undefined, (line) => lines.push(line));
     const jobs = await startJobs(rt(), { consume: true, jobs: bindJobs(notificationJobs, { notifications }), relay: { busyIntervalMs: 20, idleIntervalMs: 50 } });
     try {
       await requestCode(a.merchant.id, { phone: '081 234 0000' }).expect(202);
