@@ -9,9 +9,10 @@ import type { AppliedOffer, OfferContext, OfferDefinition, OfferLine, OfferOutco
  * definitions (in any order) and context give the same outcome, and an offer
  * that cannot apply is returned in `skipped` with its reason, never thrown.
  *
- * Offers run by priority (higher first, then id). Each one sees what the
- * lines still cost after the offers before it, and unit mechanics only the
- * units no earlier unit mechanic used. Stacking (docs/offers.md):
+ * Offers run by priority (higher first, then id), those that only give
+ * points or a coupon after all the others. Each one sees what the lines
+ * still cost after the offers before it, and unit mechanics only the units
+ * no earlier unit mechanic used. Stacking (docs/offers.md):
  * - exclusive: applies only if nothing applied before it; then nothing after it applies;
  * - combinable: applies with the others;
  * - best: the offers of one group are tried together where the first of them
@@ -35,7 +36,7 @@ export function applyOffers(lines: readonly OfferLine[], definitions: readonly O
       valid.push(def);
     }
   }
-  valid.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  valid.sort((a, b) => phase(a) - phase(b) || b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   let exclusiveApplied: OfferDefinition | null = null;
   const decided = new Set<string>();
@@ -82,6 +83,15 @@ export function applyOffers(lines: readonly OfferLine[], definitions: readonly O
     skipped: skipped.sort((a, b) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0)),
     coupons: applied.flatMap((a) => (a.coupon ? [a.coupon] : [])),
   };
+}
+
+/**
+ * Offers that only give points or a coupon come after every offer that
+ * changes prices, whatever their priority, so they count what is paid.
+ */
+function phase(def: OfferDefinition): number {
+  const m = def.mechanic;
+  return m.kind === 'bonus_points' || m.kind === 'issue_coupon' || (m.kind === 'spend_reward' && m.reward.kind === 'points') ? 1 : 0;
 }
 
 function evaluate(basket: Basket, def: OfferDefinition, ctx: OfferContext): Effect | Skip {

@@ -1,3 +1,4 @@
+import { applyOffers, type AppliedOffer, type IssuedCoupon, type OfferContext, type OfferDefinition, type SkippedOffer } from '../../offer-engine';
 import { AppError } from '../http/errors';
 import { allocate, categoryKey, evaluateEarning, evaluateRedemption, type EarnContext, type EarnResult, type Program } from '../rules';
 
@@ -33,6 +34,25 @@ export interface PricingContext {
   available: number | null;
   /** Earning context of a member's sale; null for an anonymous sale, which earns nothing. */
   earning: EarnContext | null;
+  /** The active offers and the sale's side of their conditions; absent: no offers (none are stored yet). */
+  offers?: ActiveOffers;
+}
+
+export interface ActiveOffers {
+  definitions: readonly OfferDefinition[];
+  /** When, where and who; the pipeline adds the chosen offer ids and the program's base rate. */
+  context: Omit<OfferContext, 'chosenOfferIds' | 'baseRate'>;
+}
+
+/** What the offers did to a basket (docs/offers.md). */
+export interface PricedOffers {
+  /** In the order they applied, each with its receipt line and its share per line. */
+  applied: AppliedOffer[];
+  skipped: SkippedOffer[];
+  /** Next-purchase coupons the sale issues. */
+  coupons: IssuedCoupon[];
+  /** Bonus points of the applied offers; they count only for a member's sale. */
+  points: number;
 }
 
 export interface PricedLine {
@@ -59,13 +79,14 @@ export interface PricedBasket {
   redeemValueMinor: number;
   /** totalMinor − discountMinor − redeemValueMinor: what the shopper pays in money. */
   payableMinor: number;
+  offers: PricedOffers;
   earn: EarnResult;
 }
 
 /** Prices a basket: every step of the pipeline in order. */
 export function priceBasket(basket: BasketInput, ctx: PricingContext): PricedBasket {
   const lines = linesStep(basket.lines);
-  const offers = offersStep(lines, basket.offerIds ?? []);
+  const offers = offersStep(lines, basket.offerIds ?? [], ctx);
   const redeemed = redemptionStep(offers, basket.redeemPoints ?? 0, ctx);
   return earningStep(redeemed, ctx);
 }
@@ -99,16 +120,46 @@ export function linesStep(input: BasketLineInput[]): PricedBasket {
     pointsToRedeem: 0,
     redeemValueMinor: 0,
     payableMinor: totalMinor,
+    offers: { applied: [], skipped: [], coupons: [], points: 0 },
     earn: { points: 0, eligibleMinor: 0, breakdown: [], lines: [] },
   };
 }
 
-/** Offers the cashier chose. None can apply until the offers engine lands, so any is refused. */
-export function offersStep(basket: PricedBasket, offerIds: string[]): PricedBasket {
-  if (offerIds.length > 0) {
-    throw new AppError('OFFER_NOT_APPLICABLE', 'Offers cannot be applied at the till yet', [{ path: 'body.offerIds', message: 'must be empty' }]);
+/**
+ * Offers: the shared engine (offer-engine/, the same code a till runs
+ * offline) applies the active definitions to the lines, and each line takes
+ * its share of the discounts. Ids the cashier chose (a code, a personal
+ * offer) must be among the active definitions; any other is refused as
+ * before. An offer that does not apply is not an error: it comes back in
+ * `offers.skipped` with its reason.
+ */
+export function offersStep(basket: PricedBasket, offerIds: string[], ctx: Pick<PricingContext, 'program' | 'offers'>): PricedBasket {
+  const definitions = ctx.offers?.definitions ?? [];
+  const unknown = offerIds.filter((id) => !definitions.some((d) => d.id === id));
+  if (unknown.length > 0) {
+    throw new AppError('OFFER_NOT_APPLICABLE', `Offer ${unknown[0]} is not an active offer`, [{ path: 'body.offerIds', message: 'must name active offers' }]);
   }
-  return basket;
+  if (!ctx.offers || definitions.length === 0) return basket;
+  const excluded = new Set(ctx.program.earning.excludedCategories.map((c) => categoryKey(c)));
+  const outcome = applyOffers(
+    basket.lines.map((l) => ({
+      sku: l.sku,
+      categories: l.category === null ? [] : [l.category],
+      quantityMilli: l.quantityMilli,
+      unitPriceMinor: l.unitPriceMinor,
+      amountMinor: l.amountMinor - l.discountMinor,
+      earnsPoints: !excluded.has(l.category),
+    })),
+    definitions,
+    { ...ctx.offers.context, chosenOfferIds: offerIds, baseRate: ctx.program.earning.baseRate },
+  );
+  return {
+    ...basket,
+    lines: basket.lines.map((l, i) => ({ ...l, discountMinor: l.discountMinor + outcome.lines[i].discountMinor })),
+    discountMinor: basket.discountMinor + outcome.discountMinor,
+    payableMinor: basket.payableMinor - outcome.discountMinor,
+    offers: { applied: outcome.applied, skipped: outcome.skipped, coupons: outcome.coupons, points: outcome.points },
+  };
 }
 
 /**
@@ -139,10 +190,15 @@ export function redemptionStep(basket: PricedBasket, requestedPoints: number, ct
   };
 }
 
-/** What a member's basket earns, on what was not paid with points; per line and for the basket. */
+/**
+ * What a member's basket earns, per line and for the basket: the program's
+ * rules on what each line costs after offer discounts and without the part
+ * paid with points (points are earned on the amount paid), plus the bonus
+ * points of the applied offers.
+ */
 export function earningStep(basket: PricedBasket, ctx: PricingContext): PricedBasket {
   if (!ctx.earning) return basket;
-  const earn = evaluateEarning(
+  const rules = evaluateEarning(
     ctx.program,
     {
       lines: basket.lines.map((l) => ({ sku: l.sku, category: l.category, quantityMilli: l.quantityMilli, amountMinor: l.amountMinor - l.discountMinor })),
@@ -150,9 +206,24 @@ export function earningStep(basket: PricedBasket, ctx: PricingContext): PricedBa
     },
     ctx.earning,
   );
+  const earn = withOfferPoints(rules, basket.offers.applied);
   const lines = basket.lines.map((l) => ({ ...l }));
   for (const l of earn.lines) lines[l.index].points = l.points;
   return { ...basket, lines, earn };
+}
+
+/** Offer bonus points on top of the rules' result: one breakdown entry per offer, line-based points on their lines. */
+function withOfferPoints(earn: EarnResult, applied: AppliedOffer[]): EarnResult {
+  const withPoints = applied.filter((a) => a.points > 0);
+  if (withPoints.length === 0) return earn;
+  const lines = earn.lines.map((l) => ({ ...l }));
+  for (const a of withPoints) for (const l of a.lines) lines[l.index].points += l.points;
+  return {
+    ...earn,
+    points: earn.points + withPoints.reduce((sum, a) => sum + a.points, 0),
+    breakdown: [...earn.breakdown, ...withPoints.map((a) => ({ rule: `offer:${a.offerId}`, label: a.name, points: a.points }))],
+    lines,
+  };
 }
 
 /**

@@ -85,6 +85,16 @@ describe('stacking', () => {
     expect(statusOf(out, 'points')).toBe('BETTER_OFFER_IN_GROUP');
   });
 
+  it('points and coupons count what is paid: they come after the price offers, whatever their priority', () => {
+    const double = offer('double', { kind: 'bonus_points', target: { skus: ['YOG'] }, multiplierPercent: 200 }, { priority: 99 });
+    const out = apply(yoghurts, [double, threeFor5()], member);
+    // 3 for 5.00 first, then one more point per 1.00 of the 5.00 paid.
+    expect(out.applied.map((a) => [a.offerId, a.discountMinor, a.points])).toEqual([
+      ['multi', 100, 0],
+      ['double', 0, 5],
+    ]);
+  });
+
   it('two unit offers never count the same units: 3 for 5.00 and buy 2 get 1 on three yoghurts', () => {
     const out = apply(yoghurts, [threeFor5({ priority: 10 }), offer('b2g1', { kind: 'buy_get', buy: { skus: ['YOG'] }, buyQuantity: 2, rewardQuantity: 1, percent: 100 })]);
     expect(statusOf(out, 'multi')).toBe('applied');

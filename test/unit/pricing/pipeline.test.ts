@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { AppError } from '../../../src/http/errors';
-import { allocateToLines, linesStep, offersStep, priceBasket, redemptionStep, type BasketLineInput, type PricingContext } from '../../../src/pricing/pipeline';
+import type { OfferDefinition } from '../../../offer-engine';
+import { allocateToLines, linesStep, offersStep, priceBasket, redemptionStep, type BasketInput, type BasketLineInput, type PricingContext } from '../../../src/pricing/pipeline';
 import { evaluateEarning, type EarnContext } from '../../../src/rules/earning';
 import { DEFAULT_RULES, type Program } from '../../../src/rules/program.schemas';
 
@@ -8,6 +9,21 @@ const program: Program = { ...DEFAULT_RULES, version: 1, effectiveFrom: new Date
 const earning: EarnContext = { occurredAt: new Date('2026-03-01T10:00:00Z'), storeId: 's1', tierCode: null, isFirstPurchase: false, earnedInCapPeriod: 0, timeZone: 'UTC' };
 const member = (available: number): PricingContext => ({ program, available, earning });
 const anonymous: PricingContext = { program, available: null, earning: null };
+const yoghurt3for5: OfferDefinition = {
+  id: 'yog3',
+  name: '3 for 5.00 Yoghurt',
+  priority: 0,
+  stacking: { class: 'combinable' },
+  trigger: 'automatic',
+  mechanic: { kind: 'multi_buy', target: { skus: ['YOG'] }, quantity: 3, priceMinor: 500 },
+};
+const withOffers = (ctx: PricingContext, definitions: OfferDefinition[]): PricingContext => ({
+  ...ctx,
+  offers: {
+    definitions,
+    context: { now: earning.occurredAt, timeZone: 'UTC', storeId: 's1', member: ctx.earning ? { tierCode: null, segmentIds: [], isFirstPurchase: false } : null },
+  },
+});
 
 const line = (sku: string, quantity: number, unitPriceMinor: number, category: string | null = null, amountMinor?: number): BasketLineInput => ({
   sku,
@@ -38,10 +54,46 @@ describe('pricing pipeline', () => {
     expect(priced.payableMinor).toBe(1483);
   });
 
-  it('refuses offers until the offers engine lands, and passes a basket without them through', () => {
+  it('refuses offer ids that are not among the active offers, and passes a basket without offers through', () => {
     const basket = linesStep([line('a', 1000, 100)]);
-    expect(offersStep(basket, [])).toBe(basket);
-    expect(codeOf(() => offersStep(basket, ['0190aaaa-0000-7000-8000-000000000000']))).toBe('OFFER_NOT_APPLICABLE');
+    expect(offersStep(basket, [], anonymous)).toBe(basket);
+    expect(codeOf(() => offersStep(basket, ['0190aaaa-0000-7000-8000-000000000000'], anonymous))).toBe('OFFER_NOT_APPLICABLE');
+    expect(codeOf(() => offersStep(basket, ['0190aaaa-0000-7000-8000-000000000000'], withOffers(anonymous, [yoghurt3for5])))).toBe('OFFER_NOT_APPLICABLE');
+  });
+
+  describe('offers (the shared engine, offer-engine/)', () => {
+    const basket: BasketInput = { lines: [line('YOG', 3000, 200, 'Dairy'), line('BREAD', 1000, 300)] };
+
+    it('takes each applied offer off its lines and says what it did', () => {
+      const priced = priceBasket(basket, withOffers(anonymous, [yoghurt3for5]));
+      expect(priced.discountMinor).toBe(100);
+      expect(priced.lines.map((l) => l.discountMinor)).toEqual([100, 0]);
+      expect(priced.payableMinor).toBe(800);
+      expect(priced.offers.applied.map((a) => a.receiptLine)).toEqual(['3 for 5.00 Yoghurt −1.00']);
+    });
+
+    it('earns points on what is paid after the discounts, plus the offers’ bonus points', () => {
+      const doublePoints: OfferDefinition = { ...yoghurt3for5, id: 'double', name: 'Double points on dairy', mechanic: { kind: 'bonus_points', target: { categories: ['dairy'] }, multiplierPercent: 200 } };
+      const priced = priceBasket(basket, withOffers(member(0), [yoghurt3for5, doublePoints]));
+      // 8.00 paid at 1 point per 1.00 = 8, and dairy doubled: 5 more on the 5.00 the yoghurts cost after 3 for 5.00.
+      expect(priced.earn.points).toBe(13);
+      expect(priced.earn.breakdown).toContainEqual({ rule: 'offer:double', label: 'Double points on dairy', points: 5 });
+      expect(priced.lines.reduce((sum, l) => sum + l.points, 0)).toBe(13);
+    });
+
+    it('applies a chosen offer only when the till names it, and reports the rest as skipped', () => {
+      const code: OfferDefinition = { ...yoghurt3for5, trigger: 'chosen' };
+      expect(priceBasket(basket, withOffers(anonymous, [code])).offers.skipped).toEqual([expect.objectContaining({ offerId: 'yog3', reason: 'NOT_CHOSEN' })]);
+      expect(priceBasket({ ...basket, offerIds: ['yog3'] }, withOffers(anonymous, [code])).discountMinor).toBe(100);
+    });
+
+    it('lets points pay only what the offers left', () => {
+      // 9.00 less 1.00 off: points may pay 8.00 (800 points), not 9.00.
+      expect(codeOf(() => priceBasket({ ...basket, redeemPoints: 900 }, withOffers(member(100000), [yoghurt3for5])))).toBe('REDEMPTION_NOT_ALLOWED');
+      const priced = priceBasket({ ...basket, redeemPoints: 800 }, withOffers(member(100000), [yoghurt3for5]));
+      expect(priced.payableMinor).toBe(0);
+      expect(priced.lines.map((l) => l.discountMinor + l.redeemMinor)).toEqual([600, 300]);
+    });
   });
 
   it('spreads the value paid with points over the lines in whole minor units', () => {
