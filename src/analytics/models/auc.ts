@@ -1,0 +1,29 @@
+/**
+ * Area under the ROC curve by the Mann–Whitney statistic: the chance that a
+ * randomly chosen positive (e.g. a member who did not come back within N
+ * days) scored higher than a randomly chosen negative, ties counting half.
+ * 0.5 is a coin toss, 1 a perfect ranking. Null when either class is empty.
+ */
+export function auc(scores: readonly number[], positive: readonly boolean[]): number | null {
+  if (scores.length !== positive.length) throw new RangeError('one label per score');
+  const order = scores.map((s, i) => ({ s, p: positive[i] })).sort((x, y) => x.s - y.s);
+  let positives = 0;
+  let rankSum = 0;
+  let i = 0;
+  while (i < order.length) {
+    let j = i;
+    while (j < order.length && order[j].s === order[i].s) j++;
+    // Ranks i+1 … j share their average.
+    const rank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) {
+      if (order[k].p) {
+        positives++;
+        rankSum += rank;
+      }
+    }
+    i = j;
+  }
+  const negatives = order.length - positives;
+  if (positives === 0 || negatives === 0) return null;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}

@@ -1,0 +1,149 @@
+import erfc from '@stdlib/math-base-special-erfc';
+
+/**
+ * Churn risk from the member's own rhythm.
+ *
+ * A member's gaps between visits are modelled as log-normal: ln(gap) has a
+ * mean μ (exp(μ) is the usual gap) and a spread σ. "Where today's gap sits"
+ * is the chance an active member would still not have come back after the
+ * days since their last visit: S = 1 − Φ((ln d − μ)/σ).
+ *
+ * That is combined with the BG/NBD's P(alive) π as a Bayes update: an
+ * active member shows a gap this long with probability S, an inactive one
+ * always does, so P(active | gap) = πS / (πS + 1 − π), and
+ * risk = 100 · (1 − P(active | gap)).
+ * π is kept within [0.01, 0.99]: the BG/NBD calls every member without a
+ * repeat purchase certainly alive, which would pin their risk at 0.
+ */
+export interface Rhythm {
+  /** Mean of ln(gap in days). */
+  logMean: number;
+  /** Standard deviation of ln(gap). */
+  logSd: number;
+}
+
+export interface ChurnRisk {
+  /** 0 (just visited, on rhythm) … 100 (long gone). */
+  score: number;
+  /** Data for a plain sentence: "usually every 6 days; last visit 24 days ago". */
+  reason: {
+    usualGapDays: number | null;
+    daysSinceLast: number;
+    purchases: number;
+    /** Whose rhythm: the member's own (≥ 3 purchases), the merchant's typical one, or none known. */
+    rhythm: 'own' | 'merchant' | 'unknown';
+  };
+  /** S above: the chance an active member on this rhythm has not come back yet; null without a rhythm. */
+  stillAwayIfActive: number | null;
+  probabilityAlive: number;
+}
+
+/** Members need this many visits (two gaps) for their own rhythm. */
+export const OWN_RHYTHM_MIN_PURCHASES = 3;
+/** A perfectly regular member (gaps 7, 7, 7) would otherwise be "overdue" a day late. */
+export const MIN_LOG_SD = 0.25;
+/** Weight, in gaps, of the merchant's spread when estimating a member's own spread. */
+export const SPREAD_PRIOR_GAPS = 2;
+/** Spread assumed when the merchant's is unknown. */
+export const DEFAULT_LOG_SD = 0.6;
+/** Fewest members with an own rhythm (or, failing that, gaps) for a merchant rhythm. */
+export const MERCHANT_RHYTHM_MIN = 10;
+const ALIVE_FLOOR = 0.01;
+const ALIVE_CEILING = 0.99;
+
+/**
+ * The merchant's typical rhythm, for members with fewer than three visits:
+ * μ is the median of the members' own mean log-gaps and σ the pooled spread
+ * of gaps around each member's own mean (members with ≥ 2 gaps). With fewer
+ * than MERCHANT_RHYTHM_MIN such members, every gap pooled instead; with
+ * fewer than that many gaps, null (no rhythm known).
+ */
+export function merchantRhythm(gapsPerMember: readonly (readonly number[])[]): Rhythm | null {
+  const means: number[] = [];
+  let squares = 0;
+  let degrees = 0;
+  const allLogs: number[] = [];
+  for (const gaps of gapsPerMember) {
+    const logs = gaps.filter((g) => g > 0).map(Math.log);
+    allLogs.push(...logs);
+    if (logs.length < 2) continue;
+    const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
+    means.push(mean);
+    squares += logs.reduce((s, v) => s + (v - mean) ** 2, 0);
+    degrees += logs.length - 1;
+  }
+  if (means.length >= MERCHANT_RHYTHM_MIN) {
+    return { logMean: median(means), logSd: Math.max(MIN_LOG_SD, Math.sqrt(squares / degrees)) };
+  }
+  if (allLogs.length >= MERCHANT_RHYTHM_MIN) {
+    const mean = allLogs.reduce((s, v) => s + v, 0) / allLogs.length;
+    const sd = Math.sqrt(allLogs.reduce((s, v) => s + (v - mean) ** 2, 0) / (allLogs.length - 1));
+    return { logMean: median(allLogs), logSd: Math.max(MIN_LOG_SD, sd) };
+  }
+  return null;
+}
+
+/**
+ * The member's own rhythm from their gaps (needs ≥ 2). The spread is
+ * shrunk towards the merchant's: two or three gaps say little about it.
+ */
+export function ownRhythm(gaps: readonly number[], merchant: Rhythm | null): Rhythm {
+  const logs = gaps.filter((g) => g > 0).map(Math.log);
+  if (logs.length < 2) throw new RangeError('an own rhythm needs at least two gaps');
+  const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
+  const squares = logs.reduce((s, v) => s + (v - mean) ** 2, 0);
+  const priorSd = merchant?.logSd ?? DEFAULT_LOG_SD;
+  const variance = (squares + SPREAD_PRIOR_GAPS * priorSd ** 2) / (logs.length - 1 + SPREAD_PRIOR_GAPS);
+  return { logMean: mean, logSd: Math.max(MIN_LOG_SD, Math.sqrt(variance)) };
+}
+
+export interface ChurnInput {
+  /** The member's visit days up to the as-of day, sorted and distinct (see visitsAsOf). */
+  visitDays: readonly number[];
+  asOfDay: number;
+  /** BG/NBD P(alive) as of the same day; null when the model could not be fitted. */
+  probabilityAlive: number | null;
+  merchant: Rhythm | null;
+}
+
+/** Risk score with its reason; null for a member with no visit by the as-of day. */
+export function churnRisk(input: ChurnInput): ChurnRisk | null {
+  const { visitDays, asOfDay, merchant } = input;
+  const days = visitDays.filter((d) => d <= asOfDay);
+  if (days.length === 0) return null;
+  const daysSinceLast = asOfDay - days[days.length - 1];
+  const gaps: number[] = [];
+  for (let i = 1; i < days.length; i++) gaps.push(days[i] - days[i - 1]);
+
+  const own = days.length >= OWN_RHYTHM_MIN_PURCHASES && gaps.filter((g) => g > 0).length >= 2;
+  const rhythm = own ? ownRhythm(gaps, merchant) : merchant;
+  const stillAwayIfActive = rhythm === null ? null : survival(daysSinceLast, rhythm);
+  const probabilityAlive = input.probabilityAlive ?? ALIVE_CEILING;
+  const prior = Math.min(ALIVE_CEILING, Math.max(ALIVE_FLOOR, probabilityAlive));
+  const likelihood = stillAwayIfActive ?? 1;
+  const active = (prior * likelihood) / (prior * likelihood + 1 - prior);
+  return {
+    score: Math.round(100 * (1 - active)),
+    reason: {
+      usualGapDays: rhythm === null ? null : Math.max(1, Math.round(Math.exp(rhythm.logMean))),
+      daysSinceLast,
+      purchases: days.length,
+      rhythm: rhythm === null ? 'unknown' : own ? 'own' : 'merchant',
+    },
+    stillAwayIfActive,
+    probabilityAlive,
+  };
+}
+
+/** P(gap > d) for a log-normal gap; 1 on the day of a visit. */
+function survival(days: number, rhythm: Rhythm): number {
+  if (days <= 0) return 1;
+  const z = (Math.log(days) - rhythm.logMean) / rhythm.logSd;
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((p, q) => p - q);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

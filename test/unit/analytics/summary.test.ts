@@ -1,0 +1,61 @@
+import { customerLifetimeValue, gapsOf, summarizeMember, visitsAsOf, visitsBetween } from '../../../src/analytics';
+
+describe('member summary as of a day', () => {
+  const purchases = [
+    { day: 10, amountMinor: 1000 },
+    { day: 10, amountMinor: 500 }, // same day: one visit of 1500
+    { day: 17, amountMinor: 2000 },
+    { day: 20, amountMinor: -300 }, // a return alone is no visit
+    { day: 31, amountMinor: 4000 },
+    { day: 40, amountMinor: 700 },
+  ];
+
+  it.each([
+    ['before the first purchase', 9, null],
+    ['on the first day', 10, { purchases: 1, frequency: 0, recency: 0, T: 0, monetary: 0, totalSpendMinor: 1500, daysSinceLast: 0 }],
+    ['as of day 35: later purchases do not exist yet', 35, { purchases: 3, frequency: 2, recency: 21, T: 25, monetary: 3000, totalSpendMinor: 7500, firstDay: 10, lastDay: 31, daysSinceLast: 4 }],
+    ['as of day 50', 50, { purchases: 4, frequency: 3, recency: 30, T: 40, monetary: (2000 + 4000 + 700) / 3, totalSpendMinor: 8200, daysSinceLast: 10 }],
+  ])('%s', (_name, asOfDay, want) => {
+    const summary = summarizeMember(purchases, asOfDay);
+    if (want === null) expect(summary).toBeNull();
+    else expect(summary).toMatchObject(want);
+  });
+
+  it('a return on a visit day lowers that visit; a full return removes the visit', () => {
+    expect(visitsAsOf([{ day: 1, amountMinor: 900 }, { day: 1, amountMinor: -200 }, { day: 2, amountMinor: 300 }, { day: 2, amountMinor: -300 }], 5)).toEqual([{ day: 1, amountMinor: 700 }]);
+  });
+
+  it('counts holdout visits in (after, until]', () => {
+    expect(visitsBetween(purchases, 17, 40)).toBe(2);
+    expect(visitsBetween(purchases, 31, 35)).toBe(0);
+  });
+
+  it('gaps between visit days', () => {
+    expect(gapsOf([10, 17, 31, 40])).toEqual([7, 14, 9]);
+    expect(gapsOf([10])).toEqual([]);
+  });
+});
+
+describe('customer lifetime value settings', () => {
+  const bg = { r: 1.5, alpha: 20, a: 1.2, b: 10 };
+  const gg = { p: 4, q: 6, gamma: 5000 };
+  const member = { frequency: 10, recency: 150, T: 160, monetary: 3500 };
+  const base = { periods: 12, discountRate: 0.01, margin: 0.25, periodLength: 30 };
+
+  it('is 0 over no periods or with no margin, grows with the horizon, and shrinks with the discount rate', () => {
+    expect(customerLifetimeValue(bg, gg, member, { ...base, periods: 0 }).clvMinor).toBe(0);
+    expect(customerLifetimeValue(bg, gg, member, { ...base, margin: 0 }).clvMinor).toBe(0);
+    const year = customerLifetimeValue(bg, gg, member, base).clvMinor;
+    expect(customerLifetimeValue(bg, gg, member, { ...base, periods: 24 }).clvMinor).toBeGreaterThan(year);
+    expect(customerLifetimeValue(bg, gg, member, { ...base, discountRate: 0.05 }).clvMinor).toBeLessThan(year);
+    const undiscounted = customerLifetimeValue(bg, gg, member, { ...base, discountRate: 0 });
+    expect(undiscounted.clvMinor).toBe(Math.round(undiscounted.expectedPurchases * 0.25 * (4 * (5000 + 35_000)) / (40 + 5)));
+    expect(Number.isInteger(undiscounted.expectedSpendMinor)).toBe(true);
+  });
+
+  it('rejects settings out of range', () => {
+    expect(() => customerLifetimeValue(bg, gg, member, { ...base, margin: 1.5 })).toThrow(RangeError);
+    expect(() => customerLifetimeValue(bg, gg, member, { ...base, periods: 1.5 })).toThrow(RangeError);
+    expect(() => customerLifetimeValue(bg, gg, member, { ...base, periodLength: 0 })).toThrow(RangeError);
+  });
+});
