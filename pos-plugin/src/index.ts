@@ -9,4 +9,7 @@ export { createBridgeServer, listenBridge } from './bridge/http-bridge';
 export { DropFolderWatcher, type DropEvent, type DropFolderOptions } from './bridge/drop-folder';
 export { readReceiptFile, fileReceiptKey, ReceiptFileError, CSV_COLUMNS, type FileReceipt } from './receipt-file';
 export { parseScaled } from './decimal';
+// Offline pricing: the offer engine the server's pipeline runs, the same code (docs/offers.md).
+export { applyOffers, definitionProblem, SKIP_REASONS } from '../../offer-engine';
+export type * from '../../offer-engine/types';
 export type * from './api-types';
