@@ -27,6 +27,7 @@ export function definitionProblem(def: OfferDefinition): string | null {
   if (c.schedule) {
     const { startsOn, endsOn, recurrence } = c.schedule;
     if (!isDate(startsOn) || (endsOn !== null && !isDate(endsOn))) return 'schedule dates must be YYYY-MM-DD';
+    if (endsOn !== null && endsOn < startsOn) return 'schedule.endsOn must not be before startsOn';
     if (recurrence) {
       const problem = rruleProblem(recurrence.rrule);
       if (problem) return `schedule.recurrence: ${problem}`;
@@ -41,6 +42,7 @@ function mechanicProblem(m: Mechanic): string | null {
   if (!m || typeof m !== 'object') return 'mechanic is required';
   const money = (v: number | undefined, name: string) => (v === undefined || count(v, 0) ? null : `mechanic.${name} must be a whole amount ≥ 0`);
   const selectors = (...list: (LineSelector | undefined)[]) => (list.every((x) => x === undefined || selector(x)) ? null : 'mechanic selectors list skus, categories or groups as strings');
+  const required = (x: LineSelector | undefined, name: string) => (x === undefined ? `mechanic.${name} is required` : selectors(x));
   switch (m.kind) {
     case 'percent_off':
       return count(m.percent, 1, 100) ? (money(m.capMinor, 'capMinor') ?? selectors(m.target)) : 'mechanic.percent must be 1 to 100';
@@ -48,14 +50,14 @@ function mechanicProblem(m: Mechanic): string | null {
       if (m.per !== 'basket' && m.per !== 'unit') return 'mechanic.per must be basket or unit';
       return money(m.amountMinor, 'amountMinor') ?? money(m.capMinor, 'capMinor') ?? selectors(m.target);
     case 'unit_price':
-      return money(m.unitPriceMinor, 'unitPriceMinor') ?? selectors(m.target);
+      return money(m.unitPriceMinor, 'unitPriceMinor') ?? required(m.target, 'target');
     case 'multi_buy':
       if (!count(m.quantity, 1, 1000)) return 'mechanic.quantity must be 1 to 1000';
-      return money(m.priceMinor, 'priceMinor') ?? applications(m.maxApplications) ?? selectors(m.target);
+      return money(m.priceMinor, 'priceMinor') ?? applications(m.maxApplications) ?? required(m.target, 'target');
     case 'buy_get':
       if (!count(m.buyQuantity, 1, 1000) || !count(m.rewardQuantity, 1, 1000)) return 'mechanic.buyQuantity and rewardQuantity must be 1 to 1000';
       if (!count(m.percent, 1, 100)) return 'mechanic.percent must be 1 to 100';
-      return applications(m.maxApplications) ?? selectors(m.buy, m.reward);
+      return applications(m.maxApplications) ?? required(m.buy, 'buy') ?? selectors(m.reward);
     case 'spend_reward': {
       const r = m.reward;
       const reward =
@@ -63,7 +65,7 @@ function mechanicProblem(m: Mechanic): string | null {
           ? money(r.amountMinor, 'reward.amountMinor')
           : r?.kind === 'free_item'
             ? r.quantity === undefined || count(r.quantity, 1, 1000)
-              ? selectors(r.item)
+              ? required(r.item, 'reward.item')
               : 'mechanic.reward.quantity must be 1 to 1000'
             : r?.kind === 'points'
               ? count(r.points, 1)

@@ -68,12 +68,18 @@ describe('offer conditions', () => {
     ['a fractional amount', { kind: 'amount_off', amountMinor: 1.5, per: 'basket' }],
     ['a multi-buy of 0', { kind: 'multi_buy', target: {}, quantity: 0, priceMinor: 100 }],
     ['an unknown mechanic', { kind: 'lottery' }],
+    ['a unit price without a target', { kind: 'unit_price', unitPriceMinor: 100 }],
+    ['buy X get Y with a fractional percent', { kind: 'buy_get', buy: {}, buyQuantity: 2, rewardQuantity: 1, percent: 12.5 }],
     ['a recurrence outside the subset', { kind: 'percent_off', percent: 10 }],
   ])('a bad definition (%s) is skipped as INVALID_DEFINITION, never thrown, and the others still apply', (name, mechanic) => {
     const bad = offer('bad', mechanic as OfferDefinition['mechanic'], name.startsWith('a recurrence') ? { conditions: { schedule: { startsOn: '2026-01-01', endsOn: null, recurrence: { rrule: 'FREQ=SECONDLY', startTime: '10:00', durationMinutes: 60 } } } } : {});
     const out = apply(basket, [bad, tenOff({})]);
     expect(statusOf(out, 'bad')).toBe('INVALID_DEFINITION');
     expect(statusOf(out, 'o')).toBe('applied');
+  });
+
+  it('a schedule ending before it starts is an invalid definition', () => {
+    expect(status({ schedule: { startsOn: '2026-03-03', endsOn: '2026-03-01', recurrence: null } })).toBe('INVALID_DEFINITION');
   });
 
   it('every skipped offer carries a message for people', () => {

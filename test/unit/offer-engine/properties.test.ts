@@ -146,6 +146,8 @@ describe('offer engine properties', () => {
         }
         expect(out.applied.reduce((sum, a) => sum + a.discountMinor, 0)).toBe(out.discountMinor);
         expect(out.applied.reduce((sum, a) => sum + a.points, 0)).toBe(out.points);
+        // The generated offers are all well-formed, so none is skipped as invalid.
+        expect(out.skipped.filter((x) => x.reason === 'INVALID_DEFINITION')).toEqual([]);
         // Every offer is either applied or skipped, once.
         expect([...out.applied.map((a) => a.offerId), ...out.skipped.map((s) => s.offerId)].sort()).toEqual(defs.map((d) => d.id).sort());
       }),
