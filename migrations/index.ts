@@ -11,6 +11,7 @@ import { StaffSignInSecurity1700000014000 } from './1700000014000-staff-sign-in-
 import { PlatformOperators1700000014100 } from './1700000014100-platform-operators';
 import { RateCounters1700000015000 } from './1700000015000-rate-counters';
 import { TextLimits1700000015100 } from './1700000015100-text-limits';
+import { TillCashiers1700000020000 } from './1700000020000-till-cashiers';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   PlatformOperators1700000014100,
   RateCounters1700000015000,
   TextLimits1700000015100,
+  TillCashiers1700000020000,
 ];

@@ -2,8 +2,23 @@ import type { Api } from '../http/api';
 import { ALL_STAFF } from '../http/principal';
 import { route } from '../http/route';
 import { merchantView, staffView } from '../merchants';
-import { ChangePasswordBody, MeOut, RefreshBody, SessionOut, SetupBody, SetupStatusOut, SetupStatusQuery, SignInBody, TerminalSessionOut, TerminalTokenBody } from './auth.schemas';
-import type { AuthService, Me, StaffSession, TerminalSession } from './auth.service';
+import {
+  CashierSessionOut,
+  CashierSignInBody,
+  ChangePasswordBody,
+  MeOut,
+  RefreshBody,
+  SessionOut,
+  SetupBody,
+  SetupStatusOut,
+  SetupStatusQuery,
+  SignInBody,
+  TerminalPairingBody,
+  TerminalPairingOut,
+  TerminalSessionOut,
+  TerminalTokenBody,
+} from './auth.schemas';
+import type { AuthService, CashierSession, Me, StaffSession, TerminalSession } from './auth.service';
 import { failedAttemptLimit } from './rate-limit';
 
 const TAG = 'auth';
@@ -14,6 +29,9 @@ export function authRoutes(api: Api<{ auth: AuthService }>): void {
   const signInLimit = failedAttemptLimit({ limit: 20, windowMinutes: 15 });
   const tokenLimit = failedAttemptLimit({ limit: 30, windowMinutes: 15 });
   const setupLimit = failedAttemptLimit({ limit: 10, windowMinutes: 15 });
+  // The tills of a shop share its address: a cashier fumbling a PIN must not lock the owner's sign-in, nor the other way round.
+  const pairingLimit = failedAttemptLimit({ limit: 10, windowMinutes: 15 });
+  const pinLimit = failedAttemptLimit({ limit: 50, windowMinutes: 15 });
 
   route(api, {
     method: 'post',
@@ -55,13 +73,40 @@ export function authRoutes(api: Api<{ auth: AuthService }>): void {
   route(api, {
     method: 'post',
     path: '/v1/auth/terminal-token',
-    summary: 'A till exchanges its API key for a short-lived access token',
+    summary: "A till exchanges its API key (and a cashier's shift token, if one signed in) for a short-lived access token",
     tag: TAG,
     access: 'public',
     before: [tokenLimit],
     body: TerminalTokenBody,
     response: TerminalSessionOut,
-    handler: async ({ body }) => terminalSessionView(await auth.terminalToken(body.apiKey)),
+    handler: async ({ body }) => terminalSessionView(await auth.terminalToken(body.apiKey, body.cashierToken)),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/auth/terminal-pairing',
+    summary: 'A till pairs with the one-time code shown in the back office: it gets a new API key (the old one stops) and a first access token',
+    tag: TAG,
+    access: 'public',
+    before: [pairingLimit],
+    body: TerminalPairingBody,
+    response: TerminalPairingOut,
+    handler: async ({ body, req }) => {
+      const pairing = await auth.pairTerminal(body.code, req.ip ?? 'unknown');
+      return { ...terminalSessionView(pairing.session), apiKey: pairing.apiKey };
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/auth/cashier-sign-in',
+    summary: 'A cashier signs in on a paired till with their PIN; every sale, return and void then records them',
+    tag: TAG,
+    access: { terminal: true },
+    before: [pinLimit],
+    body: CashierSignInBody,
+    response: CashierSessionOut,
+    handler: async ({ principal, body }) => cashierSessionView(await auth.cashierSignIn(principal, body.staffId, body.pin)),
   });
 
   route(api, {
@@ -116,7 +161,11 @@ function sessionView(s: StaffSession) {
 }
 
 function terminalSessionView(s: TerminalSession) {
-  return { accessToken: s.accessToken, expiresIn: s.expiresIn, terminal: { id: s.terminal.id, name: s.terminal.name, storeId: s.terminal.storeId } };
+  return { accessToken: s.accessToken, expiresIn: s.expiresIn, terminal: { id: s.terminal.id, name: s.terminal.name, storeId: s.terminal.storeId }, cashier: s.cashier };
+}
+
+function cashierSessionView(s: CashierSession) {
+  return { accessToken: s.accessToken, expiresIn: s.expiresIn, cashierToken: s.cashierToken, cashierTokenExpiresIn: s.cashierTokenExpiresIn, cashier: s.cashier };
 }
 
 function meView(me: Me) {
@@ -125,7 +174,13 @@ function meView(me: Me) {
     case 'staff':
       return { kind: me.kind, merchant, user: { ...staffView(me.user), merchantId: me.user.merchantId } };
     case 'terminal':
-      return { kind: me.kind, merchant, terminal: { id: me.terminal.id, name: me.terminal.name, storeId: me.terminal.storeId } };
+      return {
+        kind: me.kind,
+        merchant,
+        terminal: { id: me.terminal.id, name: me.terminal.name, storeId: me.terminal.storeId },
+        store: { id: me.store.id, code: me.store.code, name: me.store.name },
+        cashier: me.cashier,
+      };
     case 'member':
       return { kind: me.kind, merchant, memberId: me.memberId };
   }

@@ -16,7 +16,19 @@ export const SignInBody = z.strictObject({
 
 export const RefreshBody = z.strictObject({ refreshToken: OpaqueToken });
 
-export const TerminalTokenBody = z.strictObject({ apiKey: z.string().min(1).max(200) });
+export const TerminalTokenBody = z.strictObject({
+  apiKey: z.string().min(1).max(200),
+  /** A cashier's shift token from /v1/auth/cashier-sign-in: the access token then carries that cashier. */
+  cashierToken: z.string().min(1).max(1000).optional(),
+});
+
+/** The one-time code from the back office, as shown (7KQ2-M9XD) or typed without the dash, any case. */
+export const TerminalPairingBody = z.strictObject({ code: z.string().min(1).max(32) });
+
+/** A cashier picks their name on the till and types their PIN. */
+export const CashierSignInBody = z.strictObject({ staffId: z.string().min(1).max(36), pin: z.string().min(1).max(16) });
+
+const CashierOut = z.object({ id: z.string(), name: z.string() });
 
 export const SetupBody = z.strictObject({
   token: OpaqueToken,
@@ -40,10 +52,29 @@ export const SessionOut = z.object({
   user: SessionUser,
 });
 
+const TerminalRef = z.object({ id: z.string(), name: z.string(), storeId: z.string() });
+
 export const TerminalSessionOut = z.object({
   accessToken: z.string(),
   expiresIn: z.number().int(),
-  terminal: z.object({ id: z.string(), name: z.string(), storeId: z.string() }),
+  terminal: TerminalRef,
+  /** The cashier the access token carries (a live cashierToken was sent); null otherwise. */
+  cashier: CashierOut.nullable(),
+});
+
+export const TerminalPairingOut = TerminalSessionOut.extend({
+  /** The till's new key, to keep on the till: it trades it for access tokens. Shown only in this answer. */
+  apiKey: z.string(),
+});
+
+export const CashierSessionOut = z.object({
+  /** A terminal access token that carries the cashier. */
+  accessToken: z.string(),
+  expiresIn: z.number().int(),
+  /** Send with the key to /v1/auth/terminal-token for the rest of the shift. */
+  cashierToken: z.string(),
+  cashierTokenExpiresIn: z.number().int(),
+  cashier: CashierOut,
 });
 
 export const SetupStatusQuery = z.strictObject({ token: OpaqueToken.optional() });
@@ -56,6 +87,14 @@ export const SetupStatusOut = z.object({
 
 export const MeOut = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('staff'), merchant: MerchantOut, user: SessionUser }),
-  z.object({ kind: z.literal('terminal'), merchant: MerchantOut, terminal: z.object({ id: z.string(), name: z.string(), storeId: z.string() }) }),
+  z.object({
+    kind: z.literal('terminal'),
+    merchant: MerchantOut,
+    terminal: TerminalRef,
+    /** The till's store, as receipts name it. */
+    store: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+    /** The cashier signed in on the till with their PIN, if any. */
+    cashier: CashierOut.nullable(),
+  }),
   z.object({ kind: z.literal('member'), merchant: MerchantOut, memberId: z.string() }),
 ]);

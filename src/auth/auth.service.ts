@@ -8,14 +8,14 @@ import type { Caller, Principal } from '../http/principal';
 import { StaffUser } from '../merchants/staff-user.entity';
 import { Terminal } from '../merchants/terminal.entity';
 import type { MembersService } from '../members';
-import type { Merchant, MerchantsService, StaffService } from '../merchants';
+import type { Merchant, MerchantsService, StaffService, Store } from '../merchants';
 import type { OperatorsService } from '../operators';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { RefreshToken } from './refresh-token.entity';
-import { matchesHash, newOpaqueToken, parseTerminalKey, sha256Hex } from './secrets';
+import { matchesHash, newOpaqueToken, newTerminalKey, normalisePairingCode, parseTerminalKey, sha256Hex } from './secrets';
 import { SetupToken } from './setup-token.entity';
 import { SignInGuard } from './sign-in-guard';
-import { signAccessToken, verifyAccessToken } from './tokens';
+import { signAccessToken, signCashierToken, verifyAccessToken, verifyCashierToken } from './tokens';
 
 /** A first-run setup link stays valid this long. */
 export const SETUP_TOKEN_HOURS = 24;
@@ -39,11 +39,37 @@ export interface TerminalSession {
   accessToken: string;
   expiresIn: number;
   terminal: Terminal;
+  /** The cashier the token carries, when a cashier's shift token came with the key. */
+  cashier: Cashier | null;
+}
+
+/** A staff member working a till, as receipts name them. */
+export interface Cashier {
+  id: string;
+  name: string;
+}
+
+export interface CashierSession {
+  accessToken: string;
+  expiresIn: number;
+  /** Traded with the till's key for access tokens that carry the cashier, until the shift ends. */
+  cashierToken: string;
+  cashierTokenExpiresIn: number;
+  cashier: Cashier;
+}
+
+/** A cashier's PIN sign-in lasts a shift; then the till asks for the PIN again. */
+export const CASHIER_SHIFT_HOURS = 12;
+
+/** A paired till: its new key (kept on the till) and a first session. */
+export interface Pairing {
+  apiKey: string;
+  session: TerminalSession;
 }
 
 export type Me =
   | { kind: 'staff'; merchant: Merchant; user: StaffUser }
-  | { kind: 'terminal'; merchant: Merchant; terminal: Terminal }
+  | { kind: 'terminal'; merchant: Merchant; terminal: Terminal; store: Store; cashier: Cashier | null }
   | { kind: 'member'; merchant: Merchant; memberId: string };
 
 export interface SignInInput {
@@ -70,6 +96,8 @@ export interface AuthServiceUses { members: MembersService; merchants: Merchants
 export class AuthService {
   private readonly guard: SignInGuard;
   private readonly terminals = new TtlCache<Pick<Terminal, 'id' | 'storeId' | 'revokedAt' | 'lastSeenAt'>>(TERMINAL_AUTH_CACHE_MS);
+  /** The cashier on a till is checked like the terminal: a disabled account or a removed PIN stops at once here, within a second elsewhere. */
+  private readonly cashiers = new TtlCache<{ signsIn: boolean; storeIds: string[] | null }>(TERMINAL_AUTH_CACHE_MS);
 
   constructor(
     private readonly deps: Deps,
@@ -106,6 +134,15 @@ export class AuthService {
         });
         if (terminal.revokedAt) throw disabled();
         await this.assertMerchantActive(caller.merchantId);
+        if (caller.cashierId) {
+          const cashierId = caller.cashierId;
+          const cashier = await this.cashiers.get(`${caller.merchantId}/${cashierId}`, async () => {
+            const user = await m.findOne(StaffUser, { select: { id: true, active: true, pinHash: true, storeIds: true }, where: { id: cashierId, merchantId: caller.merchantId } });
+            return { signsIn: Boolean(user?.active && user.pinHash), storeIds: user?.storeIds ?? null };
+          });
+          // The till trades its shift token for a new one and learns the cashier is gone (see terminalToken).
+          if (!cashier.signsIn || !worksIn(cashier, terminal.storeId)) throw new AppError('INVALID_TOKEN', 'This cashier can no longer sign in on this till; sign in with another PIN');
+        }
         await this.touchTerminal({ ...terminal, merchantId: caller.merchantId }, now);
         return { ...caller, storeId: terminal.storeId };
       }
@@ -262,17 +299,111 @@ export class AuthService {
     return { accessToken, expiresIn: accessTokenTtlSeconds, refreshToken, user };
   }
 
-  /** A till exchanges its API key for a short-lived access token. */
-  async terminalToken(apiKey: string, now = new Date()): Promise<TerminalSession> {
-    const parsed = parseTerminalKey(apiKey);
-    const terminal = parsed ? await this.deps.db.manager.findOneBy(Terminal, { keyPrefix: parsed.prefix }) : null;
-    if (!parsed || !terminal || !matchesHash(parsed.secret, terminal.keyHash)) throw new AppError('INVALID_CREDENTIALS', 'API key is wrong');
-    if (terminal.revokedAt) throw new AppError('INVALID_CREDENTIALS', 'This terminal has been revoked; ask a manager for a new one');
+  /**
+   * A till exchanges its API key for a short-lived access token. With a
+   * cashier's shift token (from `cashierSignIn`) the token carries that
+   * cashier while they may still work this till; otherwise it carries none
+   * and the answer says so, and the till asks for a PIN.
+   */
+  async terminalToken(apiKey: string, cashierToken?: string, now = new Date()): Promise<TerminalSession> {
+    const parsed = parseTerminalKey(apiKey.trim());
+    if (!parsed) throw new AppError('TERMINAL_KEY_INVALID', 'This is not a terminal key: a key starts with tly_ (or pair the till with a code from the back office)');
+    const terminal = await this.deps.db.manager.findOneBy(Terminal, { keyPrefix: parsed.prefix });
+    if (!terminal || !matchesHash(parsed.secret, terminal.keyHash)) {
+      throw new AppError('TERMINAL_KEY_INVALID', 'No till has this key (it may have been replaced by a new pairing); pair the till again from the back office');
+    }
+    if (terminal.revokedAt) throw terminalRevoked();
     await this.assertMerchantActive(terminal.merchantId);
     await this.touchTerminal(terminal, now);
+    const shift = cashierToken ? verifyCashierToken(this.deps.config.jwtSecret, cashierToken) : null;
+    const cashier =
+      shift && shift.terminalId === terminal.id && shift.merchantId === terminal.merchantId ? await this.cashierAt(terminal.merchantId, terminal.storeId, shift.cashierId) : null;
+    return this.terminalSession(terminal, cashier);
+  }
+
+  /**
+   * Pairs a till with the one-time code shown in the back office. The till
+   * gets a new key (the previous key of that terminal stops working) and a
+   * first session. Wrong codes are counted per source by the sign-in guard.
+   */
+  async pairTerminal(code: string, source: string, now = new Date()): Promise<Pairing> {
+    const plain = normalisePairingCode(code);
+    let terminal: Terminal | null = null;
+    await this.guard.attempt('terminal-pairing', source, source, async () => {
+      terminal = plain ? await this.deps.db.manager.findOneBy(Terminal, { pairingCodeHash: sha256Hex(plain) }) : null;
+      return terminal !== null && terminal.pairingExpiresAt !== null && terminal.pairingExpiresAt > now;
+    }, now);
+    const paired = terminal as Terminal | null;
+    if (!plain || !paired || !paired.pairingExpiresAt || paired.pairingExpiresAt <= now) {
+      throw new AppError('PAIRING_CODE_INVALID', 'This pairing code is wrong or has expired; show a new one in the back office (Terminals → Pair)');
+    }
+    if (paired.revokedAt) throw terminalRevoked();
+    await this.assertMerchantActive(paired.merchantId);
+    const key = newTerminalKey();
+    const claimed = await this.deps.db.transaction(async (tx) => {
+      // Conditional on the code still being there: of two tills racing with one code, one pairs.
+      const result = await tx
+        .createQueryBuilder()
+        .update(Terminal)
+        .set({ keyPrefix: key.prefix, keyHash: key.hash, pairingCodeHash: null, pairingExpiresAt: null, lastSeenAt: now })
+        .where('id = :id AND pairing_code_hash = :hash', { id: paired.id, hash: paired.pairingCodeHash })
+        .execute();
+      if (!result.affected) return false;
+      await audit(tx, paired.merchantId, null, { action: 'terminal.pair', entity: 'terminal', entityId: paired.id, data: { keyPrefix: key.prefix } }, now);
+      return true;
+    });
+    if (!claimed) throw new AppError('PAIRING_CODE_INVALID', 'This pairing code was just used by another till; show a new one in the back office');
+    this.forgetTerminal(paired.merchantId, paired.id);
+    const fresh = Object.assign(paired, { keyPrefix: key.prefix, keyHash: key.hash, pairingCodeHash: null, pairingExpiresAt: null, lastSeenAt: now });
+    return { apiKey: key.apiKey, session: this.terminalSession(fresh, null) };
+  }
+
+  /**
+   * A cashier signs in on a till with their PIN. Wrong PINs are counted per
+   * staff member and till (and per till) by the sign-in guard, like passwords;
+   * an unknown staff id, a disabled account or one without a PIN or not
+   * working in this store answers exactly like a wrong PIN.
+   */
+  async cashierSignIn(principal: Principal, staffId: string, pin: string, now = new Date()): Promise<CashierSession> {
+    if (principal.kind !== 'terminal') throw new AppError('FORBIDDEN', 'Cashiers sign in on a till');
+    let cashier: Cashier | null = null;
+    const ok = await this.guard.attempt('cashier-pin', `${principal.merchantId}/${staffId}`, principal.terminalId, async () => {
+      const user = await this.deps.db.manager.findOneBy(StaffUser, { id: staffId, merchantId: principal.merchantId });
+      if (!user?.pinHash || !user.active || !worksIn(user, principal.storeId)) return verifyAgainstDummy(pin);
+      if (!(await verifyPassword(pin, user.pinHash))) return false;
+      cashier = { id: user.id, name: user.name };
+      return true;
+    }, now);
+    const signedIn = cashier as Cashier | null;
+    if (!ok || !signedIn) throw new AppError('INVALID_PIN', 'Wrong PIN', [{ path: 'body.pin', message: 'is wrong' }]);
+    await this.deps.db.transaction((tx) => tx.update(StaffUser, { id: signedIn.id }, { lastSignInAt: now }));
     const { jwtSecret, accessTokenTtlSeconds } = this.deps.config;
-    const accessToken = signAccessToken(jwtSecret, accessTokenTtlSeconds, { kind: 'terminal', merchantId: terminal.merchantId, terminalId: terminal.id, storeId: terminal.storeId });
-    return { accessToken, expiresIn: accessTokenTtlSeconds, terminal };
+    const shiftSeconds = CASHIER_SHIFT_HOURS * 3600;
+    return {
+      accessToken: signAccessToken(jwtSecret, accessTokenTtlSeconds, { kind: 'terminal', merchantId: principal.merchantId, terminalId: principal.terminalId, storeId: principal.storeId, cashierId: signedIn.id }),
+      expiresIn: accessTokenTtlSeconds,
+      cashierToken: signCashierToken(jwtSecret, shiftSeconds, { merchantId: principal.merchantId, terminalId: principal.terminalId, cashierId: signedIn.id }),
+      cashierTokenExpiresIn: shiftSeconds,
+      cashier: signedIn,
+    };
+  }
+
+  /** The cashier, when this staff member may still work a till of this store (active, with a PIN). */
+  private async cashierAt(merchantId: string, storeId: string, staffId: string): Promise<Cashier | null> {
+    const user = await this.deps.db.manager.findOne(StaffUser, { select: { id: true, name: true, active: true, pinHash: true, storeIds: true }, where: { id: staffId, merchantId } });
+    return user?.active && user.pinHash && worksIn(user, storeId) ? { id: user.id, name: user.name } : null;
+  }
+
+  private terminalSession(terminal: Terminal, cashier: Cashier | null): TerminalSession {
+    const { jwtSecret, accessTokenTtlSeconds } = this.deps.config;
+    const accessToken = signAccessToken(jwtSecret, accessTokenTtlSeconds, {
+      kind: 'terminal',
+      merchantId: terminal.merchantId,
+      terminalId: terminal.id,
+      storeId: terminal.storeId,
+      ...(cashier ? { cashierId: cashier.id } : {}),
+    });
+    return { accessToken, expiresIn: accessTokenTtlSeconds, terminal, cashier };
   }
 
   /** Records that a till is alive, at most once a minute so the hot till path does not write on every request. */
@@ -281,6 +412,11 @@ export class AuthService {
     await this.deps.db.transaction((tx) => tx.update(Terminal, { id: terminal.id }, { lastSeenAt: now }));
     // The cached row still has the old time; reading it again avoids writing once more per cached request.
     this.forgetTerminal(terminal.merchantId, terminal.id);
+  }
+
+  /** Called after a staff member changes (disabled, PIN removed, stores moved): a till of this process stops carrying them at once. */
+  forgetCashier(merchantId: string, userId: string): void {
+    this.cashiers.delete(`${merchantId}/${userId}`);
   }
 
   /** Called after a terminal is revoked: this process stops it on its very next request. */
@@ -296,7 +432,9 @@ export class AuthService {
         return { kind: 'staff', merchant, user: await this.services.staff.get(principal, principal.userId) };
       case 'terminal': {
         const terminal = found(await this.deps.db.manager.findOneBy(Terminal, { id: principal.terminalId, merchantId: principal.merchantId }), 'terminal');
-        return { kind: 'terminal', merchant, terminal };
+        const store = await this.services.merchants.getStore(principal.merchantId, terminal.storeId);
+        const cashier = principal.cashierId ? await this.cashierAt(principal.merchantId, terminal.storeId, principal.cashierId) : null;
+        return { kind: 'terminal', merchant, terminal, store, cashier };
       }
       case 'member':
         return { kind: 'member', merchant, memberId: principal.memberId };
@@ -375,6 +513,13 @@ export class AuthService {
   async pruneSignInGuards(now = new Date()): Promise<number> {
     return this.guard.prune(now);
   }
+}
+
+const terminalRevoked = () => new AppError('TERMINAL_REVOKED', 'This till was revoked in the back office; a manager can add it again and pair it');
+
+/** Whether a staff member works in this store (null store list: every store). */
+function worksIn(user: Pick<StaffUser, 'storeIds'>, storeId: string): boolean {
+  return user.storeIds === null || user.storeIds.includes(storeId);
 }
 
 const disabled = () => new AppError('INVALID_TOKEN', 'This account or terminal has been disabled');

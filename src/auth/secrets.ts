@@ -44,3 +44,29 @@ export function parseTerminalKey(apiKey: string): { prefix: string; secret: stri
   const m = TERMINAL_KEY.exec(apiKey);
   return m ? { prefix: m[1], secret: m[2] } : null;
 }
+
+/** Letters and digits that cannot be mistaken for each other when read off a screen (no 0/O, 1/I/L). */
+const PAIRING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const PAIRING_LENGTH = 8;
+
+/**
+ * A one-time code that pairs a till, typed from the back-office screen
+ * (`7KQ2-M9XD`): 31^8 ≈ 2^40 codes, alive for minutes and tried under the
+ * sign-in guard, so guessing one is hopeless; stored as its SHA-256.
+ */
+export function newPairingCode(): { code: string; hash: string } {
+  const bytes = randomBytes(PAIRING_LENGTH * 2);
+  let plain = '';
+  // Rejection sampling keeps every letter equally likely (256 is not a multiple of 31).
+  for (let i = 0; plain.length < PAIRING_LENGTH; i++) {
+    const b = i < bytes.length ? bytes[i] : randomBytes(1)[0];
+    if (b < 248) plain += PAIRING_ALPHABET[b % PAIRING_ALPHABET.length];
+  }
+  return { code: `${plain.slice(0, 4)}-${plain.slice(4)}`, hash: sha256Hex(plain) };
+}
+
+/** The code as typed (any case, with or without the dash or spaces), or null when it cannot be one. */
+export function normalisePairingCode(input: string): string | null {
+  const plain = input.toUpperCase().replace(/[\s-]/g, '');
+  return new RegExp(`^[${PAIRING_ALPHABET}]{${PAIRING_LENGTH}}$`).test(plain) ? plain : null;
+}

@@ -11,6 +11,8 @@ interface Claims {
   role?: StaffRole;
   stores?: string[] | null;
   store?: string;
+  /** The cashier signed in on a till (terminal tokens). */
+  csh?: string;
   /** Token generation of the staff user or operator (see StaffUser.tokenGeneration). */
   gen?: number;
   exp?: number;
@@ -50,11 +52,41 @@ export function signAccessToken(secret: string, ttlSeconds: number, caller: Call
     caller.kind === 'staff'
       ? { sub: caller.userId, typ: 'staff', mid: caller.merchantId, role: caller.role, stores: caller.storeIds, gen: generation }
       : caller.kind === 'terminal'
-        ? { sub: caller.terminalId, typ: 'terminal', mid: caller.merchantId, store: caller.storeId }
+        ? { sub: caller.terminalId, typ: 'terminal', mid: caller.merchantId, store: caller.storeId, ...(caller.cashierId ? { csh: caller.cashierId } : {}) }
         : caller.kind === 'member'
           ? { sub: caller.memberId, typ: 'member', mid: caller.merchantId }
           : { sub: caller.operatorId, typ: 'operator', gen: generation };
   return jwt.sign(claims, keyOf(secret), { algorithm: 'HS256', expiresIn: ttlSeconds, issuer: ISSUER, audience: AUDIENCE });
+}
+
+const CASHIER_AUDIENCE = 'tally-cashier';
+
+/** Who a cashier shift token stands for: one staff member on one till. */
+export interface CashierShift {
+  merchantId: string;
+  terminalId: string;
+  cashierId: string;
+}
+
+/**
+ * A cashier's shift on one till: the till trades it, with its key, for access
+ * tokens that carry the cashier, so the PIN is asked once per shift and not
+ * every time the short access token ends. Its own audience, so it is never
+ * accepted as an access token (nor one as it).
+ */
+export function signCashierToken(secret: string, ttlSeconds: number, shift: CashierShift): string {
+  return jwt.sign({ sub: shift.cashierId, mid: shift.merchantId, tid: shift.terminalId }, keyOf(secret), { algorithm: 'HS256', expiresIn: ttlSeconds, issuer: ISSUER, audience: CASHIER_AUDIENCE });
+}
+
+/** The shift, or null when the token is not a live cashier token of this server. */
+export function verifyCashierToken(secret: string, token: string): CashierShift | null {
+  try {
+    const claims = jwt.verify(token, keyOf(secret), { algorithms: ['HS256'], issuer: ISSUER, audience: CASHIER_AUDIENCE }) as { sub?: unknown; mid?: unknown; tid?: unknown; exp?: unknown };
+    if (typeof claims.sub !== 'string' || typeof claims.mid !== 'string' || typeof claims.tid !== 'string' || typeof claims.exp !== 'number') return null;
+    return { cashierId: claims.sub, merchantId: claims.mid, terminalId: claims.tid };
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -82,7 +114,7 @@ function callerOf(claims: Claims): Caller | null {
       return { kind: 'staff', userId: claims.sub, merchantId: claims.mid, role: claims.role, storeIds: claims.stores ?? null };
     case 'terminal':
       if (!claims.store || !claims.mid) return null;
-      return { kind: 'terminal', terminalId: claims.sub, merchantId: claims.mid, storeId: claims.store };
+      return { kind: 'terminal', terminalId: claims.sub, merchantId: claims.mid, storeId: claims.store, ...(typeof claims.csh === 'string' ? { cashierId: claims.csh } : {}) };
     case 'member':
       if (!claims.mid) return null;
       return { kind: 'member', memberId: claims.sub, merchantId: claims.mid };

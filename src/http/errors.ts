@@ -23,6 +23,11 @@ export const errorStatus = {
   ACCOUNT_LOCKED: 429,
   MERCHANT_CHOICE_REQUIRED: 409,
   MERCHANT_SUSPENDED: 403,
+  // tills: pairing, keys and cashiers
+  TERMINAL_KEY_INVALID: 401,
+  TERMINAL_REVOKED: 401,
+  PAIRING_CODE_INVALID: 401,
+  INVALID_PIN: 401,
   // members, cards and member sign-in
   MEMBER_NOT_FOUND: 404,
   MEMBER_EXISTS: 409,

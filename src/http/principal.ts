@@ -10,7 +10,14 @@ export type Principal =
       /** null: every store of the merchant; otherwise only these. */
       storeIds: string[] | null;
     }
-  | { kind: 'terminal'; merchantId: string; terminalId: string; storeId: string }
+  | {
+      kind: 'terminal';
+      merchantId: string;
+      terminalId: string;
+      storeId: string;
+      /** The staff member signed in on the till with their PIN; absent for a till signed in with its key only. */
+      cashierId?: string;
+    }
   | { kind: 'member'; merchantId: string; memberId: string };
 
 /**

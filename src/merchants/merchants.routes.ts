@@ -5,6 +5,7 @@ import {
   MerchantOut,
   MerchantPatch,
   NewTerminalOut,
+  PairingCodeOut,
   PageQuery,
   pageSchema,
   StaffInput,
@@ -169,6 +170,21 @@ export function merchantsRoutes(api: Api<{ merchants: MerchantsService; staff: S
     handler: async ({ principal, body }) => {
       const created = await terminals.create(principal, body);
       return { terminal: terminalView(created.terminal), apiKey: created.apiKey };
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/terminals/:terminalId/pairing-code',
+    summary: 'Show a one-time code (and what its QR holds) that pairs a till with this terminal; the till gets a new key and the old one stops',
+    tag: 'terminals',
+    access: { staff: MANAGERS },
+    params: TerminalParams,
+    response: PairingCodeOut,
+    status: 201,
+    handler: async ({ principal, params }) => {
+      const pairing = await terminals.pairingCode(principal, params.terminalId);
+      return { terminal: terminalView(pairing.terminal), code: pairing.code, expiresAt: pairing.expiresAt.toISOString(), path: `/terminal?pair=${pairing.code}` };
     },
   });
 

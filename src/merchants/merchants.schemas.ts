@@ -49,6 +49,9 @@ export const Password = z
 const Name = nameText(TEXT_LIMITS.businessName);
 const Id = z.string().min(1).max(36);
 
+/** A till PIN: digits only, typed on a keypad. */
+export const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits').max(8);
+
 export const StaffRoleSchema = z.enum(['owner', 'manager', 'cashier']);
 
 /** ?q=&limit=&offset= on list routes. */
@@ -128,6 +131,8 @@ export const StaffInput = z.strictObject({
   storeIds: z.array(Id).min(1).max(500).nullable().optional(),
   /** Language of the back office for this user; null follows the merchant's. */
   locale: Locale.nullable().optional(),
+  /** The PIN this person signs in with on a paired till (4–8 digits). */
+  pin: Pin.optional(),
 });
 export const StaffPatch = z.strictObject({
   name: Name.optional(),
@@ -137,6 +142,8 @@ export const StaffPatch = z.strictObject({
   locale: Locale.nullable().optional(),
   /** Sets a new password (a reset by an owner or manager); signs the user out everywhere. */
   password: Password.optional(),
+  /** Sets the till PIN (4–8 digits); null removes it, and the person can no longer sign in on a till. */
+  pin: Pin.nullable().optional(),
 });
 
 export const StaffOut = z.object({
@@ -147,6 +154,8 @@ export const StaffOut = z.object({
   storeIds: z.array(z.string()).nullable(),
   locale: z.string().nullable(),
   active: z.boolean(),
+  /** Whether the person has a till PIN (the PIN itself is never shown). */
+  hasPin: z.boolean(),
   lastSignInAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -169,8 +178,19 @@ export const TerminalOut = z.object({
   keyPrefix: z.string(),
   revokedAt: z.string().nullable(),
   lastSeenAt: z.string().nullable(),
+  /** Until when the pairing code shown last still works; null when none is open. */
+  pairingExpiresAt: z.string().nullable(),
   createdAt: z.string(),
 });
+export const PairingCodeOut = z.object({
+  terminal: TerminalOut,
+  /** Typed on the till (any case, dash optional); one use, until expiresAt. */
+  code: z.string(),
+  expiresAt: z.string(),
+  /** The till page that pairs with this code, for the QR the till's camera reads (prefix it with the server's address). */
+  path: z.string(),
+});
+
 export const NewTerminalOut = z.object({
   terminal: TerminalOut,
   /** The full key, shown only in this answer; store it in the till's configuration. */

@@ -21,6 +21,10 @@ export class StaffUser {
   @Column({ name: 'password_hash', type: 'varchar', length: 200 })
   passwordHash: string;
 
+  /** scrypt hash of the PIN a cashier signs in with on a paired till; null: no PIN, no till sign-in. */
+  @Column({ name: 'pin_hash', type: 'varchar', length: 200, nullable: true })
+  pinHash: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   role: StaffRole;
 

@@ -19,6 +19,7 @@ export interface StaffInput {
   role: StaffRole;
   storeIds?: string[] | null;
   locale?: string | null;
+  pin?: string;
 }
 
 export interface StaffPatch {
@@ -28,6 +29,8 @@ export interface StaffPatch {
   active?: boolean;
   locale?: string | null;
   password?: string;
+  /** null removes the PIN. */
+  pin?: string | null;
 }
 
 type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
@@ -69,9 +72,10 @@ export class StaffService {
     assertMayManage(actor, input.role, storeIds);
     // Hash before the transaction: scrypt takes tens of milliseconds and should not hold locks.
     const passwordHash = await hashPassword(input.password);
+    const pinHash = input.pin === undefined ? null : await hashPassword(input.pin);
     return this.deps.db.transaction(async (tx) => {
       await this.assertStoresOfMerchant(tx, actor.merchantId, storeIds);
-      return this.insert(tx, actor.merchantId, { ...input, storeIds, passwordHash }, actor);
+      return this.insert(tx, actor.merchantId, { ...input, storeIds, passwordHash, pinHash }, actor);
     });
   }
 
@@ -82,7 +86,7 @@ export class StaffService {
   async insert(
     tx: EntityManager,
     merchantId: string,
-    input: Omit<StaffInput, 'password'> & { passwordHash: string },
+    input: Omit<StaffInput, 'password' | 'pin'> & { passwordHash: string; pinHash?: string | null },
     actor: Principal | null,
     now = new Date(),
   ): Promise<StaffUser> {
@@ -92,6 +96,7 @@ export class StaffService {
       email: input.email.toLowerCase(),
       name: input.name,
       passwordHash: input.passwordHash,
+      pinHash: input.pinHash ?? null,
       role: input.role,
       storeIds: input.storeIds ?? null,
       locale: input.locale ?? null,
@@ -115,7 +120,8 @@ export class StaffService {
   async update(principal: Principal, userId: string, patch: StaffPatch): Promise<StaffUser> {
     const actor = asStaff(principal);
     const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
-    return this.deps.db.transaction(async (tx) => {
+    const pinHash = patch.pin === undefined ? undefined : patch.pin === null ? null : await hashPassword(patch.pin);
+    const updated = await this.deps.db.transaction(async (tx) => {
       const user = await this.get(actor, userId, tx);
       const role = patch.role ?? user.role;
       // Promoting to owner drops a store list; otherwise the list stays unless given.
@@ -129,16 +135,39 @@ export class StaffService {
 
       const locale = patch.locale !== undefined ? patch.locale : user.locale;
       const changes = changedFields(user, { name: patch.name, role, storeIds, active, locale });
-      if (Object.keys(changes).length === 0 && !passwordHash) return user;
+      if (Object.keys(changes).length === 0 && !passwordHash && pinHash === undefined) return user;
       const now = new Date();
       Object.assign(user, { name: patch.name ?? user.name, role, storeIds, active, locale, updatedAt: now });
       if (passwordHash) Object.assign(user, { passwordHash });
+      if (pinHash !== undefined) Object.assign(user, { pinHash });
       await tx.save(user);
       // A reset password or a disabled account must not keep old sessions alive.
       if (passwordHash || !active) await this.use.auth.revokeUserSessions(tx, user.id, now);
-      await audit(tx, actor.merchantId, actor, { action: 'staff.update', entity: 'staff_user', entityId: user.id, data: { ...changes, ...(passwordHash ? { passwordReset: true } : {}) } }, now);
+      await audit(tx, actor.merchantId, actor, { action: 'staff.update', entity: 'staff_user', entityId: user.id, data: { ...changes, ...(passwordHash ? { passwordReset: true } : {}), ...(pinHash !== undefined ? { pin: pinHash ? 'set' : 'removed' } : {}) } }, now);
       return user;
     });
+    // After the commit, like a revoked terminal: a till of this process stops carrying this cashier at once.
+    this.use.auth.forgetCashier(actor.merchantId, updated.id);
+    return updated;
+  }
+
+  /** Who may sign in on a till of this store: active staff with a PIN who work there, by name. */
+  async cashiersFor(merchantId: string, storeId: string): Promise<{ id: string; name: string }[]> {
+    const users = await this.deps.db.manager
+      .getRepository(StaffUser)
+      .createQueryBuilder('u')
+      .select(['u.id', 'u.name', 'u.storeIds'])
+      .where('u.merchant_id = :merchantId AND u.active = :active AND u.pin_hash IS NOT NULL', { merchantId, active: true })
+      .orderBy('u.name', 'ASC')
+      .take(500)
+      .getMany();
+    return users.filter((u) => u.storeIds === null || u.storeIds.includes(storeId)).map((u) => ({ id: u.id, name: u.name }));
+  }
+
+  /** A staff member's name as receipts print it, or null when there is none in this merchant. */
+  async nameOf(merchantId: string, userId: string): Promise<string | null> {
+    const user = await this.deps.db.manager.findOne(StaffUser, { select: { id: true, name: true }, where: { id: userId, merchantId } });
+    return user?.name ?? null;
   }
 
   /** Staff with this email in any merchant, for sign-in (which asks which merchant when several match). */

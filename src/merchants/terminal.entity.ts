@@ -22,6 +22,13 @@ export class Terminal {
   @Column({ name: 'key_hash', type: 'varchar', length: 200 })
   keyHash: string;
 
+  /** sha256 of the one-time pairing code shown in the back office; null when none is open. */
+  @Column({ name: 'pairing_code_hash', type: 'varchar', length: 64, nullable: true })
+  pairingCodeHash: string | null;
+
+  @Column({ name: 'pairing_expires_at', type: 'datetime', precision: 3, nullable: true })
+  pairingExpiresAt: Date | null;
+
   @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
   revokedAt: Date | null;
 

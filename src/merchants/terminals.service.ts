@@ -1,13 +1,16 @@
 import { audit } from '../audit';
-import { newTerminalKey } from '../auth';
+import { newPairingCode, newTerminalKey } from '../auth';
 import { newId } from '../db/ids';
 import type { Deps } from '../deps';
-import { forbidden, found } from '../http/errors';
+import { AppError, forbidden, found } from '../http/errors';
 import { canUseStore, type Principal } from '../http/principal';
 import { containsPattern, pageOf, storeLimit, type MerchantsService, type Page } from './merchants.service';
 import type { PageQuery } from './merchants.schemas';
 import { Terminal } from './terminal.entity';
 import type { AuthService } from '../auth';
+
+/** A pairing code is typed at the till within minutes of being shown. */
+export const PAIRING_CODE_MINUTES = 15;
 
 /** The other modules' services this one calls. */
 export interface TerminalsServiceUses { auth: AuthService }
@@ -42,6 +45,8 @@ export class TerminalsService {
         name: input.name,
         keyPrefix: key.prefix,
         keyHash: key.hash,
+        pairingCodeHash: null,
+        pairingExpiresAt: null,
         revokedAt: null,
         lastSeenAt: null,
         createdAt: now,
@@ -52,6 +57,24 @@ export class TerminalsService {
     });
   }
 
+  /**
+   * A one-time code that pairs a till with this terminal (typed on the till or
+   * read from its QR), alive PAIRING_CODE_MINUTES; a new code replaces the
+   * last one. Pairing gives the till a new key, so the old key stops.
+   */
+  async pairingCode(principal: Principal, terminalId: string, now = new Date()): Promise<{ terminal: Terminal; code: string; expiresAt: Date }> {
+    return this.deps.db.transaction(async (tx) => {
+      const terminal = found(await tx.findOneBy(Terminal, { id: terminalId, merchantId: principal.merchantId }), 'terminal');
+      if (!canUseStore(principal, terminal.storeId)) throw forbidden('This terminal belongs to a store that is not yours');
+      if (terminal.revokedAt) throw new AppError('TERMINAL_REVOKED', 'This terminal is revoked; add a new one to pair a till');
+      const { code, hash } = newPairingCode();
+      const expiresAt = new Date(now.getTime() + PAIRING_CODE_MINUTES * 60_000);
+      await tx.update(Terminal, { id: terminal.id }, { pairingCodeHash: hash, pairingExpiresAt: expiresAt });
+      await audit(tx, principal.merchantId, principal, { action: 'terminal.pairing-code', entity: 'terminal', entityId: terminal.id, data: { expiresAt: expiresAt.toISOString() } }, now);
+      return { terminal: Object.assign(terminal, { pairingCodeHash: hash, pairingExpiresAt: expiresAt }), code, expiresAt };
+    });
+  }
+
   /** Revokes a terminal; its tokens stop working on its next request to this process, within a second elsewhere (see TERMINAL_AUTH_CACHE_MS). Repeating is harmless. */
   async revoke(principal: Principal, terminalId: string): Promise<Terminal> {
     const revoked = await this.deps.db.transaction(async (tx) => {
@@ -59,7 +82,7 @@ export class TerminalsService {
       if (!canUseStore(principal, terminal.storeId)) throw forbidden('This terminal belongs to a store that is not yours');
       if (terminal.revokedAt) return terminal;
       terminal.revokedAt = new Date();
-      await tx.update(Terminal, { id: terminal.id }, { revokedAt: terminal.revokedAt });
+      await tx.update(Terminal, { id: terminal.id }, { revokedAt: terminal.revokedAt, pairingCodeHash: null, pairingExpiresAt: null });
       await audit(tx, principal.merchantId, principal, { action: 'terminal.revoke', entity: 'terminal', entityId: terminal.id, data: { storeId: terminal.storeId } }, terminal.revokedAt);
       return terminal;
     });

@@ -34,6 +34,7 @@ export function staffView(u: StaffUser): z.infer<typeof StaffOut> {
     storeIds: u.storeIds,
     locale: u.locale,
     active: u.active,
+    hasPin: u.pinHash !== null,
     lastSignInAt: iso(u.lastSignInAt),
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),
@@ -48,6 +49,7 @@ export function terminalView(t: Terminal): z.infer<typeof TerminalOut> {
     keyPrefix: t.keyPrefix,
     revokedAt: iso(t.revokedAt),
     lastSeenAt: iso(t.lastSeenAt),
+    pairingExpiresAt: iso(t.pairingExpiresAt),
     createdAt: t.createdAt.toISOString(),
   };
 }

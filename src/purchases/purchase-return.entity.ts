@@ -41,6 +41,10 @@ export class PurchaseReturn {
   @Column({ name: 'actor_id', type: 'varchar', length: 36 })
   actorId: string;
 
+  /** The cashier signed in on the till that took the return, if any. */
+  @Column({ name: 'cashier_id', type: 'varchar', length: 36, nullable: true })
+  cashierId: string | null;
+
   @Column({ type: 'simple-json', nullable: true })
   response: unknown;
 

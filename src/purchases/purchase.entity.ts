@@ -21,6 +21,14 @@ export class Purchase {
   @Column({ name: 'receipt_number', type: 'varchar', length: 64 })
   receiptNumber: string;
 
+  /** The cashier signed in on the till; null when the till had none (a POS signed in with its key only). */
+  @Column({ name: 'cashier_id', type: 'varchar', length: 36, nullable: true })
+  cashierId: string | null;
+
+  /** The cashier's name at the sale, as printed on the receipt. */
+  @Column({ name: 'cashier_name', type: 'varchar', length: 200, nullable: true })
+  cashierName: string | null;
+
   /** null: anonymous sale (kept for analytics, claimable by a member later). */
   @Column({ name: 'member_id', type: 'varchar', length: 36, nullable: true })
   memberId: string | null;
@@ -86,6 +94,9 @@ export class Purchase {
 
   @Column({ name: 'voided_at', type: 'datetime', precision: 3, nullable: true })
   voidedAt: Date | null;
+
+  @Column({ name: 'void_cashier_id', type: 'varchar', length: 36, nullable: true })
+  voidCashierId: string | null;
 
   @Column({ name: 'void_idempotency_key', type: 'varchar', length: 128, nullable: true })
   voidIdempotencyKey: string | null;

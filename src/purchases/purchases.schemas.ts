@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { PurchaseView } from '../till';
+import { PurchaseView, ReceiptNumber } from '../till';
 
 /** ?storeId=&memberId=&from=&to=&limit=&offset= on purchase lists, newest first. */
 export const PurchaseListQuery = z.strictObject({
   storeId: z.uuid().optional(),
   memberId: z.uuid().optional(),
+  /** The receipt number the till printed (the POS's own, as it sent it with the sale). */
+  receiptNumber: ReceiptNumber.optional(),
   /** occurredAt ≥ from (inclusive), < to (exclusive). */
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),

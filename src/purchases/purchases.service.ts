@@ -12,7 +12,7 @@ import { publish } from '../events/publish';
 import type { MemberPurchaseStats, MembersService } from '../members';
 import { storeLimit, type MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
-import { priceBasket, progressAfter, receiptText, type PricedBasket, type PricedLine } from '../pricing';
+import { formatMinor, priceBasket, progressAfter, receiptText, type PricedBasket, type PricedLine } from '../pricing';
 import { cappedPointsOf, type EarnContext, type Program, type RulesService } from '../rules';
 import type { PurchaseReceipt, PurchaseView, ReceiptClaimRequest, ReturnReceipt, ReturnRequest, VoidReceipt, VoidRequest } from '../till';
 import { PurchaseLine } from './purchase-line.entity';
@@ -42,6 +42,14 @@ export interface NewSale {
   idempotencyKey: string;
   requestHash: string;
   priced: PricedBasket;
+  /** The cashier signed in on the till, if any. */
+  cashier: Cashier | null;
+}
+
+/** A staff member working a till, as receipts name them. */
+export interface Cashier {
+  id: string;
+  name: string;
 }
 
 /** Claim attempts, counted in shared counters: a member claims a few receipts a day at most. */
@@ -80,6 +88,8 @@ export class PurchasesService {
       storeId: sale.storeId,
       terminalId: sale.terminalId,
       receiptNumber: sale.receiptNumber,
+      cashierId: sale.cashier?.id ?? null,
+      cashierName: sale.cashier?.name ?? null,
       memberId: sale.memberId,
       cardId: sale.cardId,
       occurredAt: sale.occurredAt,
@@ -100,6 +110,7 @@ export class PurchasesService {
       claimedAt: null,
       claimedBy: null,
       voidedAt: null,
+      voidCashierId: null,
       voidIdempotencyKey: null,
       voidRequestHash: null,
       voidResponse: null,
@@ -186,7 +197,7 @@ export class PurchasesService {
    * everything reverses exactly what is left. Points the shopper paid with
    * are given back by the same rule.
    */
-  async returnPurchase(principal: Principal, purchaseId: string, body: ReturnRequest, idempotencyKey: string, now = new Date()): Promise<Idempotent<ReturnReceipt>> {
+  async returnPurchase(principal: Principal, purchaseId: string, body: ReturnRequest, idempotencyKey: string, now = new Date(), cashier: Cashier | null = null): Promise<Idempotent<ReturnReceipt>> {
     const merchantId = principal.merchantId;
     const hash = requestHash({ purchaseId, body });
     return onceOnly(this.deps.db, {
@@ -240,7 +251,9 @@ export class PurchasesService {
         }
         const after = before + refund;
         if (after > purchase.totalMinor) {
-          throw new AppError('RETURN_EXCEEDS_PURCHASE', `Only ${purchase.totalMinor - before} of this purchase is left to refund`, {
+          const merchant = await this.services.merchants.merchantSettings(merchantId);
+          const left = formatMinor(purchase.totalMinor - before, merchant.currency, merchant.locale);
+          throw new AppError('RETURN_EXCEEDS_PURCHASE', `Only ${left} of this purchase is left to refund`, {
             requested: refund,
             left: purchase.totalMinor - before,
           });
@@ -274,6 +287,7 @@ export class PurchasesService {
           pointsReversed: moved.reversed,
           pointsRestored: toRestore,
           lines: returned,
+          cashier,
           balance: fresh ? { available: fresh.available, pending: fresh.pending } : null,
           receiptText: fresh
             ? [
@@ -296,6 +310,7 @@ export class PurchasesService {
           reason: body.reason ?? null,
           actorKind: principal.kind,
           actorId: actorIdOf(principal),
+          cashierId: cashier?.id ?? null,
           response: receipt,
           createdAt: now,
         } as QueryDeepPartialEntity<PurchaseReturn>);
@@ -328,7 +343,7 @@ export class PurchasesService {
    * what is left of its redeemed points. A terminal voids sales of its own
    * store within 24 hours; managers and owners at any time.
    */
-  async voidPurchase(principal: Principal, purchaseId: string, body: VoidRequest, idempotencyKey: string, now = new Date()): Promise<Idempotent<VoidReceipt>> {
+  async voidPurchase(principal: Principal, purchaseId: string, body: VoidRequest, idempotencyKey: string, now = new Date(), cashier: Cashier | null = null): Promise<Idempotent<VoidReceipt>> {
     const merchantId = principal.merchantId;
     const hash = requestHash({ purchaseId, body });
     const replay = (earlier: Purchase): VoidReceipt => {
@@ -364,6 +379,7 @@ export class PurchasesService {
           status: 'voided',
           pointsReversed: moved.reversed,
           pointsRestored: toRestore,
+          cashier,
           balance: fresh ? { available: fresh.available, pending: fresh.pending } : null,
           receiptText: fresh ? [`Sale voided`, `Points balance: ${fresh.available}`] : ['Sale voided'],
         };
@@ -373,6 +389,7 @@ export class PurchasesService {
           {
             status: 'voided',
             voidedAt: now,
+            voidCashierId: cashier?.id ?? null,
             pointsReversed: purchase.pointsEarned,
             pointsRestored: purchase.pointsRedeemed,
             voidIdempotencyKey: idempotencyKey,
@@ -511,6 +528,7 @@ export class PurchasesService {
     else if (limitedTo) qb.andWhere('p.store_id IN (:...stores)', { stores: limitedTo.length ? limitedTo : [''] });
     if (query.storeId) qb.andWhere('p.store_id = :storeId', { storeId: query.storeId });
     if (query.memberId) qb.andWhere('p.member_id = :memberId', { memberId: query.memberId });
+    if (query.receiptNumber) qb.andWhere('p.receipt_number = :receiptNumber', { receiptNumber: query.receiptNumber });
     if (query.from) qb.andWhere('p.occurred_at >= :from', { from: new Date(query.from) });
     if (query.to) qb.andWhere('p.occurred_at < :to', { to: new Date(query.to) });
     const [purchases, total] = await qb.take(query.limit).skip(query.offset).getManyAndCount();
@@ -526,6 +544,19 @@ export class PurchasesService {
   }
 
   // ---- contract for other modules ----
+
+  /** Categories sold before (as stored: see rules/category.ts), for the till's category field; at most `limit`. */
+  async categoriesSeen(merchantId: string, limit = 200): Promise<string[]> {
+    const rows = await this.deps.db.manager
+      .getRepository(PurchaseLine)
+      .createQueryBuilder('l')
+      .select('DISTINCT l.category', 'category')
+      .where('l.merchant_id = :merchantId AND l.category IS NOT NULL', { merchantId })
+      .orderBy('l.category', 'ASC')
+      .limit(limit)
+      .getRawMany<{ category: string }>();
+    return rows.map((r) => r.category);
+  }
 
   /** Moves a merged member's purchases to the surviving member, inside the merge transaction. */
   async reassignMember(tx: EntityManager, merchantId: string, fromId: string, intoId: string): Promise<void> {
@@ -708,6 +739,7 @@ export function purchaseView(p: Purchase, lines: PurchaseLine[]): PurchaseView {
     storeId: p.storeId,
     terminalId: p.terminalId,
     receiptNumber: p.receiptNumber,
+    cashier: p.cashierId ? { id: p.cashierId, name: p.cashierName ?? '' } : null,
     memberId: p.memberId,
     occurredAt: p.occurredAt.toISOString(),
     recordedAt: p.recordedAt.toISOString(),

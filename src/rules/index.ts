@@ -1,6 +1,6 @@
 import type { RulesService } from './rules.service';
 export { allocate, cappedPointsOf, evaluateEarning, evaluateRedemption, type EarnContext, type EarnResult } from './earning';
-export { categoryKey } from './category';
+export { categoryKey, programCategories, uniqueCategories } from './category';
 export { lotExpiresAt, lotPendingUntil } from './expiry';
 export { DEFAULT_RULES, ProgramRules, type Program } from './program.schemas';
 export { localPeriod } from './time-zone';

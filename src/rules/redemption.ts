@@ -26,7 +26,14 @@ export function evaluateRedemption(program: Program, req: RedemptionRequest): { 
   const fitting = Math.min(byShare, Math.max(0, req.available));
   const maxPoints = r.enabled && fitting >= r.minPoints ? fitting - (fitting % r.step) : 0;
   const refuse = (reason: RedemptionRefusal, message: string): never => {
-    throw new AppError('REDEMPTION_NOT_ALLOWED', message, { reason, maxPoints: maxPoints >= r.minPoints ? maxPoints : 0 });
+    // The program's minimum, step and share come along, so a till can say in its own language what would be accepted.
+    throw new AppError('REDEMPTION_NOT_ALLOWED', message, {
+      reason,
+      maxPoints: maxPoints >= r.minPoints ? maxPoints : 0,
+      minPoints: r.minPoints,
+      step: r.step,
+      maxSharePercent: r.maxShareOfBasketPercent,
+    });
   };
   if (!r.enabled) refuse('disabled', 'This shop does not take points as payment');
   if (!Number.isSafeInteger(req.requestedPoints) || req.requestedPoints <= 0) refuse('not_positive', 'Redeem a positive whole number of points');

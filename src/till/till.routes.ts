@@ -4,8 +4,8 @@ import { AppError, forbidden } from '../http/errors';
 import { ALL_STAFF, MANAGERS, canUseStore, type Principal } from '../http/principal';
 import { route, validationError } from '../http/route';
 import type { Idempotent } from '../db/idempotent';
-import type { MerchantsService } from '../merchants';
-import type { PurchasesService } from '../purchases';
+import type { MerchantsService, StaffService } from '../merchants';
+import type { Cashier, PurchasesService } from '../purchases';
 import type { TillLookupsService } from './till-lookups';
 import type { TillContext, TillService } from './till.service';
 import {
@@ -21,11 +21,15 @@ import {
   PurchaseReceipt,
   ReturnReceipt,
   ReturnRequest,
+  TillCashiers,
+  TillCategories,
+  TillPurchasePage,
+  TillPurchaseQuery,
   VoidReceipt,
   VoidRequest,
 } from './till.schemas';
 
-type TillServices = { till: TillService; tillLookups: TillLookupsService; purchases: PurchasesService; merchants: MerchantsService };
+type TillServices = { till: TillService; tillLookups: TillLookupsService; purchases: PurchasesService; merchants: MerchantsService; staff: StaffService };
 
 /**
  * The till protocol. A terminal (POS plugin) signs in with its key and is
@@ -35,7 +39,7 @@ type TillServices = { till: TillService; tillLookups: TillLookupsService; purcha
  * a terminal, because a receipt is unique per terminal.
  */
 export function tillRoutes(api: Api<TillServices>): void {
-  const { till, purchases, tillLookups } = api.services;
+  const { till, purchases, tillLookups, staff } = api.services;
   const lookupAccess = { terminal: true, staff: ALL_STAFF };
 
   route(api, {
@@ -94,7 +98,41 @@ export function tillRoutes(api: Api<TillServices>): void {
     handler: async ({ principal, body, req, res }) => {
       const key = idempotencyKeyOf(req);
       if (body.cardCode !== undefined) await tillLookups.count(principal);
-      return answer(res, await till.commit(await tillOf(api, principal, body.storeId), body, key));
+      return answer(res, await till.commit({ ...(await tillOf(api, principal, body.storeId)), cashier: await cashierOf(api, principal) }, body, key));
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/purchases',
+    summary: "Find sales of the till's store for a return: by receipt number (the POS's own), member or time; newest first",
+    tag: 'pos',
+    access: { terminal: true },
+    query: TillPurchaseQuery,
+    response: TillPurchasePage,
+    handler: async ({ principal, query }) => purchases.list(principal, { ...query, offset: 0 }),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/categories',
+    summary: "The merchant's categories for a basket line: those the program names and those sold before",
+    tag: 'pos',
+    access: lookupAccess,
+    response: TillCategories,
+    handler: async ({ principal }) => ({ categories: await till.categories(principal.merchantId) }),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/cashiers',
+    summary: 'Staff who may sign in on this till with their PIN (active, with a PIN, working in its store)',
+    tag: 'pos',
+    access: { terminal: true },
+    response: TillCashiers,
+    handler: async ({ principal }) => {
+      if (principal.kind !== 'terminal') throw forbidden('Cashiers sign in on a till');
+      return { cashiers: await staff.cashiersFor(principal.merchantId, principal.storeId) };
     },
   });
 
@@ -111,7 +149,7 @@ export function tillRoutes(api: Api<TillServices>): void {
     status: 201,
     handler: async ({ principal, params, body, req, res }) => {
       const key = idempotencyKeyOf(req);
-      return answer(res, await purchases.returnPurchase(principal, params.purchaseId, body, key));
+      return answer(res, await purchases.returnPurchase(principal, params.purchaseId, body, key, new Date(), await cashierOf(api, principal)));
     },
   });
 
@@ -127,7 +165,7 @@ export function tillRoutes(api: Api<TillServices>): void {
     response: VoidReceipt,
     handler: async ({ principal, params, body, req, res }) => {
       const key = idempotencyKeyOf(req);
-      return answer(res, await purchases.voidPurchase(principal, params.purchaseId, body, key));
+      return answer(res, await purchases.voidPurchase(principal, params.purchaseId, body, key, new Date(), await cashierOf(api, principal)));
     },
   });
 }
@@ -139,14 +177,21 @@ export function tillRoutes(api: Api<TillServices>): void {
 async function tillOf(api: Api<TillServices>, principal: Principal, storeId: string | undefined): Promise<TillContext> {
   if (principal.kind === 'terminal') {
     if (storeId !== undefined && storeId !== principal.storeId) throw forbidden('A terminal works for its own store only');
-    return { principal, merchantId: principal.merchantId, storeId: principal.storeId, terminalId: principal.terminalId };
+    return { principal, merchantId: principal.merchantId, storeId: principal.storeId, terminalId: principal.terminalId, cashier: null };
   }
   if (storeId === undefined) {
     throw new AppError('VALIDATION_FAILED', 'Staff at the web terminal must send storeId', [{ path: 'body.storeId', message: 'required for staff' }]);
   }
   const store = await api.services.merchants.getStore(principal.merchantId, storeId);
   if (!canUseStore(principal, store.id)) throw forbidden('This store is not one of yours');
-  return { principal, merchantId: principal.merchantId, storeId: store.id, terminalId: null };
+  return { principal, merchantId: principal.merchantId, storeId: store.id, terminalId: null, cashier: null };
+}
+
+/** The cashier signed in on the till with their PIN, with the name receipts print; null without one. */
+async function cashierOf(api: Api<TillServices>, principal: Principal): Promise<Cashier | null> {
+  if (principal.kind !== 'terminal' || !principal.cashierId) return null;
+  const name = await api.services.staff.nameOf(principal.merchantId, principal.cashierId);
+  return name === null ? null : { id: principal.cashierId, name };
 }
 
 /** Every write at the till needs an Idempotency-Key header: a retry with it gets the first answer. */

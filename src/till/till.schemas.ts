@@ -185,6 +185,8 @@ export const BasketEvaluation = z.object({
 });
 export type BasketEvaluation = z.infer<typeof BasketEvaluation>;
 
+const CashierRef = z.object({ id: z.string(), name: z.string() });
+
 export const PurchaseLineView = z.object({
   lineNo: z.number().int(),
   sku: z.string(),
@@ -203,6 +205,8 @@ export const PurchaseView = z.object({
   storeId: id,
   terminalId: z.string().nullable(),
   receiptNumber: z.string(),
+  /** Who rang the sale up: the cashier signed in on the till with their PIN; null for a till signed in with its key only. */
+  cashier: CashierRef.nullable(),
   memberId: id.nullable(),
   occurredAt: timestamp,
   recordedAt: timestamp,
@@ -229,6 +233,8 @@ export const PurchaseReceipt = z.object({
   balance: BalanceView,
   /** When the earned points become spendable, if the program holds them. */
   pointsPendingUntil: timestamp.nullable(),
+  /** An anonymous sale's claim code (also in receiptText), for a till that prints the receipt in its own words. */
+  claimCode: z.string().nullable().optional(),
   receiptText: z.array(z.string()),
 });
 export type PurchaseReceipt = z.infer<typeof PurchaseReceipt>;
@@ -245,6 +251,8 @@ export const ReturnReceipt = z.object({
   /** Points the shopper had paid with, given back. */
   pointsRestored: z.number().int(),
   lines: z.array(z.object({ lineNo: z.number().int(), quantity: z.number().int(), amountMinor: z.number().int() })),
+  /** The cashier who took the return; null when the till had none signed in (or staff returned it in the back office). */
+  cashier: CashierRef.nullable(),
   balance: BalanceView,
   receiptText: z.array(z.string()),
 });
@@ -255,10 +263,31 @@ export const VoidReceipt = z.object({
   status: z.literal('voided'),
   pointsReversed: z.number().int(),
   pointsRestored: z.number().int(),
+  /** The cashier who voided the sale, if one was signed in on the till. */
+  cashier: CashierRef.nullable(),
   balance: BalanceView,
   receiptText: z.array(z.string()),
 });
 export type VoidReceipt = z.infer<typeof VoidReceipt>;
 
 export const PurchaseIdParams = z.strictObject({ purchaseId: id });
+
+/** Finding a sale at the till for a return: by receipt number, member or time; newest first, in the till's store. */
+export const TillPurchaseQuery = z.strictObject({
+  receiptNumber: ReceiptNumber.optional(),
+  memberId: id.optional(),
+  /** occurredAt ≥ from (inclusive), < to (exclusive): the till sends the local day it means. */
+  from: TillTimestamp.optional(),
+  to: TillTimestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export type TillPurchaseQuery = z.infer<typeof TillPurchaseQuery>;
+
+export const TillPurchasePage = z.object({ items: z.array(PurchaseView), total: z.number().int() });
+
+/** The merchant's categories for the till's category field (until the product catalogue exists). */
+export const TillCategories = z.object({ categories: z.array(z.string()) });
+
+/** Who may sign in on this till with a PIN. */
+export const TillCashiers = z.object({ cashiers: z.array(z.object({ id: z.string(), name: z.string() })) });
 export const CardCodeParams = z.strictObject({ code: CardCode });

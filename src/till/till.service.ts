@@ -9,8 +9,8 @@ import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
 import { priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
-import { claimCodeOf, requestHash, saleReplay, type PurchasesService } from '../purchases';
-import { cappedPointsOf, type Program, type RulesService } from '../rules';
+import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
+import { cappedPointsOf, programCategories, uniqueCategories, type Program, type RulesService } from '../rules';
 import type { BasketEvaluation, CommitPurchaseRequest, EvaluateBasketRequest, MemberLookupQuery, MemberSummary, PurchaseReceipt } from './till.schemas';
 
 /** A journalled offline sale is accepted this long after it happened. */
@@ -24,6 +24,8 @@ export interface TillContext {
   merchantId: string;
   storeId: string;
   terminalId: string | null;
+  /** The cashier signed in on the till, recorded with a sale. */
+  cashier: Cashier | null;
 }
 
 interface Buyer {
@@ -167,25 +169,30 @@ export class TillService {
             idempotencyKey,
             requestHash: hash,
             priced,
+            cashier: till.cashier,
           },
-          (purchase): PurchaseReceipt => ({
-            purchase,
-            balance: after ? { available: after.available, pending: after.pending } : null,
-            pointsPendingUntil: pendingUntil?.toISOString() ?? null,
-            receiptText: receiptText({
-              locale: merchant.locale,
-              currency: merchant.currency,
-              timeZone: program.timeZone,
-              pointsEarned: priced.earn.points,
-              pendingUntil,
-              pointsRedeemed: priced.pointsToRedeem,
-              redeemValueMinor: priced.redeemValueMinor,
-              balance: after?.available ?? null,
-              ...tierAfter,
-              expiringSoon,
-              claimCode: memberId ? undefined : claimCodeOf(this.deps.config.jwtSecret, purchase.id),
-            }),
-          }),
+          (purchase): PurchaseReceipt => {
+            const claimCode = memberId ? null : claimCodeOf(this.deps.config.jwtSecret, purchase.id);
+            return {
+              purchase,
+              balance: after ? { available: after.available, pending: after.pending } : null,
+              pointsPendingUntil: pendingUntil?.toISOString() ?? null,
+              claimCode,
+              receiptText: receiptText({
+                locale: merchant.locale,
+                currency: merchant.currency,
+                timeZone: program.timeZone,
+                pointsEarned: priced.earn.points,
+                pendingUntil,
+                pointsRedeemed: priced.pointsToRedeem,
+                redeemValueMinor: priced.redeemValueMinor,
+                balance: after?.available ?? null,
+                ...tierAfter,
+                expiringSoon,
+                claimCode: claimCode ?? undefined,
+              }),
+            };
+          },
         );
         return { body: receipt, replay: false };
       },
@@ -194,6 +201,12 @@ export class TillService {
     const memberId = result.body.purchase.memberId;
     if (!result.replay && tierReached && memberId) await this.services.rules.upgradeAfterSale(merchantId, memberId, now);
     return result;
+  }
+
+  /** The program's categories first spelling wins, then those sold before: the till's category field offers these. */
+  async categories(merchantId: string, now = new Date()): Promise<string[]> {
+    const program = await this.services.rules.programAt(merchantId, now);
+    return uniqueCategories([...programCategories(program), ...(await this.services.purchases.categoriesSeen(merchantId))]);
   }
 
   private async summaryOf(merchantId: string, member: Member, cardId: string | null, now: Date): Promise<MemberSummary> {

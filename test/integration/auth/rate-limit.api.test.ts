@@ -29,6 +29,7 @@ describeEachDb('auth: per-IP rate limit on sign-in', (rt) => {
 
   it('keeps separate counters, so tills can still fetch tokens', async () => {
     const res = await request(rt().app).post('/v1/auth/terminal-token').send({ apiKey: 'tly_0000000000_wrong' }).expect(401);
-    expect(res.body.error.code).toBe('INVALID_CREDENTIALS');
+    // Not the staff answer ("wrong email or password"): the till says its key is not one.
+    expect(res.body.error.code).toBe('TERMINAL_KEY_INVALID');
   });
 });

@@ -136,7 +136,7 @@ for (const dialect of testDialects()) {
       await server.runtime.db.manager.update(Terminal, { id: fresh.terminal.id }, { revokedAt: new Date() });
       // The token is refused (401), the SDK signs in again once, and that answer is what the POS gets.
       const err = await other.lookupMemberNumber('1').catch((e: unknown) => e);
-      expect(err).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
+      expect(err).toMatchObject({ status: 401, code: 'TERMINAL_REVOKED' });
     });
   });
 }

@@ -64,6 +64,8 @@ export const WRITES_ON_REFUSAL: Record<string, string[]> = {
   'POST /v1/auth/sign-in': SIGN_IN_COUNT,
   'POST /v1/auth/password': SIGN_IN_COUNT,
   'POST /v1/operator/sign-in': SIGN_IN_COUNT,
+  'POST /v1/auth/terminal-pairing': SIGN_IN_COUNT,
+  'POST /v1/auth/cashier-sign-in': SIGN_IN_COUNT,
   'GET /v1/pos/members': TILL_LOOKUP_COUNT,
   'GET /v1/pos/cards/{code}': TILL_LOOKUP_COUNT,
   'POST /v1/pos/baskets/evaluate': TILL_LOOKUP_COUNT,

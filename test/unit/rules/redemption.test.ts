@@ -19,11 +19,21 @@ function refusal(fn: () => unknown): { reason: string; maxPoints: number } | nul
     if (!(err instanceof AppError)) throw err;
     expect(err.code).toBe('REDEMPTION_NOT_ALLOWED');
     expect(err.status).toBe(422);
-    return err.details as { reason: string; maxPoints: number };
+    const { reason, maxPoints } = err.details as { reason: string; maxPoints: number };
+    return { reason, maxPoints };
   }
 }
 
 describe('evaluateRedemption', () => {
+  it('tells the till the minimum, step and share with every refusal, so it can say them in its language', () => {
+    try {
+      evaluateRedemption(program(), { requestedPoints: 120, available: 1000, payableMinor: 1000 });
+      throw new Error('not refused');
+    } catch (err) {
+      expect((err as AppError).details).toEqual({ reason: 'below_minimum', maxPoints: 500, minPoints: 200, step: 50, maxSharePercent: 50 });
+    }
+  });
+
   it.each([
     ['exactly the minimum', 200, 1000, 1000, { points: 200, discountMinor: 200 }],
     ['a multiple of the step', 350, 1000, 1000, { points: 350, discountMinor: 350 }],
