@@ -1,19 +1,46 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import request from 'supertest';
 import { mountWebApp } from '../../src/web/web';
 import { createTestRuntime, type TestRuntime } from '../support/test-runtime';
 
-/** A built app in miniature: the page, one hashed asset, the service worker. */
+const SCRIPT = `console.log(${JSON.stringify('x'.repeat(2000))})`;
+const PAGE = '<!doctype html><div id="root"></div><script type="module" src="/assets/index-AbC123.js"></script>';
+
+/** A built app in miniature: the page, one hashed asset with its .br and .gz twins (as the build writes them), the service worker. */
 function fakeDist(): string {
   const dir = mkdtempSync(join(tmpdir(), 'tally-web-'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div><script type="module" src="/assets/index-AbC123.js"></script>');
-  writeFileSync(join(dir, 'assets', 'index-AbC123.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'index.html'), PAGE);
+  writeFileSync(join(dir, 'index.html.gz'), gzipSync(PAGE));
+  writeFileSync(join(dir, 'assets', 'index-AbC123.js'), SCRIPT);
+  writeFileSync(join(dir, 'assets', 'index-AbC123.js.br'), brotliCompressSync(SCRIPT));
+  writeFileSync(join(dir, 'assets', 'index-AbC123.js.gz'), gzipSync(SCRIPT));
   writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("fetch", () => {})');
   return dir;
+}
+
+/** A GET with its body as sent, undecoded (supertest and fetch decode brotli and gzip themselves). */
+async function rawGet(app: express.Express, path: string, acceptEncoding: string): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((ok) => server.once('listening', ok));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await new Promise((ok, fail) => {
+      get({ host: '127.0.0.1', port, path, headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => ok({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', fail);
+    });
+  } finally {
+    server.close();
+  }
 }
 
 describe('serving the web app', () => {
@@ -40,6 +67,32 @@ describe('serving the web app', () => {
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     const sw = await request(app).get('/sw.js').expect(200);
     expect(sw.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends the precompressed twin the browser accepts, brotli first, with the original type and Vary', async () => {
+    const br = await rawGet(app, '/assets/index-AbC123.js', 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(br.headers['vary']).toBe('Accept-Encoding');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(br.body).toString()).toBe(SCRIPT);
+
+    const gz = await rawGet(app, '/assets/index-AbC123.js', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(SCRIPT);
+
+    const plain = await rawGet(app, '/assets/index-AbC123.js', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['vary']).toBe('Accept-Encoding');
+    expect((plain.body).toString()).toBe(SCRIPT);
+
+    // The page of every app route too, still under its CSP and revalidated.
+    const page = await rawGet(app, '/portal/x', 'gzip, br');
+    expect(page.headers['content-encoding']).toBe('gzip');
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(gunzipSync(page.body).toString()).toBe(PAGE);
   });
 
   it('does not fall back to the page for other paths', async () => {

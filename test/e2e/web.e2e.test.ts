@@ -167,9 +167,14 @@ suite('web apps in Chromium', () => {
 
     portal = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
     portalPage = await portal.newPage();
+    const scripts: string[] = [];
+    portalPage.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
     await portalPage.goto(url(`/portal/${merchantId}?lang=th`));
     await portalPage.getByLabel('เบอร์โทรศัพท์หรืออีเมล').waitFor();
     await expectNoAxeViolations(portalPage, 'portal sign-in (th)');
+    // A Thai shopper's phone downloads the portal and Thai only.
+    expect(scripts.some((s) => /\/PortalApp-/.test(s)) && scripts.some((s) => /\/th-/.test(s))).toBe(true);
+    expect(scripts.filter((s) => /\/(AdminApp|TerminalApp|en|zh|ru)-/.test(s))).toEqual([]);
     await portalPage.getByLabel('เบอร์โทรศัพท์หรืออีเมล').fill(phone);
     await portalPage.getByRole('button', { name: 'ส่งรหัสให้ฉัน' }).click();
     await portalPage.getByLabel('รหัส', { exact: true }).waitFor();
@@ -320,8 +325,15 @@ suite('web apps in Chromium', () => {
   test('a cashier signs in with email and password and can only look members up', async () => {
     const desk = await browser.newContext({ viewport: DESKTOP });
     const page = await desk.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
     await page.goto(url('/admin?lang=en'));
     await page.waitForURL('**/signin?next=*');
+    await page.getByLabel('Email').waitFor();
+    // Signed out, the back office (and its chart library) is not downloaded, nor the other languages.
+    expect(scripts.filter((s) => /\/(AdminApp|en|zh|th|ru|StaffSignIn|index)-[\w-]+\.js$/.test(s)).map((s) => s.replace(/-[\w-]+\.js$/, '')).sort()).toEqual(
+      ['/assets/StaffSignIn', '/assets/en', '/assets/index'],
+    );
     await page.getByLabel('Email').fill('chen@example.test');
     await page.getByLabel('Password').fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,16 +1,18 @@
 import { lazy, Suspense } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { staffSlot, useStored } from './api/sessions';
 import { PublicTopbar } from './ui/kit';
-import { SetupPage } from './pages/SetupPage';
-import { StaffSignIn } from './pages/StaffSignIn';
 import { lastPortalMerchant } from './portal/portal-cache';
 
-// Each app is its own chunk: the till never downloads the charts of the back office.
+// Each app and page is its own chunk: the till never downloads the charts of the back office,
+// a shopper's phone only the portal.
 const TerminalApp = lazy(() => import('./terminal/TerminalApp'));
 const PortalApp = lazy(() => import('./portal/PortalApp'));
 const AdminApp = lazy(() => import('./admin/AdminApp'));
 const OperatorApp = lazy(() => import('./operator/OperatorApp'));
+const SetupPage = lazy(() => import('./pages/SetupPage').then((m) => ({ default: m.SetupPage })));
+const StaffSignIn = lazy(() => import('./pages/StaffSignIn').then((m) => ({ default: m.StaffSignIn })));
 
 export function App() {
   const { t } = useTranslation();
@@ -24,7 +26,7 @@ export function App() {
           <Route path="/terminal/*" element={<TerminalApp />} />
           <Route path="/portal" element={<PortalIndex />} />
           <Route path="/portal/:merchantId/*" element={<PortalApp />} />
-          <Route path="/admin/*" element={<AdminApp />} />
+          <Route path="/admin/*" element={<AdminEntry />} />
           <Route path="/operator" element={<OperatorApp />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
@@ -55,6 +57,17 @@ function Home() {
       </main>
     </>
   );
+}
+
+/**
+ * Signed out, /admin goes straight to the sign-in page: the back office and
+ * its chart library are downloaded only for someone who can use them.
+ */
+function AdminEntry() {
+  const staff = useStored(staffSlot);
+  const location = useLocation();
+  if (!staff) return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
+  return <AdminApp />;
 }
 
 /** An installed portal opens at /portal; send the shopper back to their shop. */

@@ -1,9 +1,6 @@
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import { en } from './en';
-import { ru } from './ru';
-import { th } from './th';
-import { zh } from './zh';
+import type { Messages } from './en';
 
 /** The four first-market languages; every file has every key (checked by the Messages type). */
 export const LANGUAGES = [
@@ -33,15 +30,40 @@ function initialLanguage(): LanguageCode {
   );
 }
 
-void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, zh: { translation: zh }, th: { translation: th }, ru: { translation: ru } },
-  lng: initialLanguage(),
-  fallbackLng: 'en',
-  interpolation: { escapeValue: false },
-  returnNull: false,
-});
+/**
+ * Each language is its own chunk, fetched only when it is used: a Thai
+ * shopper's phone downloads Thai, not the other three. Every file has every
+ * key (the Messages type), so no fallback language has to be loaded with it.
+ */
+const LOADERS: Record<LanguageCode, () => Promise<Messages>> = {
+  en: () => import('./en').then((m) => m.en),
+  zh: () => import('./zh').then((m) => m.zh),
+  th: () => import('./th').then((m) => m.th),
+  ru: () => import('./ru').then((m) => m.ru),
+};
 
-document.documentElement.lang = i18n.language;
+async function load(code: LanguageCode): Promise<void> {
+  if (!i18n.hasResourceBundle(code, 'translation')) i18n.addResourceBundle(code, 'translation', await LOADERS[code]());
+}
+
+/** Switches to a language once its messages have arrived, so no screen ever shows raw keys. */
+async function switchTo(code: LanguageCode): Promise<void> {
+  await load(code);
+  await i18n.changeLanguage(code);
+}
+
+/** Starts i18next with the first language loaded; main.tsx renders after it resolves. */
+export async function startI18n(): Promise<void> {
+  const lng = initialLanguage();
+  await i18n.use(initReactI18next).init({
+    resources: { [lng]: { translation: await LOADERS[lng]() } },
+    lng,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  document.documentElement.lang = i18n.language;
+}
+
 i18n.on('languageChanged', (lng) => {
   document.documentElement.lang = lng;
 });
@@ -49,12 +71,12 @@ i18n.on('languageChanged', (lng) => {
 /** A choice the person made (switcher) is remembered; a profile preference only applies when they have not chosen. */
 export function chooseLanguage(code: LanguageCode): void {
   localStorage.setItem(STORAGE_KEY, code);
-  void i18n.changeLanguage(code);
+  void switchTo(code);
 }
 
 export function applyPreferredLanguage(tag: string | null | undefined): void {
   const code = languageOf(tag);
-  if (code && !localStorage.getItem(STORAGE_KEY) && !new URLSearchParams(window.location.search).get('lang')) void i18n.changeLanguage(code);
+  if (code && !localStorage.getItem(STORAGE_KEY) && !new URLSearchParams(window.location.search).get('lang')) void switchTo(code);
 }
 
 /** The Intl locale for the current language (zh → zh-CN, th → th-TH …). */
