@@ -54,10 +54,18 @@ export class Basket {
     this.unitsLeft = this.lines.map((l) => l.units);
   }
 
+  /** Matches depend only on the lines, so each selector of the offers is matched once per basket. */
+  private readonly selected = new Map<LineSelector | undefined, number[]>();
+
   /** Positions (canonical) of the lines a selector matches. */
   select(selector: LineSelector | undefined): number[] {
-    const match = matcher(selector);
-    return this.lines.flatMap((l, i) => (match(l) ? [i] : []));
+    let positions = this.selected.get(selector);
+    if (!positions) {
+      const match = matcher(selector);
+      positions = this.lines.flatMap((l, i) => (match(l) ? [i] : []));
+      this.selected.set(selector, positions);
+    }
+    return positions;
   }
 
   /** What the given lines still cost. */

@@ -23,11 +23,18 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** The last answer of toWall. */
+let last: { time: number; timeZone: string; wall: number } | null = null;
+
 /** The local wall-clock time of an instant, as a "wall" date (UTC fields = local fields). */
 export function toWall(instant: Date, timeZone: string): Date {
+  // One sale asks for the same instant once per scheduled offer; formatToParts is the costly part.
+  if (last && last.time === instant.getTime() && last.timeZone === timeZone) return new Date(last.wall);
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, instant.getUTCMilliseconds()));
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second, instant.getUTCMilliseconds());
+  last = { time: instant.getTime(), timeZone, wall };
+  return new Date(wall);
 }
