@@ -20,6 +20,8 @@ export interface ReceiptFacts {
   expiringSoon: { points: number; expiresAt: Date } | null;
   /** An anonymous sale's claim code (see purchases/claim-code.ts). */
   claimCode?: string;
+  /** One line per applied offer, as the offer engine wrote it ("3 for 5.00 Yoghurt −1.00"). */
+  offerLines?: string[];
 }
 
 /**
@@ -54,7 +56,8 @@ function formatPoints(points: number, locale: string): string {
 
 export function receiptText(f: ReceiptFacts): string[] {
   const pts = (n: number) => formatPoints(n, f.locale);
-  const lines: string[] = [];
+  // Offers first: they explain the total, for members and anonymous shoppers alike.
+  const lines: string[] = [...(f.offerLines ?? [])];
   if (f.balance === null) {
     if (f.claimCode) lines.push(`Forgot your card? Collect the points with claim code ${f.claimCode}`);
     return lines;

@@ -93,6 +93,7 @@ export class TillService {
         balance: balanceAfter,
         ...progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points),
         expiringSoon: points?.expiringSoon ?? null,
+        offerLines: priced.offers.applied.map((a) => a.receiptLine),
       }),
     };
   }
@@ -190,6 +191,7 @@ export class TillService {
                 ...tierAfter,
                 expiringSoon,
                 claimCode: claimCode ?? undefined,
+                offerLines: priced.offers.applied.map((a) => a.receiptLine),
               }),
             };
           },

@@ -27,6 +27,12 @@ describe('receipt text', () => {
     ).toEqual(['Points redeemed: 500 ($5.00)', 'Points earned: 12', 'Points balance: 112', '$45.50 to Gold', '40 points expire on 2027-01-01']);
   });
 
+  it('explains every applied offer in one line, before the points, also for an anonymous sale', () => {
+    const offerLines = ['3 for 5.00 Yoghurt −1.00', 'Spend 50 today: coupon 5.00 off 2026-03-11 to 2026-03-17'];
+    expect(receiptText({ ...base, offerLines }).slice(0, 3)).toEqual([...offerLines, 'Points earned: 12']);
+    expect(receiptText({ ...base, balance: null, offerLines })).toEqual(offerLines);
+  });
+
   it('says when earned points become spendable, and nothing for an anonymous sale', () => {
     expect(receiptText({ ...base, pendingUntil: new Date('2026-12-01T00:00:00Z') })[0]).toBe('Points earned: 12, spendable from 2026-12-01');
     expect(receiptText({ ...base, balance: null })).toEqual([]);
