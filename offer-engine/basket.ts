@@ -36,8 +36,8 @@ export class Basket {
       return {
         index,
         sku: String(l.sku),
-        categories: keys(l.categories ?? []),
-        groups: [...new Set(l.groups ?? [])].sort(),
+        categories: keys(strings(l.categories)),
+        groups: [...new Set(strings(l.groups))].sort(),
         quantityMilli,
         unitPriceMinor: whole(l.unitPriceMinor),
         amountMinor: whole(l.amountMinor),
@@ -122,6 +122,11 @@ export function withoutUnits(runs: readonly UnitRun[], taken: readonly UnitRun[]
 /** A non-negative safe integer: the engine never throws at the till, so a bad number from a till counts as 0. */
 function whole(n: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** The strings of a list from a till; anything else counts as no list. */
+function strings(list: readonly string[] | undefined): string[] {
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function keys(values: readonly string[]): string[] {

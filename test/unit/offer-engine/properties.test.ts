@@ -181,6 +181,25 @@ describe('offer engine properties', () => {
     );
   });
 
+  it('never throws on lines a till should never send', () => {
+    const junkLine = fc.record({
+      sku: fc.anything(),
+      categories: fc.anything(),
+      groups: fc.anything(),
+      quantityMilli: fc.oneof(fc.integer(), fc.double(), fc.anything()),
+      unitPriceMinor: fc.oneof(fc.integer(), fc.double(), fc.anything()),
+      amountMinor: fc.oneof(fc.integer(), fc.double(), fc.anything()),
+      weighed: fc.anything(),
+    });
+    fc.assert(
+      fc.property(fc.array(junkLine, { maxLength: 5 }), offers, (lines, defs) => {
+        const out = applyOffers(lines as unknown as OfferLine[], defs, member);
+        expect(out.discountMinor).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('never throws, even on definitions a till should never hold', () => {
     fc.assert(
       fc.property(baskets, fc.array(fc.anything(), { maxLength: 4 }), (lines, junk) => {
