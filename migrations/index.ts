@@ -12,6 +12,7 @@ import { PlatformOperators1700000014100 } from './1700000014100-platform-operato
 import { RateCounters1700000015000 } from './1700000015000-rate-counters';
 import { TextLimits1700000015100 } from './1700000015100-text-limits';
 import { TillCashiers1700000020000 } from './1700000020000-till-cashiers';
+import { DropStatsRefreshRequests1700000025000 } from './1700000025000-drop-stats-refresh-requests';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   RateCounters1700000015000,
   TextLimits1700000015100,
   TillCashiers1700000020000,
+  DropStatsRefreshRequests1700000025000,
 ];

@@ -52,8 +52,6 @@ const EnvSchema = z.object({
   TILL_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** The same for all tills of one merchant together. */
   TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
-  /** How long a member's stats refresh waits for more sales of the same member, so a burst gives one refresh. */
-  STATS_REFRESH_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   /** Tries of one webhook delivery before it counts as failed. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** Wait before the first retry of a webhook delivery; doubles with each try (at most an hour). */
@@ -102,7 +100,6 @@ export interface Config {
   metricsToken: string | undefined;
   /** True when this process runs the outbox relay and consumes jobs itself. */
   runJobsInApi: boolean;
-  statsRefreshDelayMs: number;
   webhooks: {
     maxAttempts: number;
     retryBaseMs: number;
@@ -154,7 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tillLookups: { perTill: e.TILL_LOOKUPS_PER_MINUTE, perMerchant: e.TILL_LOOKUPS_PER_MERCHANT_PER_MINUTE },
     metricsToken: e.METRICS_TOKEN,
     runJobsInApi: e.RUN_JOBS_IN_API ?? !e.REDIS_URL,
-    statsRefreshDelayMs: e.STATS_REFRESH_DELAY_MS,
     webhooks: {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,

@@ -107,7 +107,7 @@ export function composeModules<M extends readonly AnyModule[]>(deps: Deps, modul
     for (const name of module.uses) if (!(name in all)) throw new Error(`module ${module.name} uses service ${name}, which no listed module provides`);
   }
   const subscribers = built.flatMap(({ module, services }) =>
-    (module.subscribers ?? []).map((s: EventSubscriber<EventType, object>) => ({ name: s.name, events: s.events, handle: (event: Parameters<typeof s.handle>[0]) => s.handle(event, services) })),
+    (module.subscribers ?? []).map((s: EventSubscriber<EventType, object>) => ({ name: s.name, events: s.events, handle: (events: Parameters<typeof s.handle>[0]) => s.handle(events, services) })),
   );
   const jobs = [...built.flatMap(({ module, services }) => bindJobs(module.jobs ?? [], services)), dispatchJob(subscribers)];
   return {

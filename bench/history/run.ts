@@ -231,7 +231,7 @@ async function statsRun(target: Target, merchantId: string, when: string): Promi
       for (const r of rows) plans.push(`      ${target.database.kind === 'sqlite' ? String(r.detail) : `${String(r.table)}: key=${String(r.key)} rows=${String(r.rows)} ${String(r.Extra ?? '')}`}`);
     }
     const started = process.hrtime.bigint();
-    for (const m of members) await services.purchases.refreshMemberStats(merchantId, m.id);
+    for (const m of members) await services.purchases.refreshMemberStats(merchantId, [m.id]);
     const perJob = Number(process.hrtime.bigint() - started) / 1e6 / members.length;
     const history = Math.round(PURCHASES / MEMBERS);
     say(`| ${target.label} | ${when} | stats job, ${members.length} members of ~${history} purchases each | ${(1000 / perJob).toFixed(1)} jobs/s | ${perJob.toFixed(2)} ms per job |  |  |`);

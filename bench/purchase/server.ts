@@ -13,7 +13,9 @@ export async function freePort(): Promise<number> {
 
 /** Starts a Tally entry point (src/server.ts, src/worker.ts or src/main.ts) as its own process. */
 export function startProcess(entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of each process there when it exits (bench/profile-summary.ts reads them).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -44,6 +44,16 @@ export class Db {
     }
   }
 
+  /**
+   * Runs a write that needs no transaction of its own (one statement): on
+   * MySQL autocommitted, which saves the BEGIN and COMMIT round trips; on
+   * SQLite through the serialised transaction, since its one connection may
+   * be inside another transaction.
+   */
+  autocommit<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.isMysql ? fn(this.manager) : this.transaction(fn);
+  }
+
   /** `FOR UPDATE` suffix for a raw SELECT that locks the row (SQLite serialises writers instead). */
   get forUpdate(): string {
     return this.isMysql ? ' FOR UPDATE' : '';

@@ -18,6 +18,25 @@ export interface OutboxRelayOptions {
    * queue is not duplicated: the second add has the same jobId.
    */
   redeliverAfterMs?: number;
+  /** Job names whose due rows of a round are handed over as one job (`OutboxBatch`): jobs with `handleBatch`. */
+  batchJobs?: ReadonlySet<string>;
+}
+
+/** The data of a queue job that carries several outbox rows of one job name. */
+export interface OutboxBatch {
+  outboxRows: { rowId: number; data: unknown }[];
+}
+
+export function isOutboxBatch(data: unknown): data is OutboxBatch {
+  return typeof data === 'object' && data !== null && Array.isArray((data as Partial<OutboxBatch>).outboxRows);
+}
+
+/** What one queue.add hands over: one row, or the rows of a batch job. */
+interface HandOver {
+  rows: OutboxEntry[];
+  jobName: string;
+  data: unknown;
+  jobId: string;
 }
 
 export interface RelayRound {
@@ -57,6 +76,7 @@ export class OutboxRelay {
   private readonly idleIntervalMs: number;
   private readonly leaseMs: number;
   private readonly redeliverAfterMs: number;
+  private readonly batchJobs: ReadonlySet<string>;
   private running = false;
   private pause: number;
   private timer: NodeJS.Timeout | undefined;
@@ -73,6 +93,7 @@ export class OutboxRelay {
     this.idleIntervalMs = options.idleIntervalMs ?? 1000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.redeliverAfterMs = options.redeliverAfterMs ?? 5 * 60_000;
+    this.batchJobs = options.batchJobs ?? new Set();
     this.pause = this.busyIntervalMs;
   }
 
@@ -96,17 +117,18 @@ export class OutboxRelay {
     if (rows.length === 0) return { claimed: 0, relayed: 0, deferred: 0, redelivered: 0 };
     const relayed: number[] = [];
     let failure: Error | undefined;
-    for (const row of rows) {
+    for (const handOver of this.handOvers(rows)) {
       try {
-        await this.queue.add(row.jobName, row.payload, { jobId: outboxJobId(row.id) });
-        relayed.push(row.id);
+        await this.queue.add(handOver.jobName, handOver.data, { jobId: handOver.jobId });
+        relayed.push(...handOver.rows.map((r) => r.id));
       } catch (err) {
-        // The queue's backend is down, not this row: the rest of the batch would fail the same way.
+        // The queue's backend is down, not this row: the rest of the round would fail the same way.
         failure = err instanceof Error ? err : new Error(String(err));
         break;
       }
     }
-    const deferred = rows.slice(relayed.length);
+    const relayedIds = new Set(relayed);
+    const deferred = rows.filter((r) => !relayedIds.has(r.id));
     await this.db.transaction(async (tx) => {
       if (relayed.length) {
         const deadline = new Date(now.getTime() + this.redeliverAfterMs);
@@ -146,6 +168,31 @@ export class OutboxRelay {
         .where('completed_at IS NULL AND relayed_at IS NOT NULL AND available_at > :now', { now })
         .execute(),
     );
+  }
+
+  /** One hand-over per row, except that the rows of a batch job go together (in id order, so events keep their order). */
+  private handOvers(rows: OutboxEntry[]): HandOver[] {
+    const handOvers: HandOver[] = [];
+    const batches = new Map<string, HandOver>();
+    for (const row of rows) {
+      if (!this.batchJobs.has(row.jobName)) {
+        handOvers.push({ rows: [row], jobName: row.jobName, data: row.payload, jobId: outboxJobId(row.id) });
+        continue;
+      }
+      let batch = batches.get(row.jobName);
+      if (!batch) {
+        batch = { rows: [], jobName: row.jobName, data: undefined, jobId: '' };
+        batches.set(row.jobName, batch);
+        handOvers.push(batch);
+      }
+      batch.rows.push(row);
+    }
+    for (const batch of batches.values()) {
+      batch.data = { outboxRows: batch.rows.map((r) => ({ rowId: r.id, data: r.payload })) } satisfies OutboxBatch;
+      // The same rows handed over again while their job waits are one job, as for single rows.
+      batch.jobId = `outbox:${batch.rows.map((r) => r.id).join(',')}`;
+    }
+    return handOvers;
   }
 
   private claim(now: Date): Promise<OutboxEntry[]> {
@@ -199,14 +246,15 @@ export function outboxJobId(rowId: number): string {
 }
 
 /**
- * Records that the job of an outbox row has run (its handler returned), so
- * the relay stops handing it over. Jobs that did not come from the outbox
- * (schedules) have no row and are left alone.
+ * Records that the job of outbox rows has run (its handler returned), so the
+ * relay stops handing them over: the row named by the jobId, or every row of
+ * a batch. Jobs that did not come from the outbox (schedules) have no row and
+ * are left alone.
  */
-export async function completeOutboxJob(db: Db, jobId: string | undefined, now: Date = new Date()): Promise<void> {
-  const match = /^outbox:(\d+)$/.exec(jobId ?? '');
-  if (!match) return;
-  await db.transaction((tx) =>
-    tx.createQueryBuilder().update(OutboxEntry).set({ completedAt: now }).where('id = :id AND completed_at IS NULL', { id: Number(match[1]) }).execute(),
+export async function completeOutboxJob(db: Db, jobId: string | undefined, data: unknown, now: Date = new Date()): Promise<void> {
+  const ids = isOutboxBatch(data) ? data.outboxRows.map((r) => r.rowId) : [/^outbox:(\d+)$/.exec(jobId ?? '')?.[1]].filter((id) => id !== undefined).map(Number);
+  if (ids.length === 0) return;
+  await db.autocommit((m) =>
+    m.createQueryBuilder().update(OutboxEntry).set({ completedAt: now }).where('id IN (:...ids) AND completed_at IS NULL', { ids }).execute(),
   );
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import type { JobDefinition } from './job-definition';
-import { completeOutboxJob, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { completeOutboxJob, isOutboxBatch, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 
 export interface StartJobsOptions {
   /** Consume jobs and register schedules here (worker, single process, or api with RUN_JOBS_IN_API). */
@@ -33,14 +33,17 @@ export async function startJobs(
       if (seen.has(def.name)) throw new Error(`job ${def.name} is defined twice`);
       seen.add(def.name);
       queue.process(def.name, async (data, job) => {
-        await def.handle(data);
-        // Only now is the outbox row's work done; if this write fails the job fails and is retried.
-        await completeOutboxJob(db, job.id);
+        if (!isOutboxBatch(data)) await def.handle(data);
+        else if (def.handleBatch) await def.handleBatch(data.outboxRows.map((r) => r.data));
+        else for (const row of data.outboxRows) await def.handle(row.data);
+        // Only now is the outbox rows' work done; if this write fails the job fails and is retried.
+        await completeOutboxJob(db, job.id, data);
       });
     }
     for (const def of jobs) if (def.schedule) await queue.schedule(def.name, def.schedule);
   }
-  const relay = new OutboxRelay(db, queue, log, options.relay);
+  const batchJobs = new Set(jobs.filter((def) => def.handleBatch).map((def) => def.name));
+  const relay = new OutboxRelay(db, queue, log, { batchJobs, ...options.relay });
   let stopped = false;
   queue.onReconnect(() => {
     if (stopped) return;

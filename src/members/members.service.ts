@@ -353,10 +353,21 @@ export class MembersService {
   }
 
   /** Stores the derived purchase stats computed by the purchases module (insert or overwrite). */
-  async recordStats(merchantId: string, memberId: string, stats: MemberPurchaseStats, tx?: EntityManager): Promise<void> {
-    const m = tx ?? this.deps.db.manager;
-    await this.get(merchantId, memberId, m);
-    await m.upsert(
+  /**
+   * Rewrites a member's stats with what `compute` reads, in one transaction
+   * that first locks the member's row. Concurrent refreshes of one member so
+   * run one after the other, and each reads the purchases only after taking
+   * the lock: the last to write has seen every sale committed before any of
+   * them started, so a slow refresh never overwrites a newer one with older
+   * figures.
+   */
+  async refreshStats(merchantId: string, memberId: string, compute: (tx: EntityManager) => Promise<MemberPurchaseStats>): Promise<void> {
+    const { db } = this.deps;
+    await db.transaction(async (tx) => {
+      const member = await tx.findOne(Member, { where: { merchantId, id: memberId }, ...(db.isMysql ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      if (!member) throw new AppError('MEMBER_NOT_FOUND', 'Member not found');
+      const stats = await compute(tx);
+      await tx.upsert(
       MemberStats,
       {
         memberId,
@@ -372,6 +383,7 @@ export class MembersService {
       },
       ['memberId'],
     );
+    });
   }
 
   /** The signed-in member; a closed membership no longer has a portal. */

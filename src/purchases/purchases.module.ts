@@ -3,8 +3,6 @@ import { defineModule } from '../module';
 import { PurchaseLine } from './purchase-line.entity';
 import { PurchaseReturn } from './purchase-return.entity';
 import { Purchase } from './purchase.entity';
-import { StatsRefreshRequest } from './stats-refresh-request.entity';
-import { purchasesJobs } from './purchases.jobs';
 import { purchasesRoutes } from './purchases.routes';
 import { PurchaseFigures } from './purchase-figures.service';
 import { purchasesSubscribers } from './purchases.subscribers';
@@ -13,10 +11,9 @@ import { PurchasesService, type PurchasesServiceUses } from './purchases.service
 /** Purchases recorded at the till, returns, voids and receipt claims. */
 export const purchasesModule = defineModule({
   name: 'purchases',
-  entities: [Purchase, PurchaseLine, PurchaseReturn, StatsRefreshRequest],
+  entities: [Purchase, PurchaseLine, PurchaseReturn],
   uses: ['members', 'merchants', 'points', 'rateLimits', 'rules'],
   create: (deps: Deps, use: PurchasesServiceUses) => ({ purchases: new PurchasesService(deps, use), purchaseFigures: new PurchaseFigures(deps) }),
   routes: purchasesRoutes,
-  jobs: purchasesJobs,
   subscribers: purchasesSubscribers,
 });

@@ -22,7 +22,6 @@ import { proRataStep, requestHash } from './purchase-math';
 import { PurchaseReturn } from './purchase-return.entity';
 import type { PurchaseListQuery } from './purchases.schemas';
 import { Purchase } from './purchase.entity';
-import { requestStatsRefresh, runStatsRefresh } from './stats-refresh';
 
 /** A terminal may void a sale of its own store this long after it was recorded; managers any time. */
 export const TERMINAL_VOID_WINDOW_MS = 24 * 3600_000;
@@ -576,12 +575,12 @@ export class PurchasesService {
   }
 
   /** A member's derived purchase statistics, computed in SQL (never loads the history). */
-  async memberPurchaseStats(merchantId: string, memberId: string): Promise<MemberPurchaseStats> {
+  async memberPurchaseStats(merchantId: string, memberId: string, tx: EntityManager = this.deps.db.manager): Promise<MemberPurchaseStats> {
     const where = 'p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status';
     const params = { merchantId, memberId, status: 'completed' };
     // One row per store the member bought in, read along the member's own index (ix_purchases_member_store):
     // the totals and the favourite store both come from it, and the cost follows the member's history only.
-    const perStore = await this.deps.db.manager
+    const perStore = await tx
       .getRepository(Purchase)
       .createQueryBuilder('p')
       .select('p.store_id', 'storeId')
@@ -608,7 +607,7 @@ export class PurchasesService {
       // Most visits; a tie goes to the lowest store id, so the answer does not depend on the row order.
       if (!favourite || n > favourite.visits || (n === favourite.visits && row.storeId < favourite.storeId)) favourite = { storeId: row.storeId, visits: n };
     }
-    const categories = await this.deps.db.manager
+    const categories = await tx
       .getRepository(PurchaseLine)
       .createQueryBuilder('l')
       .innerJoin(Purchase, 'p', 'p.id = l.purchase_id')
@@ -632,25 +631,17 @@ export class PurchasesService {
     };
   }
 
-  /** Subscriber side of purchase events: a coalesced refresh of the member's stats (see stats-refresh.ts). */
-  async requestMemberStatsRefresh(merchantId: string, memberId: string, now = new Date()): Promise<void> {
-    await requestStatsRefresh(this.deps.db, merchantId, memberId, this.deps.config.statsRefreshDelayMs, now);
-  }
-
-  /** The job behind `purchases.refresh-member-stats`: one refresh for a burst of requests, never missing the last. */
-  async runMemberStatsRefresh(merchantId: string, memberId: string, now = new Date()): Promise<void> {
-    await runStatsRefresh(this.deps.db, merchantId, memberId, () => this.refreshMemberStats(merchantId, memberId, now), this.deps.config.statsRefreshDelayMs, now);
-  }
-
   /**
-   * Recomputes a member's stats from scratch and evaluates the tier again
-   * (the durable half of the upgrade made right after the sale). Idempotent.
+   * Recomputes members' stats from scratch and evaluates their tiers again
+   * (the durable half of the upgrade made right after the sale). Idempotent;
+   * each member once, however many of their events came in one batch.
    */
-  async refreshMemberStats(merchantId: string, memberId: string, now = new Date()): Promise<void> {
-    const stats = await this.memberPurchaseStats(merchantId, memberId);
-    await this.services.members.recordStats(merchantId, memberId, stats);
-    // Most programs have no tiers; the program is cached, so this saves the tier evaluation's reads for them.
-    if ((await this.services.rules.programAt(merchantId, now)).tiers.length > 0) await this.services.rules.evaluateTier(undefined, merchantId, memberId, now);
+  async refreshMemberStats(merchantId: string, memberIds: readonly string[], now = new Date()): Promise<void> {
+    for (const memberId of new Set(memberIds)) {
+      await this.services.members.refreshStats(merchantId, memberId, (tx) => this.memberPurchaseStats(merchantId, memberId, tx));
+      // Most programs have no tiers; the program is cached, so this saves the tier evaluation's reads for them.
+      if ((await this.services.rules.programAt(merchantId, now)).tiers.length > 0) await this.services.rules.evaluateTier(undefined, merchantId, memberId, now);
+    }
   }
 
   // ---- internals ----

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { audit } from '../audit';
 import { newId } from '../db/ids';
 import type { Deps } from '../deps';
@@ -134,12 +134,19 @@ export class WebhooksService {
 
   /**
    * Subscriber of every event: one delivery row and job per enabled
-   * subscription that lists the event's type. Idempotent: an event seen
-   * again finds its rows and adds nothing.
+   * subscription that lists the event's type; the subscriptions of all the
+   * events' merchants are read once. Idempotent: an event seen again finds
+   * its rows and adds nothing.
    */
-  async fanOut(event: DomainEvent, now = new Date()): Promise<void> {
-    const subscriptions = await this.deps.db.manager.findBy(WebhookSubscription, { merchantId: event.merchantId, enabled: true });
-    const targets = subscriptions.filter((s) => s.events.includes(event.type));
+  async fanOut(events: DomainEvent[], now = new Date()): Promise<void> {
+    const merchantIds = [...new Set(events.map((e) => e.merchantId))];
+    const subscriptions = await this.deps.db.manager.findBy(WebhookSubscription, { merchantId: In(merchantIds), enabled: true });
+    if (subscriptions.length === 0) return;
+    for (const event of events) await this.fanOutOne(event, subscriptions, now);
+  }
+
+  private async fanOutOne(event: DomainEvent, subscriptions: WebhookSubscription[], now: Date): Promise<void> {
+    const targets = subscriptions.filter((s) => s.merchantId === event.merchantId && s.events.includes(event.type));
     if (targets.length === 0) return;
     const body = JSON.stringify(event);
     for (const subscription of targets) {

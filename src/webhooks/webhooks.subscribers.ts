@@ -6,8 +6,8 @@ import type { WebhooksService } from './webhooks.service';
 export const webhooksSubscriber = subscriber({
   name: 'webhooks.fan-out',
   events: EVENT_TYPES,
-  async handle(event, services: { webhooks: WebhooksService }) {
-    await services.webhooks.fanOut(event);
+  async handle(events, services: { webhooks: WebhooksService }) {
+    await services.webhooks.fanOut(events);
   },
 });
 

@@ -159,7 +159,7 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
     expect(await rt().db.manager.countBy(MemberChange, { memberId: id })).toBe(4);
 
     // Derived stats written by the purchases module show in the profile.
-    await rt().services.members.recordStats(a.merchant.id, id, {
+    await rt().services.members.refreshStats(a.merchant.id, id, async () => ({
       firstPurchaseAt: new Date('2026-01-02T03:04:05.000Z'),
       lastPurchaseAt: new Date('2026-02-02T03:04:05.000Z'),
       visits: 3,
@@ -167,8 +167,8 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
       averageBasketMinor: 41_152,
       favouriteStoreId: a.store.id,
       topCategories: ['dairy', 'bakery'],
-    });
-    await rt().services.members.recordStats(a.merchant.id, id, {
+    }));
+    await rt().services.members.refreshStats(a.merchant.id, id, async () => ({
       firstPurchaseAt: new Date('2026-01-02T03:04:05.000Z'),
       lastPurchaseAt: new Date('2026-02-03T03:04:05.000Z'),
       visits: 4,
@@ -176,7 +176,7 @@ describeEachDb('members: enrolment, search, history, consents, merge', (rt) => {
       averageBasketMinor: 32_500,
       favouriteStoreId: a.store.id,
       topCategories: ['dairy'],
-    });
+    }));
     const after = await request(rt().app).get(`/v1/members/${id}`).set(auth(a.tokens.cashier)).expect(200);
     expect(after.body.stats).toMatchObject({ visits: 4, spendMinor: 130_000, averageBasketMinor: 32_500, topCategories: ['dairy'], lastPurchaseAt: '2026-02-03T03:04:05.000Z' });
     expect(after.body.completeness).toEqual({ score: 80, missing: ['consents'] });

@@ -67,8 +67,8 @@ describeEachDb(
       expect(samples.get('tally_till_errors_total{route="POST /v1/pos/purchases",code="VALIDATION_FAILED"}')).toBe(1);
 
       expect(samples.get('tally_queue_up')).toBe(1);
-      expect(samples.get('tally_queue_jobs{queue="purchases.refresh-member-stats",state="waiting"}')).toBeGreaterThanOrEqual(0);
-      expect(samples.get('tally_queue_oldest_waiting_seconds{queue="purchases.refresh-member-stats"}')).toBeGreaterThanOrEqual(0);
+      expect(samples.get('tally_queue_jobs{queue="events.dispatch",state="waiting"}')).toBeGreaterThanOrEqual(0);
+      expect(samples.get('tally_queue_oldest_waiting_seconds{queue="events.dispatch"}')).toBeGreaterThanOrEqual(0);
       // No relay runs in this test, so the sales' outbox rows are still owed.
       expect(samples.get('tally_outbox_pending_rows')).toBeGreaterThanOrEqual(1);
       expect(samples.get('tally_outbox_failing_rows')).toBe(0);
