@@ -10,13 +10,14 @@ export {
   fitBgNbd,
   forecastMembers,
   probabilityAlive,
+  probabilityNoPurchase,
   type BgNbdFit,
   type BgNbdParams,
   type BgNbdThresholds,
   type MemberForecast,
   type RepeatHistory,
 } from './models/bgnbd';
-export { churnRisk, merchantRhythm, ownRhythm, type ChurnInput, type ChurnRisk, type Rhythm } from './models/churn';
+export { churnRisk, merchantRhythm, ownRhythm, type ChurnInput, type ChurnRisk, type MerchantRhythm, type Rhythm } from './models/churn';
 export { customerLifetimeValue, type ClvInput, type ClvResult, type ClvSettings } from './models/clv';
 export {
   expectedSpend,

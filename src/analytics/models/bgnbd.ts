@@ -49,6 +49,11 @@ export const BG_NBD_THRESHOLDS: BgNbdThresholds = { minMembers: 100, minRepeatBu
 export type BgNbdFit =
   | {
       status: 'fitted';
+      /**
+       * 'bg-nbd', or 'nbd' when the data show no drop-out at all: the fit ran
+       * to a → 0 (p ≡ 0), so it is refitted as the NBD, its limit, with a = 0.
+       */
+      model: 'bg-nbd' | 'nbd';
       params: BgNbdParams;
       logLikelihood: number;
       members: number;
@@ -67,7 +72,8 @@ export type BgNbdFit =
  */
 export function bgNbdLogLikelihood(params: BgNbdParams, history: RepeatHistory): number {
   const { r, alpha, a, b } = params;
-  if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return -Infinity;
+  // a = 0 is the NBD limit (no drop-out): the Beta terms cancel and the second term vanishes.
+  if (!(r > 0 && alpha > 0 && a >= 0 && b > 0)) return -Infinity;
   const n = history.frequency.length;
   const byFrequency = new Map<number, number>();
   const constant = (x: number) => {
@@ -128,16 +134,29 @@ export function fitBgNbd(history: RepeatHistory, thresholds: BgNbdThresholds = B
   const fromLog = (v: number[]): BgNbdParams => ({ r: exp(v[0]), alpha: exp(v[1]), a: exp(v[2]), b: exp(v[3]) });
   const result = minimizeWithRestarts((v) => -bgNbdLogLikelihood(fromLog(v), scaled) / n, [0, 0, 0, 0]);
   const fitted = fromLog(result.x);
+  if (fitted.a / (fitted.a + fitted.b) < NO_DROP_OUT) {
+    // The likelihood rises along a → 0 (or b → ∞): nobody seems to leave. On that ridge
+    // the optimiser stops anywhere, so fit the limit itself, the NBD (r, α; a = 0).
+    const nbd = minimizeWithRestarts((v) => -bgNbdLogLikelihood({ r: exp(v[0]), alpha: exp(v[1]), a: 0, b: 1 }, scaled) / n, result.x.slice(0, 2));
+    const params = { r: exp(nbd.x[0]), alpha: exp(nbd.x[1]) * scale, a: 0, b: 1 };
+    if (!nbd.converged || !(params.r > 1e-4 && params.r < 1e4 && Number.isFinite(params.alpha))) {
+      return { status: 'no-fit', reason: 'the likelihood did not converge to a finite optimum', ...counts };
+    }
+    return { status: 'fitted', model: 'nbd', params, logLikelihood: bgNbdLogLikelihood(params, history), iterations: result.iterations + nbd.iterations, ...counts };
+  }
   const params = { ...fitted, alpha: fitted.alpha * scale };
   if (!result.converged || !Object.values(params).every((v) => Number.isFinite(v) && v > 0)) {
     return { status: 'no-fit', reason: 'the likelihood did not converge to a finite optimum', ...counts };
   }
-  // A drop-out mix pushed to the edge (a or b → 0 or ∞) means the data cannot tell who has left.
+  // Any other edge (r, a or b → 0 or ∞) means the data cannot pin the model down.
   if ([params.r, params.a, params.b].some((v) => v < 1e-4 || v > 1e4)) {
     return { status: 'no-fit', reason: 'the fit ran to the edge of the parameter space; the data cannot pin the model down', ...counts };
   }
-  return { status: 'fitted', params, logLikelihood: bgNbdLogLikelihood(params, history), iterations: result.iterations, ...counts };
+  return { status: 'fitted', model: 'bg-nbd', params, logLikelihood: bgNbdLogLikelihood(params, history), iterations: result.iterations, ...counts };
 }
+
+/** Below this mean drop-out a/(a+b) the fit is on the no-drop-out ridge (see fitBgNbd). */
+const NO_DROP_OUT = 1e-6;
 
 /**
  * P(alive | x, t_x, T) = 1 / (1 + [x>0] a/(b+x−1) ((α+T)/(α+t_x))^(r+x)).
@@ -149,6 +168,18 @@ export function probabilityAlive(params: BgNbdParams, x: number, tx: number, T: 
   const { r, alpha, a, b } = params;
   const logRatio = log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + tx));
   return 1 / (1 + exp(logRatio));
+}
+
+/**
+ * P(no purchase in the next t | x, t_x, T) = (1 − P(alive)) + P(alive) ((α+T)/(α+T+t))^(r+x):
+ * a member who is still active has rate λ ~ Gamma(r+x, α+T) given their
+ * history, and E[e^(−λt)] is that power. What a "did not come back within
+ * N days" backtest label asks, for comparison with the churn score.
+ */
+export function probabilityNoPurchase(params: BgNbdParams, x: number, tx: number, T: number, t: number): number {
+  const alive = probabilityAlive(params, x, tx, T);
+  const { r, alpha } = params;
+  return 1 - alive + alive * exp((r + x) * (log(alpha + T) - log(alpha + T + t)));
 }
 
 /**
@@ -174,6 +205,8 @@ export function expectedPurchasesNew(params: BgNbdParams, t: number): number {
 export function conditionalExpectedPurchases(params: BgNbdParams, x: number, tx: number, T: number, t: number): number {
   if (t <= 0) return 0;
   const { r, alpha, b } = params;
+  // The NBD limit (no drop-out), which the formula below reaches as a → 0.
+  if (params.a === 0) return ((r + x) * t) / (alpha + T);
   const a = abs(params.a - 1) < 1e-9 ? 1 + 1e-9 : params.a;
   const z = t / (alpha + T + t);
   const f = hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);

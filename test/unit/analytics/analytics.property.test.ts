@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { abcClasses, auc, churnRisk, conditionalExpectedPurchases, probabilityAlive, rfmScores, summarizeMember, type Rhythm } from '../../../src/analytics';
+import { abcClasses, auc, churnRisk, conditionalExpectedPurchases, probabilityAlive, rfmScores, summarizeMember, type MerchantRhythm } from '../../../src/analytics';
 import { quintileScores } from '../../../src/analytics/models/rfm';
 
 const purchasesArb = fc.array(fc.record({ day: fc.integer({ min: 0, max: 400 }), amountMinor: fc.integer({ min: -2_000, max: 20_000 }) }), { maxLength: 30 });
@@ -12,7 +12,7 @@ const paramsArb = fc.record({
 const historyArb = fc
   .record({ x: fc.integer({ min: 0, max: 60 }), T: fc.double({ min: 1, max: 400, noNaN: true }), share: fc.double({ min: 0, max: 1, noNaN: true }) })
   .map(({ x, T, share }) => ({ x, T, tx: x === 0 ? 0 : T * share }));
-const rhythm: Rhythm = { logMean: Math.log(9), logSd: 0.6 };
+const rhythm: MerchantRhythm = { logMean: Math.log(9), logSd: 0.6, withinLogSd: 0.4 };
 const CLASS_RANK = { A: 0, B: 1, C: 2 } as const;
 
 describe('analytics properties', () => {

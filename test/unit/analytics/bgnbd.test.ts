@@ -1,4 +1,15 @@
-import { BG_NBD_THRESHOLDS, conditionalExpectedPurchases, expectedPurchasesNew, fitBgNbd, forecastMembers, holdoutCheck, probabilityAlive, type BgNbdParams } from '../../../src/analytics';
+import {
+  BG_NBD_THRESHOLDS,
+  bgNbdLogLikelihood,
+  conditionalExpectedPurchases,
+  expectedPurchasesNew,
+  fitBgNbd,
+  forecastMembers,
+  holdoutCheck,
+  probabilityAlive,
+  probabilityNoPurchase,
+  type BgNbdParams,
+} from '../../../src/analytics';
 import { hyp2f1 } from '../../../src/analytics/models/hyp2f1';
 import { simulateBgNbd } from '../../support/analytics-simulation';
 
@@ -33,6 +44,13 @@ describe('BG/NBD: recovering known parameters from simulated members', () => {
     expect(check.byFrequency.reduce((s, b) => s + b.members, 0)).toBe(options.members);
   });
 
+  it('P(no purchase in the holdout) adds up to the members who bought nothing in it', () => {
+    const members = simulateBgNbd(daily, { members: 4000, minT: 90, maxT: 365, holdout: 60, seed: 13 });
+    const expected = members.frequency.reduce((s, x, i) => s + probabilityNoPurchase(daily, x, members.recency[i], members.T[i], 60), 0);
+    const actual = members.holdout.filter((h) => h === 0).length;
+    expect(rel(expected, actual)).toBeLessThan(0.03);
+  });
+
   it('E[X(t)] for a new member is the mean repeat purchases of simulated members watched for exactly t', () => {
     for (const truth of [weekly, daily]) {
       const t = truth === weekly ? 39 : 180;
@@ -40,6 +58,31 @@ describe('BG/NBD: recovering known parameters from simulated members', () => {
       const mean = members.frequency.reduce((s, x) => s + x, 0) / members.frequency.length;
       expect(rel(expectedPurchasesNew(truth, t), mean)).toBeLessThan(0.05);
     }
+  });
+});
+
+describe('BG/NBD: nobody leaves (the NBD limit)', () => {
+  // a → 0 puts all of Beta(a, b) at p = 0: members buy at their own rate forever.
+  const truth = { r: 0.7, alpha: 60, a: 1e-12, b: 1 };
+
+  it('is fitted as the NBD (a = 0) when the likelihood runs along a → 0, and still predicts the holdout', () => {
+    const members = simulateBgNbd(truth, { members: 3000, minT: 90, maxT: 280, holdout: 90, seed: 31 });
+    const fit = fitBgNbd(members);
+    if (fit.status !== 'fitted') throw new Error(`expected a fit: ${JSON.stringify(fit)}`);
+    expect(fit.model).toBe('nbd');
+    expect(fit.params.a).toBe(0);
+    expect(rel(fit.params.r, truth.r)).toBeLessThan(0.1);
+    expect(rel(fit.params.alpha, truth.alpha)).toBeLessThan(0.15);
+    expect(Math.abs(holdoutCheck(fit.params, members, members.holdout, 90).relativeError ?? 1)).toBeLessThan(0.05);
+  });
+
+  it('with a = 0: P(alive) is 1, E[Y(t)] = (r+x)t/(α+T) (the limit of the general formula), the likelihood is the NBD’s', () => {
+    const nbd = { r: 0.7, alpha: 60, a: 0, b: 1 };
+    expect(probabilityAlive(nbd, 5, 40, 200)).toBe(1);
+    expect(conditionalExpectedPurchases(nbd, 5, 40, 200, 90)).toBeCloseTo((5.7 * 90) / 260, 12);
+    expect(conditionalExpectedPurchases({ ...nbd, a: 1e-9, b: 3 }, 5, 40, 200, 90)).toBeCloseTo((5.7 * 90) / 260, 6);
+    // x = 0, T = 10: the NBD's P(no purchase in 10) = (α/(α+T))^r.
+    expect(bgNbdLogLikelihood(nbd, { frequency: [0], recency: [0], T: [10] })).toBeCloseTo(0.7 * Math.log(60 / 70), 12);
   });
 });
 

@@ -42,7 +42,7 @@ describe('CDNOW sample (2,357 customers, 39-week calibration)', () => {
     expect(fit.params.a).toBeCloseTo(PUBLISHED_BG_NBD.a, 3);
     expect(fit.params.b).toBeCloseTo(PUBLISHED_BG_NBD.b, 2);
     expect(fit.logLikelihood).toBeCloseTo(PUBLISHED_LL, 1);
-    expect(fit).toMatchObject({ members: 2357, repeatBuyers: 946, repeatPurchases: 2457 });
+    expect(fit).toMatchObject({ model: 'bg-nbd', members: 2357, repeatBuyers: 946, repeatPurchases: 2457 });
   });
 
   it('the log-likelihood at the published parameters is the published −9582.4', () => {

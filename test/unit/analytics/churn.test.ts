@@ -1,9 +1,9 @@
-import { churnRisk, merchantRhythm, ownRhythm, type Rhythm } from '../../../src/analytics';
+import { churnRisk, merchantRhythm, ownRhythm, type MerchantRhythm } from '../../../src/analytics';
 import { DEFAULT_LOG_SD, MIN_LOG_SD } from '../../../src/analytics/models/churn';
 
 /** Visit days of a member who came every `gap` days, `visits` times, the last one on `lastDay`. */
 const everyNDays = (gap: number, visits: number, lastDay: number) => Array.from({ length: visits }, (_, i) => lastDay - gap * (visits - 1 - i));
-const weekly: Rhythm = { logMean: Math.log(7), logSd: 0.5 };
+const weekly: MerchantRhythm = { logMean: Math.log(7), logSd: 0.5, withinLogSd: 0.4 };
 
 describe('churn risk from the member’s own rhythm', () => {
   it.each([
@@ -64,22 +64,26 @@ describe('rhythms', () => {
     const own = ownRhythm([7, 7, 7], weekly);
     expect(own.logMean).toBeCloseTo(Math.log(7), 12);
     expect(own.logSd).toBeGreaterThanOrEqual(MIN_LOG_SD);
-    expect(own.logSd).toBeLessThan(weekly.logSd);
+    expect(own.logSd).toBeLessThan(weekly.withinLogSd);
     expect(ownRhythm([7, 7, 7], null).logSd).toBeLessThan(DEFAULT_LOG_SD);
     expect(() => ownRhythm([7], weekly)).toThrow(RangeError);
   });
 
-  it('the merchant’s rhythm is the median member’s usual gap with the pooled spread within members', () => {
-    // 12 members with an own rhythm: the 6th and 7th (the median) are weekly; [1] has one gap and does not count.
+  it('the merchant’s rhythm is the mean and spread of every gap; the spread within members is pooled apart', () => {
+    // 32 gaps; every member with two or more gaps is perfectly regular (19 degrees of freedom, no spread).
     const members = [...Array(7).fill([7, 7, 7]), ...Array(4).fill([14, 14]), [30, 30], [1]];
+    const logs = [...Array(21).fill(Math.log(7)), ...Array(8).fill(Math.log(14)), Math.log(30), Math.log(30), 0];
+    const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (logs.length - 1));
     const rhythm = merchantRhythm(members)!;
-    expect(Math.exp(rhythm.logMean)).toBeCloseTo(7, 10);
-    expect(rhythm.logSd).toBe(MIN_LOG_SD);
+    expect(rhythm.logMean).toBeCloseTo(mean, 12);
+    expect(rhythm.logSd).toBeCloseTo(sd, 12);
+    expect(rhythm.withinLogSd).toBe(MIN_LOG_SD);
   });
 
-  it('falls back to all gaps pooled when few members have their own rhythm, and to null with almost no data', () => {
-    const pooled = merchantRhythm(Array.from({ length: 12 }, (_, i) => [10 + i]))!;
-    expect(Math.exp(pooled.logMean)).toBeCloseTo(Math.sqrt(15 * 16), 6);
-    expect(merchantRhythm([[7], [8], [7, 9]])).toBeNull();
+  it('uses the overall spread within members when few have two gaps, and is null with fewer than 10 gaps', () => {
+    const single = merchantRhythm(Array.from({ length: 12 }, (_, i) => [10 + i]))!;
+    expect(single.withinLogSd).toBe(single.logSd);
+    expect(merchantRhythm([[7], [8], [7, 9], [1, 2, 3, 4, 5]])).toBeNull();
   });
 });
