@@ -62,7 +62,8 @@ export class Basket {
     let positions = this.selected.get(selector);
     if (!positions) {
       const match = matcher(selector);
-      positions = this.lines.flatMap((l, i) => (match(l) ? [i] : []));
+      positions = [];
+      for (let i = 0; i < this.lines.length; i++) if (match(this.lines[i])) positions.push(i);
       this.selected.set(selector, positions);
     }
     return positions;

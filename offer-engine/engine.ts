@@ -2,7 +2,7 @@ import { Basket } from './basket';
 import { definitionProblem, eligibility } from './definition';
 import { type Effect, evaluateMechanic, isSkip, qualifyingLines, skip, type Skip } from './mechanics';
 import { money, receiptLine } from './receipt';
-import type { AppliedOffer, OfferContext, OfferDefinition, OfferLine, OfferOutcome, SkippedOffer } from './types';
+import type { AppliedOffer, AppliedOfferLine, OfferContext, OfferDefinition, OfferLine, OfferOutcome, SkippedOffer } from './types';
 
 /**
  * Applies offers to a basket. Pure and total: the same lines (in any order),
@@ -122,12 +122,13 @@ function better(a: Effect, b: Effect): boolean {
 
 /** Applies an effect to the basket and describes it. */
 function commit(basket: Basket, def: OfferDefinition, e: Effect, digits: number): AppliedOffer {
-  const lines = basket.lines.flatMap((line, i) => {
+  const lines: AppliedOfferLine[] = [];
+  basket.lines.forEach((line, i) => {
     // Never more than the line still costs, whatever a mechanic computed.
     const discountMinor = Math.min(e.discounts[i], basket.remaining[i]);
     basket.remaining[i] -= discountMinor;
     basket.unitsLeft[i] -= Math.min(e.unitsUsed[i], basket.unitsLeft[i]);
-    return discountMinor > 0 || e.points[i] > 0 || e.unitsUsed[i] > 0 ? [{ index: line.index, discountMinor, points: e.points[i], unitsUsed: e.unitsUsed[i] }] : [];
+    if (discountMinor > 0 || e.points[i] > 0 || e.unitsUsed[i] > 0) lines.push({ index: line.index, discountMinor, points: e.points[i], unitsUsed: e.unitsUsed[i] });
   });
   lines.sort((a, b) => a.index - b.index);
   const discountMinor = lines.reduce((sum, l) => sum + l.discountMinor, 0);
