@@ -13,6 +13,7 @@ import {
   EntriesQuery,
   type EntryOut,
   EntryPageOut,
+  ExpiryScheduleOut,
   IdempotencyKeyValue,
   MemberPointsParams,
   ReconciliationOut,
@@ -35,6 +36,21 @@ export function pointsRoutes(api: Api<{ points: PointsService; pointsAdjustments
     handler: async ({ principal, params }) => {
       await members.get(principal.merchantId, params.memberId);
       return summaryView(await points.summary(principal.merchantId, params.memberId));
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/members/:memberId/points/expiry',
+    summary: "When a member's points expire: points per expiry date, soonest first (at most 24 dates), and points that never expire",
+    tag: 'points',
+    access: { staff: ALL_STAFF },
+    params: MemberPointsParams,
+    response: ExpiryScheduleOut,
+    handler: async ({ principal, params }) => {
+      await members.get(principal.merchantId, params.memberId);
+      const schedule = await points.expirySchedule(principal.merchantId, params.memberId);
+      return { items: schedule.items.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() })), neverExpire: schedule.neverExpire };
     },
   });
 

@@ -34,6 +34,13 @@ export const SummaryOut = BalanceOut.extend({
   expiringSoon: z.object({ points: z.number().int(), expiresAt: z.string() }).nullable(),
 });
 
+/** When the member's points expire: open lots summed per expiry instant, soonest first. */
+export const ExpiryScheduleOut = z.object({
+  items: z.array(z.object({ expiresAt: z.string(), points: z.number().int(), pending: z.number().int().describe('of which still pending') })),
+  /** Points in lots without an expiry date. */
+  neverExpire: z.number().int(),
+});
+
 export const EntryOut = z.object({
   id: z.number().int(),
   kind: z.enum(['earn', 'bonus', 'redeem', 'expire', 'adjust', 'reverse', 'restore', 'transfer']),

@@ -272,6 +272,37 @@ export class PointsService {
     return expiringOf(lots, now);
   }
 
+  /**
+   * When the member's points expire: what is left of each open lot, summed
+   * per expiry instant, soonest first (at most `limit` instants), and the
+   * points that never expire. Lots already past their expiry are left out.
+   */
+  async expirySchedule(merchantId: string, memberId: string, now = new Date(), limit = 24): Promise<{ items: { expiresAt: Date; points: number; pending: number }[]; neverExpire: number }> {
+    const lots = await this.deps.db.manager
+      .createQueryBuilder(PointLot, 'l')
+      .select(['l.expiresAt', 'l.remaining', 'l.pending'])
+      .where('l.merchant_id = :merchantId AND l.member_id = :memberId AND l.open = :open', { merchantId, memberId, open: true })
+      .andWhere('(l.expires_at IS NULL OR l.expires_at > :now)', { now })
+      .orderBy('l.expires_at', 'ASC')
+      .getMany();
+    const items: { expiresAt: Date; points: number; pending: number }[] = [];
+    let neverExpire = 0;
+    for (const lot of lots) {
+      if (lot.expiresAt === null) {
+        neverExpire += lot.remaining;
+        continue;
+      }
+      const last = items[items.length - 1];
+      if (last && last.expiresAt.getTime() === lot.expiresAt.getTime()) {
+        last.points += lot.remaining;
+        last.pending += lot.pending ? lot.remaining : 0;
+      } else if (items.length < limit) {
+        items.push({ expiresAt: lot.expiresAt, points: lot.remaining, pending: lot.pending ? lot.remaining : 0 });
+      }
+    }
+    return { items, neverExpire };
+  }
+
   /** The member's ledger, newest first, keyset-paged by entry id. */
   async entries(merchantId: string, memberId: string, page: { limit: number; before?: number }): Promise<EntryPage> {
     const qb = this.deps.db.manager

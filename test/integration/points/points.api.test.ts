@@ -108,6 +108,34 @@ describeEachDb('points API', (rt) => {
     await request(rt().app).get(`/v1/members/${memberId}/points/entries?limit=0`).set(bearer(a.tokens.cashier)).expect(400);
   });
 
+  it('shows staff when the points expire: summed per expiry date, soonest first, and what never expires', async () => {
+    const now = new Date();
+    const earn = (points: number, sourceId: string, rules: Parameters<typeof programWith>[0]) =>
+      rt().db.transaction((tx) => rt().services.points.earn(tx, { merchantId: a.merchant.id, memberId, points, sourceType: 'purchase', sourceId, occurredAt: now, now, program: programWith(rules) }));
+    const month = { expiry: { kind: 'days', days: 30 } } as const;
+    const a30 = await earn(100, 'e1', month);
+    await earn(50, 'e2', month);
+    await earn(20, 'e3', { ...month, pendingDays: 2 });
+    const a5 = await earn(70, 'e4', { expiry: { kind: 'days', days: 5 } });
+    await earn(40, 'e5', { expiry: { kind: 'never' } });
+
+    const res = await request(rt().app).get(`/v1/members/${memberId}/points/expiry`).set(bearer(a.tokens.cashier)).expect(200);
+    expect(res.body).toEqual({
+      items: [
+        { expiresAt: a5.expiresAt!.toISOString(), points: 70, pending: 0 },
+        { expiresAt: a30.expiresAt!.toISOString(), points: 170, pending: 20 },
+      ],
+      neverExpire: 40,
+    });
+
+    await request(rt().app).get(`/v1/members/${memberId}/points/expiry`).expect(401);
+    await request(rt().app).get(`/v1/members/${'x'.repeat(65)}/points/expiry`).set(bearer(a.tokens.cashier)).expect(400);
+    // Another merchant's staff do not learn the member exists.
+    expect((await request(rt().app).get(`/v1/members/${memberId}/points/expiry`).set(bearer(b.tokens.owner)).expect(404)).body.error.code).toBe('MEMBER_NOT_FOUND');
+    const empty = await request(rt().app).get(`/v1/members/${(await enrolMember(rt(), a)).id}/points/expiry`).set(bearer(a.tokens.owner)).expect(200);
+    expect(empty.body).toEqual({ items: [], neverExpire: 0 });
+  });
+
   it('shows members their own points only', async () => {
     await adjust(a.tokens.owner, { points: 7, reason: 'Welcome' }).expect(201);
     const token = tokenFor(rt(), { kind: 'member', merchantId: a.merchant.id, memberId });

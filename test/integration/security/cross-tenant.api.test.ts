@@ -149,6 +149,7 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/me/purchases/{purchaseId}': {},
   'POST /v1/me/receipt-claims': { body: (_a, b) => ({ storeCode: b.storeCode, receiptNumber: b.anonymousReceiptNumber, totalMinor: 250, claimCode: b.anonymousClaimCode }) },
   'GET /v1/members/{memberId}/points': {},
+  'GET /v1/members/{memberId}/points/expiry': {},
   'GET /v1/members/{memberId}/points/entries': {},
   'POST /v1/members/{memberId}/points/adjustments': { body: () => ({ points: 1000, reason: 'cross-tenant' }) },
   'GET /v1/me/points': { scoped: SELF },

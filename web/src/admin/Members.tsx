@@ -8,6 +8,7 @@ import { useLocale } from '../i18n';
 import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, useLoad } from '../ui/kit';
 import { PAGE_SIZE, useAdmin, type Page } from './admin-context';
 import type { EntryRow, PurchaseRow } from '../api/history-types';
+import { CardsPanel, ConsentsPanel, ExpiryPanel, ProfileForm, TierPanel, type MemberCard } from './MemberPanels';
 
 interface MemberRow {
   id: string;
@@ -23,13 +24,6 @@ interface MemberRow {
   deletionRequestedAt: string | null;
   mergedIntoId: string | null;
 }
-interface CardRow {
-  id: string;
-  number: string;
-  kind: string;
-  status: string;
-  issuedAt: string | null;
-}
 interface Stats {
   firstPurchaseAt: string | null;
   lastPurchaseAt: string | null;
@@ -42,7 +36,8 @@ interface ProfileOut {
   member: MemberRow;
   stats: Stats | null;
   completeness: { score: number; missing: string[] };
-  cards: CardRow[];
+  consents: Parameters<typeof ConsentsPanel>[0]['consents'];
+  cards: MemberCard[];
 }
 
 const fullName = (m: Pick<MemberRow, 'firstName' | 'lastName'>) => [m.firstName, m.lastName].filter(Boolean).join(' ');
@@ -130,6 +125,8 @@ export function MemberDetail() {
     [memberId],
   );
   const [adjust, setAdjust] = useState({ points: '', reason: '' });
+  const [editing, setEditing] = useState(false);
+  const [pointsVersion, setPointsVersion] = useState(0);
   const [mergeInto, setMergeInto] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -155,6 +152,7 @@ export function MemberDetail() {
       setDone(t('members.adjusted'));
       points.reload();
       entries.reload();
+      setPointsVersion((v) => v + 1);
     } catch (err) {
       setError(err);
     }
@@ -200,16 +198,37 @@ export function MemberDetail() {
           <div className="grid">
             <section className="card">
               <h2>{t('members.profile')}</h2>
-              <dl>
-                <dt>{t('profile.phone')}</dt>
-                <dd>{m.phone ?? '—'}</dd>
-                <dt>{t('common.email')}</dt>
-                <dd>{m.email ?? '—'}</dd>
-                <dt>{t('profile.birthDate')}</dt>
-                <dd>{m.birthDate ? formatDate(m.birthDate, locale) : '—'}</dd>
-                <dt>{t('common.status')}</dt>
-                <dd>{t(`memberStatus.${m.status}`)}</dd>
-              </dl>
+              {editing ? (
+                <ProfileForm
+                  memberId={memberId}
+                  profile={m}
+                  onCancel={() => setEditing(false)}
+                  onSaved={() => {
+                    setEditing(false);
+                    setDone(t('memberPage.profileSaved'));
+                    profile.reload();
+                    changes.reload();
+                  }}
+                />
+              ) : (
+                <>
+                  <dl>
+                    <dt>{t('profile.phone')}</dt>
+                    <dd>{m.phone ?? '—'}</dd>
+                    <dt>{t('common.email')}</dt>
+                    <dd>{m.email ?? '—'}</dd>
+                    <dt>{t('profile.birthDate')}</dt>
+                    <dd>{m.birthDate ? formatDate(m.birthDate, locale) : '—'}</dd>
+                    <dt>{t('common.status')}</dt>
+                    <dd>{t(`memberStatus.${m.status}`)}</dd>
+                  </dl>
+                  {m.status !== 'closed' && (
+                    <button type="button" className="btn" onClick={() => setEditing(true)}>
+                      {t('memberPage.edit')}
+                    </button>
+                  )}
+                </>
+              )}
               <p className="muted">{t('members.completeness', { score: profile.data?.completeness.score ?? 0 })}</p>
               {manager && m.status === 'active' && (
                 <ConfirmButton label={t('members.suspend')} question={t('members.suspendQuestion')} confirmLabel={t('members.suspend')} onConfirm={() => setStatus('suspended')} />
@@ -242,17 +261,11 @@ export function MemberDetail() {
                 </p>
               )}
             </section>
-            <section className="card">
-              <h2>{t('members.cards')}</h2>
-              <ul>
-                {profile.data?.cards.map((c) => (
-                  <li key={c.id}>
-                    <code>{c.number}</code> — {t(`cardStatus.${c.status}`, { defaultValue: c.status })} ({t(`cardKind.${c.kind}`, { defaultValue: c.kind })})
-                  </li>
-                ))}
-              </ul>
-            </section>
+            <TierPanel memberId={memberId} />
+            {profile.data && <ConsentsPanel consents={profile.data.consents} />}
+            <ExpiryPanel memberId={memberId} version={pointsVersion} />
           </div>
+          {profile.data && <CardsPanel cards={profile.data.cards} manager={manager} onChanged={() => profile.reload()} />}
           {manager && (
           <section className="card">
             <h2>{t('members.adjust')}</h2>

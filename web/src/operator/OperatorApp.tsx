@@ -4,6 +4,7 @@ import { api, fieldErrors } from '../api/client';
 import { operatorSession, operatorSlot, useStored } from '../api/sessions';
 import { LANGUAGES } from '../i18n';
 import { ErrorBanner, Field, Notice, Pager, PublicTopbar, SearchBox, Select, useLoad, PasswordSignInForm } from '../ui/kit';
+import { TimeZoneSelect } from '../ui/TimeZoneSelect';
 
 interface OperatorMerchant {
   id: string;
@@ -184,7 +185,7 @@ function CreateMerchant({ onCreated }: { onCreated: (name: string, setup: OwnerS
       <ErrorBanner error={error} />
       <Field label={t('setup.merchantName')} value={form.name} onChange={set('name')} required error={fields['name']} />
       <Field label={t('setup.currency')} value={form.currency} onChange={set('currency')} required error={fields['currency']} />
-      <Field label={t('setup.timeZone')} value={form.timeZone} onChange={set('timeZone')} required error={fields['timeZone']} />
+      <TimeZoneSelect label={t('setup.timeZone')} value={form.timeZone} onChange={set('timeZone')} error={fields['timeZone']} />
       <Select label={t('setup.locale')} value={form.locale} onChange={set('locale')} error={fields['locale']}>
         {LANGUAGES.map((l) => (
           <option key={l.code} value={l.locale}>

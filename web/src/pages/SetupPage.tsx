@@ -5,6 +5,7 @@ import { api, fieldErrors } from '../api/client';
 import { staffSlot } from '../api/sessions';
 import { LANGUAGES } from '../i18n';
 import { ErrorBanner, Field, PublicTopbar, Select, useLoad } from '../ui/kit';
+import { TimeZoneSelect } from '../ui/TimeZoneSelect';
 import { signedIn, type SessionAnswer } from './StaffSignIn';
 
 /** Currencies of the first markets first; any ISO 4217 code the browser knows is accepted. */
@@ -94,7 +95,7 @@ export function SetupPage() {
                   </option>
                 ))}
               </Select>
-              <Field label={t('setup.timeZone')} value={form.timeZone} onChange={set('timeZone')} required error={fields['merchant.timeZone']} />
+              <TimeZoneSelect label={t('setup.timeZone')} value={form.timeZone} onChange={set('timeZone')} error={fields['merchant.timeZone']} />
               <Select label={t('setup.locale')} value={form.locale} onChange={set('locale')} error={fields['merchant.locale']}>
                 {LANGUAGES.map((l) => (
                   <option key={l.code} value={l.locale}>

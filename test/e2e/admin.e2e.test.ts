@@ -1,0 +1,192 @@
+import request from 'supertest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Principal } from '../../src/http/principal';
+import { tokenFor } from '../support/factories';
+import { programWith } from '../integration/points/points-helpers';
+import { expectNoAxeViolations } from './axe';
+import { tr } from './messages';
+import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
+
+/**
+ * The back office in a real Chromium, in English and Chinese: card batches
+ * listed and printed again after a reload, and the member page (profile edit,
+ * tier, consents, points expiry, block / lost / unblock / replace a card).
+ * Every page visited gets an axe check and no sideways scroll at 390, 1024
+ * and 1920 px.
+ */
+const suite = browserAvailable() ? describe : describe.skip;
+jest.setTimeout(240_000);
+
+const LOCALES = { en: 'en', zh: 'zh-CN' } as const;
+type Lang = keyof typeof LOCALES;
+
+export const WIDTHS = [390, 1024, 1920];
+
+/** At each width: no sideways scroll (the document is no wider than the window). */
+export async function fitsEveryWidth(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize() ?? PHONE;
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    const [scroll, inner] = (await page.evaluate('[document.scrollingElement.scrollWidth, window.innerWidth]')) as [number, number];
+    expect({ page: name, width, scroll: Math.min(scroll, inner) }).toEqual({ page: name, width, scroll });
+  }
+  await page.setViewportSize(before);
+}
+
+suite('back office in Chromium: card batches and the member page', () => {
+  let live: LiveServer;
+  let browser: Browser;
+  let ownerState: Awaited<ReturnType<BrowserContext['storageState']>>;
+  let owner: Principal;
+  const url = (path: string) => `${live.baseUrl}${path}`;
+  const bearer = () => ({ Authorization: `Bearer ${tokenFor(live.rt, owner)}` });
+
+  beforeAll(async () => {
+    live = await startServer();
+    browser = await launchBrowser();
+    const setup = await live.rt.services.auth.ensureSetupToken();
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await page.goto(url(`/setup?token=${encodeURIComponent(setup!.token)}&lang=en`));
+    await page.getByLabel('Shop name').fill('Corner Mart');
+    await page.getByLabel('Currency').selectOption('THB');
+    await page.getByLabel('Time zone').selectOption('Asia/Bangkok');
+    await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
+    await page.getByLabel('Email').fill('owner@corner.test');
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create shop' }).click();
+    await page.waitForURL('**/admin');
+    ownerState = await context.storageState();
+    await context.close();
+    const [row] = (await live.rt.db.manager.query("SELECT id, merchant_id AS merchantId FROM staff_users WHERE email = 'owner@corner.test'")) as { id: string; merchantId: string }[];
+    owner = { kind: 'staff', merchantId: row.merchantId, userId: row.id, role: 'owner', storeIds: null };
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await live?.close();
+  });
+
+  async function ownerPage(lang: Lang, viewport = PHONE): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport, storageState: ownerState });
+    const page = await context.newPage();
+    await page.goto(url(`/admin?lang=${lang}`));
+    await page.getByRole('navigation').first().waitFor();
+    return { context, page };
+  }
+
+  for (const lang of ['en', 'zh'] as const) {
+    test(`${lang}: card batches stay listed after a reload and print again with the shop's name`, async () => {
+      const { context, page } = await ownerPage(lang);
+      await page.getByRole('link', { name: tr(lang, 'admin.nav.cards') }).click();
+      await page.getByRole('heading', { name: tr(lang, 'admin.nav.cards'), level: 1 }).waitFor();
+      const rows = page.locator('table tbody tr');
+      const before = (await request(live.rt.app).get('/v1/card-batches').set(bearer()).expect(200)).body.total as number;
+      await page.getByLabel(tr(lang, 'cards.count')).fill('3');
+      await page.getByRole('button', { name: tr(lang, 'cards.generate') }).click();
+      await expectRows(page, before + 1);
+
+      // After a reload the batch is still there (the list comes from GET /v1/card-batches).
+      await page.goto(url(`/admin/cards?lang=${lang}`));
+      await expectRows(page, before + 1);
+      await expectNoAxeViolations(page, `card batches (${lang})`);
+      await fitsEveryWidth(page, `card batches (${lang})`);
+      await page.screenshot({ path: shot(`admin-cards-phone-${lang}`), fullPage: true });
+
+      await rows.first().getByRole('button', { name: tr(lang, 'cards.sheet') }).click();
+      const sheet = page.frameLocator(`iframe[title="${tr(lang, 'cards.sheet')}"]`);
+      await sheet.locator('.card').first().waitFor();
+      expect(await sheet.locator('.card').count()).toBe(3);
+      expect(await sheet.locator('.shop').allTextContents()).toEqual(['Corner Mart', 'Corner Mart', 'Corner Mart']);
+      await page.screenshot({ path: shot(`admin-cards-sheet-phone-${lang}`), fullPage: true });
+      await context.close();
+    });
+
+    test(`${lang}: the member page edits the profile, shows tier, consents and expiry, and blocks, loses and replaces a card`, async () => {
+      const enrolled = await request(live.rt.app)
+        .post('/v1/members')
+        .set(bearer())
+        .send({ firstName: `Mali ${lang}`, phone: lang === 'en' ? '0812223301' : '0812223302', consents: { marketingEmail: true, marketingSms: false } })
+        .expect(201);
+      const memberId = enrolled.body.member.id as string;
+      const cardNumber = enrolled.body.card.number as string;
+      const now = new Date();
+      const expiresAt = (
+        await live.rt.db.transaction((tx) =>
+          live.rt.services.points.earn(tx, {
+            merchantId: owner.merchantId,
+            memberId,
+            points: 120,
+            sourceType: 'purchase',
+            sourceId: `seed-${lang}`,
+            occurredAt: now,
+            now,
+            program: programWith({ expiry: { kind: 'days', days: 30 } }, 'Asia/Bangkok'),
+          }),
+        )
+      ).expiresAt!;
+
+      const { context, page } = await ownerPage(lang);
+      await page.goto(url(`/admin/members/${memberId}?lang=${lang}`));
+      await page.getByRole('heading', { name: `Mali ${lang}`, level: 1 }).waitFor();
+
+      // Tier, consents and when the points expire.
+      await page.getByTestId('member-tier').waitFor();
+      const consents = page.getByTestId('member-consents');
+      await consents.getByText(tr(lang, 'consents.marketingEmail')).waitFor();
+      expect(await consents.textContent()).toContain(tr(lang, 'consents.granted'));
+      expect(await consents.textContent()).toContain(tr(lang, 'consents.withdrawn'));
+      expect(await consents.textContent()).toContain(tr(lang, 'memberPage.consentNotAsked'));
+      const expiry = page.getByTestId('member-expiry');
+      await expiry.getByText('120').waitFor();
+      // Node's ICU and Chromium's format dates alike for these locales.
+      await expiry.getByText(new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeZone: 'Asia/Bangkok' }).format(expiresAt)).waitFor();
+      await expectNoAxeViolations(page, `member page (${lang})`);
+      await fitsEveryWidth(page, `member page (${lang})`);
+      await page.screenshot({ path: shot(`admin-member-phone-${lang}`), fullPage: true });
+
+      // Edit the profile: a last name and an email.
+      await page.getByRole('button', { name: tr(lang, 'memberPage.edit') }).click();
+      const form = page.getByRole('form', { name: tr(lang, 'memberPage.edit') });
+      await form.getByLabel(tr(lang, 'profile.lastName')).fill('Sukjai');
+      await form.getByLabel(tr(lang, 'common.email')).fill(`mali-${lang}@corner.test`);
+      await expectNoAxeViolations(page, `member profile form (${lang})`);
+      await form.getByRole('button', { name: tr(lang, 'memberPage.saveProfile') }).click();
+      await page.getByText(tr(lang, 'memberPage.profileSaved')).waitFor();
+      await page.getByRole('heading', { name: `Mali ${lang} Sukjai`, level: 1 }).waitFor();
+      const saved = await request(live.rt.app).get(`/v1/members/${memberId}`).set(bearer()).expect(200);
+      expect(saved.body.member).toMatchObject({ lastName: 'Sukjai', email: `mali-${lang}@corner.test`, phone: lang === 'en' ? '+66812223301' : '+66812223302' });
+
+      // Block (confirmed), unblock, mark lost (confirmed), replace with a new digital card.
+      const card = page.getByTestId(`card-${cardNumber}`);
+      await card.getByRole('button', { name: tr(lang, 'memberPage.block') }).click();
+      await page.getByRole('dialog').getByRole('button', { name: tr(lang, 'memberPage.block') }).click();
+      await page.getByText(tr(lang, 'memberPage.blocked')).waitFor();
+      await card.getByText(tr(lang, 'cardStatus.blocked'), { exact: true }).waitFor();
+      await card.getByRole('button', { name: tr(lang, 'memberPage.unblock') }).click();
+      await card.getByText(tr(lang, 'cardStatus.active'), { exact: true }).waitFor();
+      await card.getByRole('button', { name: tr(lang, 'memberPage.lost') }).click();
+      await page.getByRole('dialog').getByRole('button', { name: tr(lang, 'memberPage.lost') }).click();
+      await card.getByText(tr(lang, 'cardStatus.lost'), { exact: true }).waitFor();
+      await card.getByRole('button', { name: tr(lang, 'memberPage.replace') }).click();
+      await expectNoAxeViolations(page, `card replace form (${lang})`);
+      await card.getByRole('button', { name: tr(lang, 'memberPage.replaceSubmit') }).click();
+      await card.getByText(tr(lang, 'cardStatus.replaced'), { exact: true }).waitFor();
+      const cards = (await request(live.rt.app).get(`/v1/members/${memberId}`).set(bearer()).expect(200)).body.cards as { number: string; status: string }[];
+      expect(cards.map((c) => c.status)).toEqual(['replaced', 'active']);
+      await page.getByText(tr(lang, 'memberPage.replaced', { number: cards[1].number })).waitFor();
+      await page.getByTestId(`card-${cards[1].number}`).waitFor();
+      await fitsEveryWidth(page, `member page after card changes (${lang})`);
+      await page.screenshot({ path: shot(`admin-member-cards-phone-${lang}`), fullPage: true });
+      await page.setViewportSize(DESKTOP);
+      await page.screenshot({ path: shot(`admin-member-desktop-${lang}`), fullPage: true });
+      keepForDocs(`admin-member-desktop-${lang}`);
+      await context.close();
+    });
+  }
+});
+
+async function expectRows(page: Page, n: number): Promise<void> {
+  await page.locator('table tbody tr').nth(n - 1).waitFor();
+  expect(await page.locator('table tbody tr').count()).toBe(n);
+}
