@@ -75,25 +75,20 @@ export function bgNbdLogLikelihood(params: BgNbdParams, history: RepeatHistory):
   // a = 0 is the NBD limit (no drop-out): the Beta terms cancel and the second term vanishes.
   if (!(r > 0 && alpha > 0 && a >= 0 && b > 0)) return -Infinity;
   const n = history.frequency.length;
-  const byFrequency = new Map<number, number>();
-  const constant = (x: number) => {
-    let c = byFrequency.get(x);
-    if (c === undefined) {
-      c = gammaln(r + x) - gammaln(r) + r * log(alpha) + gammaln(b + x) - gammaln(a + b + x) - gammaln(b) + gammaln(a + b);
-      byFrequency.set(x, c);
-    }
-    return c;
-  };
+  // Per distinct x (small integers): the constant part and ln(a/(b+x−1)); a plain array beats a Map here.
+  const constants: number[] = [];
+  const dropOut: number[] = [];
+  const shared = -gammaln(r) + r * log(alpha) - gammaln(b) + gammaln(a + b);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const x = history.frequency[i];
-    const first = -(r + x) * log(alpha + history.T[i]);
-    let tail = first;
-    if (x > 0) {
-      const second = log(a) - log(b + x - 1) - (r + x) * log(alpha + history.recency[i]);
-      tail = logAddExp(first, second);
+    if (constants[x] === undefined) {
+      constants[x] = shared + gammaln(r + x) + gammaln(b + x) - gammaln(a + b + x);
+      dropOut[x] = x > 0 ? log(a) - log(b + x - 1) : -Infinity;
     }
-    total += constant(x) + tail;
+    const first = -(r + x) * log(alpha + history.T[i]);
+    const tail = x > 0 ? logAddExp(first, dropOut[x] - (r + x) * log(alpha + history.recency[i])) : first;
+    total += constants[x] + tail;
   }
   return total;
 }
