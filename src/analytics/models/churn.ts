@@ -1,4 +1,5 @@
 import erfc from '@stdlib/math-base-special-erfc';
+import { gapsOf } from './summary';
 
 const { log, sqrt, max, exp, round, min } = Math;
 
@@ -104,7 +105,7 @@ export function ownRhythm(gaps: readonly number[], merchant: MerchantRhythm | nu
 }
 
 export interface ChurnInput {
-  /** The member's visit days up to the as-of day, sorted and distinct (see visitsAsOf). */
+  /** The member's visit days (see visitsAsOf); later ones are ignored. */
   visitDays: readonly number[];
   asOfDay: number;
   /** BG/NBD P(alive) as of the same day; null when the model could not be fitted. */
@@ -115,14 +116,12 @@ export interface ChurnInput {
 /** Risk score with its reason; null for a member with no visit by the as-of day. */
 export function churnRisk(input: ChurnInput): ChurnRisk | null {
   const { visitDays, asOfDay, merchant } = input;
-  const days = visitDays.filter((d) => d <= asOfDay);
+  // Visits after the as-of day do not exist yet; sorted and distinct whatever the caller passed.
+  const days = [...new Set(visitDays.filter((d) => d <= asOfDay))].sort((p, q) => p - q);
   if (days.length === 0) return null;
   const daysSinceLast = asOfDay - days[days.length - 1];
-  const gaps: number[] = [];
-  for (let i = 1; i < days.length; i++) gaps.push(days[i] - days[i - 1]);
-
-  const own = days.length >= OWN_RHYTHM_MIN_PURCHASES && gaps.filter((g) => g > 0).length >= 2;
-  const rhythm = own ? ownRhythm(gaps, merchant) : merchant;
+  const own = days.length >= OWN_RHYTHM_MIN_PURCHASES;
+  const rhythm = own ? ownRhythm(gapsOf(days), merchant) : merchant;
   const stillAwayIfActive = rhythm === null ? null : survival(daysSinceLast, rhythm);
   const probabilityAlive = input.probabilityAlive ?? ALIVE_CEILING;
   const prior = min(ALIVE_CEILING, max(ALIVE_FLOOR, probabilityAlive));

@@ -56,20 +56,34 @@ export type GammaGammaFit =
  *   lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln γ + (px−1) ln m̄ + px ln x − (px+q) ln(γ + x m̄)
  */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, history: SpendHistory): number {
+  return preparedLogLikelihood(params, prepare(history.frequency, history.monetary));
+}
+
+/** The repeat buyers with ln m̄ computed once: it does not change between evaluations of a fit. */
+interface Prepared {
+  x: Int32Array;
+  m: Float64Array;
+  logM: Float64Array;
+}
+
+function prepare(frequency: ArrayLike<number>, monetary: ArrayLike<number>): Prepared {
+  const keep: number[] = [];
+  for (let i = 0; i < frequency.length; i++) if (frequency[i] > 0 && monetary[i] > 0) keep.push(i);
+  const m = Float64Array.from(keep, (i) => monetary[i]);
+  return { x: Int32Array.from(keep, (i) => frequency[i]), m, logM: m.map(log) };
+}
+
+function preparedLogLikelihood(params: GammaGammaParams, { x: xs, m: ms, logM }: Prepared): number {
   const { p, q, gamma } = params;
   if (!(p > 0 && q > 0 && gamma > 0)) return -Infinity;
-  const byFrequency = new Map<number, number>();
+  // Per distinct x (small integers); a plain array beats a Map here.
+  const constants: number[] = [];
+  const shared = -gammaln(q) + q * log(gamma);
   let total = 0;
-  for (let i = 0; i < history.frequency.length; i++) {
-    const x = history.frequency[i];
-    const m = history.monetary[i];
-    if (x <= 0 || !(m > 0)) continue;
-    let c = byFrequency.get(x);
-    if (c === undefined) {
-      c = gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * log(gamma) + p * x * log(x);
-      byFrequency.set(x, c);
-    }
-    total += c + (p * x - 1) * log(m) - (p * x + q) * log(gamma + x * m);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (constants[x] === undefined) constants[x] = shared + gammaln(p * x + q) - gammaln(p * x) + p * x * log(x);
+    total += constants[x] + (p * x - 1) * logM[i] - (p * x + q) * log(gamma + x * ms[i]);
   }
   return total;
 }
@@ -81,22 +95,15 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, history: Spend
  */
 export function fitGammaGamma(history: SpendHistory, thresholds: GammaGammaThresholds = GAMMA_GAMMA_THRESHOLDS): GammaGammaFit {
   if (history.frequency.length !== history.monetary.length) throw new RangeError('frequency and monetary must have the same length');
-  const xs: number[] = [];
-  const ms: number[] = [];
-  for (let i = 0; i < history.frequency.length; i++) {
-    if (history.frequency[i] > 0 && history.monetary[i] > 0) {
-      xs.push(history.frequency[i]);
-      ms.push(history.monetary[i]);
-    }
-  }
-  const repeatBuyers = xs.length;
+  const buyers = prepare(history.frequency, history.monetary);
+  const repeatBuyers = buyers.x.length;
   if (repeatBuyers < thresholds.minRepeatBuyers) {
     return { status: 'insufficient-data', reason: `${repeatBuyers} members bought again with a positive spend; at least ${thresholds.minRepeatBuyers} are needed`, repeatBuyers };
   }
-  const scale = ms.reduce((s, m) => s + m, 0) / repeatBuyers / 10;
-  const scaled: SpendHistory = { frequency: xs, monetary: ms.map((m) => m / scale) };
+  const scale = buyers.m.reduce((s, m) => s + m, 0) / repeatBuyers / 10;
+  const scaled = prepare(buyers.x, buyers.m.map((m) => m / scale));
   const fromLog = (v: number[]): GammaGammaParams => ({ p: Math.exp(v[0]), q: Math.exp(v[1]), gamma: Math.exp(v[2]) });
-  const result = minimizeWithRestarts((v) => -gammaGammaLogLikelihood(fromLog(v), scaled) / repeatBuyers, [0, 0, 0]);
+  const result = minimizeWithRestarts((v) => -preparedLogLikelihood(fromLog(v), scaled) / repeatBuyers, [0, 0, 0]);
   const fitted = fromLog(result.x);
   const params = { ...fitted, gamma: fitted.gamma * scale };
   if (!result.converged || !Object.values(params).every((v) => Number.isFinite(v) && v > 0)) {
@@ -110,9 +117,9 @@ export function fitGammaGamma(history: SpendHistory, thresholds: GammaGammaThres
   return {
     status: 'fitted',
     params,
-    logLikelihood: gammaGammaLogLikelihood(params, history),
+    logLikelihood: preparedLogLikelihood(params, buyers),
     repeatBuyers,
-    frequencySpendCorrelation: pearson(xs, ms),
+    frequencySpendCorrelation: pearson(buyers.x, buyers.m),
     populationMeanSpend: (params.p * params.gamma) / (params.q - 1),
     iterations: result.iterations,
   };
@@ -129,10 +136,14 @@ export function expectedSpend(params: GammaGammaParams, x: number, monetary: num
   return (p * (gamma + x * monetary)) / (p * x + q - 1);
 }
 
-function pearson(xs: number[], ys: number[]): number {
+function pearson(xs: ArrayLike<number>, ys: ArrayLike<number>): number {
   const n = xs.length;
-  const mx = xs.reduce((s, v) => s + v, 0) / n;
-  const my = ys.reduce((s, v) => s + v, 0) / n;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += xs[i] / n;
+    my += ys[i] / n;
+  }
   let sxy = 0;
   let sxx = 0;
   let syy = 0;

@@ -54,6 +54,12 @@ describe('churn risk from the member’s own rhythm', () => {
     expect(risk.score).toBeGreaterThan(80);
   });
 
+  it('takes visit days in any order, repeated or not', () => {
+    const days = everyNDays(7, 6, 100);
+    const shuffled = [days[3], days[0], days[5], days[5], days[1], days[4], days[2]];
+    expect(churnRisk({ visitDays: shuffled, asOfDay: 120, probabilityAlive: 0.9, merchant: weekly })).toEqual(churnRisk({ visitDays: days, asOfDay: 120, probabilityAlive: 0.9, merchant: weekly }));
+  });
+
   it('is null for a member with no visit by the as-of day', () => {
     expect(churnRisk({ visitDays: [150], asOfDay: 100, probabilityAlive: 1, merchant: weekly })).toBeNull();
   });
