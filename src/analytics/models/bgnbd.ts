@@ -65,7 +65,7 @@ export type BgNbdFit =
   | { status: 'no-fit'; reason: string; members: number; repeatBuyers: number; repeatPurchases: number };
 
 /**
- * Sum of the members' log-likelihoods (FHL 2005, eq. 6):
+ * Sum of the members' log-likelihoods (FHL 2005):
  *   ln L = lnΓ(r+x) − lnΓ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
  *        + ln[ (α+T)^−(r+x) + [x>0] a/(b+x−1) (α+t_x)^−(r+x) ]
  * The terms that depend on x alone are computed once per distinct x.
@@ -179,7 +179,7 @@ export function probabilityNoPurchase(params: BgNbdParams, x: number, tx: number
 
 /**
  * E[X(t)]: expected repeat purchases in (0, t] of a member just acquired
- * (FHL 2005, eq. 7): (a+b−1)/(a−1) [1 − (α/(α+t))^r 2F1(r, b; a+b−1; t/(α+t))],
+ * (FHL 2005): (a+b−1)/(a−1) [1 − (α/(α+t))^r 2F1(r, b; a+b−1; t/(α+t))],
  * evaluated through Euler's transformation like the conditional form below.
  */
 export function expectedPurchasesNew(params: BgNbdParams, t: number): number {
@@ -188,7 +188,7 @@ export function expectedPurchasesNew(params: BgNbdParams, t: number): number {
 
 /**
  * E[Y(t) | x, t_x, T]: expected purchases in the next t time units of a
- * member with this history (FHL 2005, eq. 10):
+ * member with this history (FHL 2005):
  *   (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x−1; z)]
  *   / (1 + [x>0] a/(b+x−1) ((α+T)/(α+t_x))^(r+x)),   z = t/(α+T+t).
  * Euler's transformation 2F1(A,B;C;z) = (1−z)^(C−A−B) 2F1(C−A, C−B; C; z)

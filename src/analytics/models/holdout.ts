@@ -14,7 +14,7 @@ export interface HoldoutCheck {
   actual: number;
   /** (expected − actual) / actual; null when nobody bought in the holdout. */
   relativeError: number | null;
-  /** FHL 2005, Figure 4: expected vs actual by calibration frequency. */
+  /** Expected vs actual by calibration frequency, as FHL 2005 plot their conditional expectations. */
   byFrequency: HoldoutBucket[];
 }
 

@@ -134,7 +134,7 @@ describe('BG/NBD: predictions', () => {
     for (let i = 1; i < e.length; i++) expect(e[i]).toBeGreaterThan(e[i - 1]);
   });
 
-  it("Euler's transformation gives the same value as the direct series of FHL eq. 10", () => {
+  it("Euler's transformation gives the same value as the direct series of the published formula", () => {
     for (const [x, tx, T, t] of [
       [0, 0, 30, 39],
       [2, 30.43, 38.86, 39],
