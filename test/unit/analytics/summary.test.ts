@@ -1,4 +1,4 @@
-import { customerLifetimeValue, gapsOf, summarizeMember, visitsAsOf, visitsBetween } from '../../../src/analytics';
+import { customerLifetimeValue, gapsOf, holdoutCheck, summarizeMember, visitsAsOf, visitsBetween } from '../../../src/analytics';
 
 describe('member summary as of a day', () => {
   const purchases = [
@@ -57,5 +57,28 @@ describe('customer lifetime value settings', () => {
     expect(() => customerLifetimeValue(bg, gg, member, { ...base, margin: 1.5 })).toThrow(RangeError);
     expect(() => customerLifetimeValue(bg, gg, member, { ...base, periods: 1.5 })).toThrow(RangeError);
     expect(() => customerLifetimeValue(bg, gg, member, { ...base, periodLength: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('calibration/holdout check', () => {
+  // The NBD limit (a = 0) keeps the expectations closed-form: E = (r + x) t / (α + T).
+  const nbd = { r: 1, alpha: 9, a: 0, b: 1 };
+  const calibration = { frequency: [0, 2, 9, 12], recency: [0, 5, 20, 30], T: [1, 11, 31, 31] };
+
+  it('sums expected and actual purchases, overall and by calibration frequency (7+ pooled)', () => {
+    const check = holdoutCheck(nbd, calibration, [1, 0, 4, 6], 10);
+    const expected = [(1 * 10) / 10, (3 * 10) / 20, (10 * 10) / 40, (13 * 10) / 40];
+    expect(check.members).toBe(4);
+    expect(check.expected).toBeCloseTo(expected.reduce((s, v) => s + v, 0), 12);
+    expect(check.actual).toBe(11);
+    expect(check.relativeError).toBeCloseTo((check.expected - 11) / 11, 12);
+    expect(check.byFrequency.find((b) => b.frequency === '2')).toEqual({ frequency: '2', members: 1, expectedMean: 1.5, actualMean: 0 });
+    expect(check.byFrequency.find((b) => b.frequency === '7+')).toEqual({ frequency: '7+', members: 2, expectedMean: (2.5 + 3.25) / 2, actualMean: 5 });
+    expect(check.byFrequency.find((b) => b.frequency === '4')).toEqual({ frequency: '4', members: 0, expectedMean: 0, actualMean: 0 });
+  });
+
+  it('has no relative error when nobody bought in the holdout, and wants one count per member', () => {
+    expect(holdoutCheck(nbd, calibration, [0, 0, 0, 0], 10).relativeError).toBeNull();
+    expect(() => holdoutCheck(nbd, calibration, [1], 10)).toThrow(RangeError);
   });
 });
