@@ -9,6 +9,7 @@ import { InProcessJobQueue } from './jobs/in-process-job-queue';
 import { createLogger, type Logger } from './logger';
 import { composeModules, type Composed } from './module';
 import { modules, type Services } from './modules';
+import { SharedCounters } from './shared-counters';
 
 export interface Runtime extends Deps, Composed<Services> {
   /** Closes the queue (waiting for running jobs) and the database, in that order; stop `startJobs` first. */
@@ -21,12 +22,15 @@ export async function openRuntime(config: Config = loadConfig(), log: Logger = c
   await dataSource.initialize();
   const db = new Db(dataSource);
   const queue = createQueue(config, log);
-  const deps: Deps = { config, db, queue, log };
+  const counters = config.redisUrl ? new SharedCounters(config.redisUrl, config.redisPrefix) : undefined;
+  if (counters && !(await counters.connected())) log.warn('Redis did not answer at start: the abuse limits count in the database until it does');
+  const deps: Deps = { config, db, queue, log, counters };
   return {
     ...deps,
     ...composeModules(deps, modules),
     async close() {
       await queue.close();
+      await counters?.close();
       await dataSource.destroy();
     },
   };

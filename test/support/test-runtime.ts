@@ -16,6 +16,7 @@ import type { JobQueue } from '../../src/jobs/job-queue';
 import { createLogger } from '../../src/logger';
 import { composeModules, type Composed } from '../../src/module';
 import { modules, type Services } from '../../src/modules';
+import { SharedCounters } from '../../src/shared-counters';
 import { deleteRedisKeys } from './redis';
 import { mysqlAvailable, redisAvailable, TEST_MYSQL_URL, TEST_REDIS_URL } from './services';
 
@@ -86,7 +87,9 @@ export async function createTestRuntime(dialect: TestDialect, options: TestRunti
   const db = new Db(dataSource);
   const redisPrefix = `tally-test-${tag}`;
   const queue: JobQueue = options.redis ? new BullJobQueue(TEST_REDIS_URL, log, { prefix: redisPrefix }) : new InProcessJobQueue(log);
-  const deps: Deps = { config, db, queue, log };
+  const counters = options.redis ? new SharedCounters(TEST_REDIS_URL, redisPrefix) : undefined;
+  if (counters && !(await counters.connected())) throw new Error(`Redis at ${TEST_REDIS_URL} did not answer`);
+  const deps: Deps = { config, db, queue, log, counters };
   const composed = composeModules(deps, modules);
   const app = createApp({ ...deps, ...composed });
   return {
@@ -96,6 +99,7 @@ export async function createTestRuntime(dialect: TestDialect, options: TestRunti
     app,
     async close() {
       await queue.close();
+      await counters?.close();
       await dataSource.destroy();
       if (database.kind === 'mysql') await dropMysqlDatabase(database.url);
       if (options.redis) await deleteRedisKeys(redisPrefix);
