@@ -27,6 +27,7 @@ import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
 import { createLogger } from '../../src/logger';
 import { composeModules } from '../../src/module';
 import { modules } from '../../src/modules';
+import { SharedCounters } from '../../src/shared-counters';
 import { basket } from './basket';
 import { api } from './http';
 import { BENCH_LIMITS, seed, type BenchProgram } from './seed';
@@ -69,7 +70,10 @@ export async function countStatements(database: Database, dataDir: string, progr
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const queue = new InProcessJobQueue(log);
-  const deps = { config, db: new Db(dataSource), queue, log };
+  // On MySQL the production pairing has Redis, where the abuse limits count (bench default 127.0.0.1:6379).
+  const counters = database.kind === 'mysql' ? new SharedCounters(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', `tally-bench-statements-${randomBytes(4).toString('hex')}`) : undefined;
+  if (counters && !(await counters.connected())) throw new Error('Redis did not answer');
+  const deps = { config, db: new Db(dataSource), queue, log, counters };
   const composed = composeModules(deps, modules);
   const { services } = composed;
   const server: Server = createServer(createApp({ ...deps, ...composed }));
@@ -111,6 +115,7 @@ export async function countStatements(database: Database, dataDir: string, progr
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await queue.close();
+    await counters?.close();
     await dataSource.destroy();
   }
 }
