@@ -5,6 +5,7 @@ import { staffSession } from '../api/sessions';
 import { formatDateTime } from '../format';
 import { useLocale } from '../i18n';
 import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, Select, useLoad } from '../ui/kit';
+import { CardQr } from '../portal/CardQr';
 import { PAGE_SIZE, useAdmin, type Page } from './admin-context';
 
 interface StoreRow {
@@ -23,6 +24,7 @@ interface StaffRow {
   role: 'owner' | 'manager' | 'cashier';
   storeIds: string[] | null;
   active: boolean;
+  hasPin: boolean;
   lastSignInAt: string | null;
 }
 
@@ -33,7 +35,15 @@ interface TerminalRow {
   keyPrefix: string;
   revokedAt: string | null;
   lastSeenAt: string | null;
+  pairingExpiresAt: string | null;
   createdAt: string;
+}
+
+interface PairingAnswer {
+  terminal: TerminalRow;
+  code: string;
+  expiresAt: string;
+  path: string;
 }
 
 /** A paged, searchable list: ?q=&limit=&offset= on the API. */
@@ -151,7 +161,9 @@ export function Staff() {
   const locale = useLocale();
   const { staff: me } = useAdmin();
   const list = usePagedList<StaffRow>('/v1/staff');
-  const [form, setForm] = useState({ name: '', email: '', password: '', role: 'cashier' });
+  const [form, setForm] = useState({ name: '', email: '', password: '', role: 'cashier', pin: '' });
+  const [pinFor, setPinFor] = useState<{ user: StaffRow; pin: string } | null>(null);
+  const [pinSaved, setPinSaved] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const fields = fieldErrors(error);
 
@@ -159,21 +171,34 @@ export function Staff() {
     e.preventDefault();
     setError(null);
     try {
-      await api('/v1/staff', { session: staffSession, body: { ...form, email: form.email.trim() } });
-      setForm({ name: '', email: '', password: '', role: 'cashier' });
+      const { pin, ...rest } = form;
+      await api('/v1/staff', { session: staffSession, body: { ...rest, email: form.email.trim(), ...(pin ? { pin } : {}) } });
+      setForm({ name: '', email: '', password: '', role: 'cashier', pin: '' });
       list.reload();
     } catch (err) {
       setError(err);
     }
   }
 
-  async function patch(user: StaffRow, body: Record<string, unknown>) {
+  async function patch(user: StaffRow, body: Record<string, unknown>): Promise<boolean> {
     setError(null);
+    setPinSaved(null);
     try {
       await api(`/v1/staff/${user.id}`, { method: 'PATCH', session: staffSession, body });
       list.reload();
+      return true;
     } catch (err) {
       setError(err);
+      return false;
+    }
+  }
+
+  async function savePin(e: FormEvent) {
+    e.preventDefault();
+    if (!pinFor) return;
+    if (await patch(pinFor.user, { pin: pinFor.pin })) {
+      setPinSaved(t('staff.pinSaved', { name: pinFor.user.name }));
+      setPinFor(null);
     }
   }
 
@@ -193,6 +218,16 @@ export function Staff() {
           required
           error={fields.password}
         />
+        <Field
+          label={t('staff.pin')}
+          hint={t('staff.pinHint')}
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          value={form.pin}
+          onChange={(e) => setForm({ ...form, pin: e.target.value.replace(/\D/g, '').slice(0, 8) })}
+          error={fields.pin}
+        />
         <Select label={t('staff.role')} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
           {(me.role === 'owner' ? ['cashier', 'manager', 'owner'] : ['cashier']).map((r) => (
             <option key={r} value={r}>
@@ -204,6 +239,28 @@ export function Staff() {
           {t('staff.add')}
         </button>
       </form>
+      {pinSaved && <Notice>{pinSaved}</Notice>}
+      {pinFor && (
+        <form className="card row" onSubmit={savePin}>
+          <Field
+            label={t('staff.setPinFor', { name: pinFor.user.name })}
+            hint={t('staff.pinHint')}
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={pinFor.pin}
+            onChange={(e) => setPinFor({ ...pinFor, pin: e.target.value.replace(/\D/g, '').slice(0, 8) })}
+            required
+            autoFocus
+          />
+          <button className="btn btn-primary" type="submit" disabled={pinFor.pin.length < 4}>
+            {t('staff.savePin')}
+          </button>
+          <button className="btn" type="button" onClick={() => setPinFor(null)}>
+            {t('common.cancel')}
+          </button>
+        </form>
+      )}
       <SearchBox value={list.q} onSearch={list.search} label={t('common.search')} />
       <div className="table-wrap">
         <table>
@@ -212,6 +269,7 @@ export function Staff() {
               <th>{t('common.name')}</th>
               <th>{t('common.email')}</th>
               <th>{t('staff.role')}</th>
+              <th>{t('staff.pinColumn')}</th>
               <th>{t('staff.lastSignIn')}</th>
               <th>{t('common.status')}</th>
               <th>
@@ -225,6 +283,14 @@ export function Staff() {
                 <td>{u.name}</td>
                 <td>{u.email}</td>
                 <td>{t(`staff.roles.${u.role}`)}</td>
+                <td>
+                  {u.hasPin ? t('staff.pinSet') : '—'}{' '}
+                  {u.active && (
+                    <button type="button" className="linkish" onClick={() => setPinFor({ user: u, pin: '' })} aria-label={`${u.hasPin ? t('staff.changePin') : t('staff.setPin')}: ${u.name}`}>
+                      {u.hasPin ? t('staff.changePin') : t('staff.setPin')}
+                    </button>
+                  )}
+                </td>
                 <td>{formatDateTime(u.lastSignInAt, locale)}</td>
                 <td>{u.active ? t('common.active') : <span className="tag tag-danger">{t('common.inactive')}</span>}</td>
                 <td>
@@ -233,7 +299,7 @@ export function Staff() {
                       label={t('staff.disable')}
                       question={t('staff.disableQuestion', { name: u.name })}
                       confirmLabel={t('staff.disable')}
-                      onConfirm={() => patch(u, { active: false })}
+                      onConfirm={async () => void (await patch(u, { active: false }))}
                     />
                   ) : (
                     <button type="button" className="btn" onClick={() => patch(u, { active: true })}>
@@ -258,6 +324,7 @@ export function Terminals() {
   const list = usePagedList<TerminalRow>('/v1/terminals');
   const [form, setForm] = useState({ name: '', storeId: '' });
   const [created, setCreated] = useState<{ name: string; apiKey: string } | null>(null);
+  const [pairing, setPairing] = useState<PairingAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
   const fields = fieldErrors(error);
   const storeName = (id: string) => stores.data?.items.find((s) => s.id === id)?.name ?? id;
@@ -271,6 +338,17 @@ export function Terminals() {
       const answer = await api<{ terminal: TerminalRow; apiKey: string }>('/v1/terminals', { session: staffSession, body: { name: form.name, storeId } });
       setCreated({ name: answer.terminal.name, apiKey: answer.apiKey });
       setForm({ ...form, name: '' });
+      list.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function pair(terminal: TerminalRow) {
+    setError(null);
+    setCreated(null);
+    try {
+      setPairing(await api<PairingAnswer>(`/v1/terminals/${terminal.id}/pairing-code`, { method: 'POST', session: staffSession }));
       list.reload();
     } catch (err) {
       setError(err);
@@ -298,6 +376,24 @@ export function Terminals() {
             {created.apiKey}
           </p>
         </Notice>
+      )}
+      {pairing && (
+        <section className="card pairing" aria-labelledby="pairing-title" data-testid="pairing">
+          <h2 id="pairing-title">{t('terminals.pairTitle', { name: pairing.terminal.name })}</h2>
+          <p>{t('terminals.pairIntro')}</p>
+          <div className="pairing-body">
+            <p className="pairing-code" data-testid="pairing-code">
+              {pairing.code}
+            </p>
+            <div className="qr-small">
+              <CardQr value={`${window.location.origin}${pairing.path}`} label={t('terminals.pairQr', { name: pairing.terminal.name })} />
+            </div>
+          </div>
+          <p className="muted">{t('terminals.pairExpires', { time: formatDateTime(pairing.expiresAt, locale) })}</p>
+          <button type="button" className="btn" onClick={() => setPairing(null)}>
+            {t('terminals.pairDone')}
+          </button>
+        </section>
       )}
       <form className="card row" onSubmit={create} aria-label={t('terminals.add')}>
         <Field label={t('common.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required error={fields.name} />
@@ -337,7 +433,12 @@ export function Terminals() {
                 </td>
                 <td>{formatDateTime(term.lastSeenAt, locale)}</td>
                 <td>{term.revokedAt ? <span className="tag tag-danger">{t('terminals.revoked')}</span> : t('common.active')}</td>
-                <td>
+                <td className="row">
+                  {!term.revokedAt && (
+                    <button type="button" className="btn" onClick={() => pair(term)} aria-label={t('terminals.pairNamed', { name: term.name })}>
+                      {t('terminals.pair')}
+                    </button>
+                  )}
                   {!term.revokedAt && (
                     <ConfirmButton
                       label={t('terminals.revoke')}

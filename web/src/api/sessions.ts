@@ -109,13 +109,21 @@ export const operatorSession: Session = {
   expired: () => operatorSlot.set(null),
 };
 
-// ---- terminal (the till signed in with its API key) ----
+// ---- terminal (the till paired with its API key, and the cashier signed in on it with a PIN) ----
+
+export interface CashierRef {
+  id: string;
+  name: string;
+}
 
 export interface TerminalState {
   accessToken: string;
   /** Kept on the till so it can get a new token when the short-lived one ends. */
   apiKey: string;
   terminal: { id: string; name: string; storeId: string };
+  /** The cashier's shift token (from the PIN sign-in), traded with the key for tokens that carry the cashier. */
+  cashierToken?: string | null;
+  cashier?: CashierRef | null;
 }
 
 export const terminalSlot = stored<TerminalState>('tally.terminal');
@@ -124,6 +132,7 @@ export interface TerminalTokenAnswer {
   accessToken: string;
   expiresIn: number;
   terminal: { id: string; name: string; storeId: string };
+  cashier: CashierRef | null;
 }
 
 export const terminalSession: Session = {
@@ -132,8 +141,10 @@ export const terminalSession: Session = {
     const current = terminalSlot.get();
     if (!current) return false;
     try {
-      const answer = await api<TerminalTokenAnswer>('/v1/auth/terminal-token', { body: { apiKey: current.apiKey } });
-      terminalSlot.set({ ...current, accessToken: answer.accessToken, terminal: answer.terminal });
+      const cashierToken = current.cashierToken ?? undefined;
+      const answer = await api<TerminalTokenAnswer>('/v1/auth/terminal-token', { body: { apiKey: current.apiKey, cashierToken } });
+      // A shift that ended (or a cashier disabled meanwhile) comes back without a cashier: the till asks for a PIN.
+      terminalSlot.set({ ...current, accessToken: answer.accessToken, terminal: answer.terminal, cashier: answer.cashier, cashierToken: answer.cashier ? current.cashierToken : null });
       return true;
     } catch {
       return false;

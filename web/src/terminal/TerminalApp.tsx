@@ -1,20 +1,28 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, fieldErrors, newIdempotencyKey } from '../api/client';
-import { TERMINAL_SIGNED_OUT, terminalSession, terminalSlot, useStored, type TerminalTokenAnswer } from '../api/sessions';
+import { terminalSession, terminalSlot, useStored, type CashierRef } from '../api/sessions';
 import { currencyDigits, formatDate, formatMoney, formatNumber, minorToInput, parseMoney, parseQuantity } from '../format';
 import { applyPreferredLanguage, useLocale } from '../i18n';
 import { Checkbox, ErrorBanner, Field, LanguageSwitcher, Notice, useLoad } from '../ui/kit';
+import { cardDigits, looksLikeCard } from './card-shape';
+import { ConnectionStatus, useServerReachable } from './connection';
+import { CashierSignIn, TerminalSignIn, useCashiers } from './pairing';
+import { ReceiptSlip, type ReceiptPlace } from './receipt';
+import { Return } from './returns';
 import { CameraScanner, WedgeScanner } from './scanner';
-import type { BasketEvaluation, BasketLine, MemberSummary, PurchaseReceipt, ReturnReceipt } from './till-types';
+import { TillError } from './till-error';
+import type { BasketEvaluation, BasketLine, MemberSummary, PurchaseReceipt } from './till-types';
 
 interface Me {
   kind: 'terminal';
   merchant: { id: string; name: string; currency: string; timeZone: string; locale: string };
   terminal: { id: string; name: string; storeId: string };
+  store: { id: string; code: string; name: string };
+  cashier: CashierRef | null;
 }
 
-/** The cashier terminal: signs in with the till's API key, then runs sales until signed out. */
+/** The cashier terminal: paired once from the back office, then a cashier signs in with a PIN and sells. */
 export default function TerminalApp() {
   const state = useStored(terminalSlot);
   const { t } = useTranslation();
@@ -24,77 +32,31 @@ export default function TerminalApp() {
   return <div className="till">{state ? <Till /> : <TerminalSignIn />}</div>;
 }
 
-function TerminalSignIn() {
-  const { t } = useTranslation();
-  const [apiKey, setApiKey] = useState('');
-  const [error, setError] = useState<unknown>(() =>
-    sessionStorage.getItem(TERMINAL_SIGNED_OUT) ? new ApiError('INVALID_TOKEN', 'signed out', 401) : null,
-  );
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
-      const answer = await api<TerminalTokenAnswer>('/v1/auth/terminal-token', { body: { apiKey: apiKey.trim() } });
-      sessionStorage.removeItem(TERMINAL_SIGNED_OUT);
-      terminalSlot.set({ accessToken: answer.accessToken, apiKey: apiKey.trim(), terminal: answer.terminal });
-    } catch (err) {
-      setError(err);
-    }
-  }
-  return (
-    <>
-      <header className="topbar">
-        <span className="brand">Tally · {t('terminal.title')}</span>
-        <span className="spacer" />
-        <LanguageSwitcher />
-      </header>
-      <main className="narrow">
-        <h1>{t('terminal.signInTitle')}</h1>
-        <p>{t('terminal.signInIntro')}</p>
-        <TillError error={error} />
-        <form className="card stack" onSubmit={submit}>
-          <Field label={t('terminal.apiKey')} value={apiKey} onChange={(e) => setApiKey(e.target.value)} required autoComplete="off" autoFocus />
-          <button type="submit" className="btn btn-primary btn-big">
-            {t('terminal.signIn')}
-          </button>
-        </form>
-      </main>
-    </>
-  );
-}
-
 type Mode = 'idle' | 'enrol' | 'return';
+
+interface DraftLine {
+  sku: string;
+  description: string;
+  category: string;
+  quantity: string;
+  price: string;
+}
 
 interface Draft {
   kind: 'total' | 'lines';
   total: string;
-  lines: { sku: string; description: string; quantity: string; price: string }[];
+  lines: DraftLine[];
   redeem: string;
 }
 
-const emptyDraft = (): Draft => ({ kind: 'total', total: '', lines: [{ sku: '', description: '', quantity: '1', price: '' }], redeem: '' });
+const emptyLine = (): DraftLine => ({ sku: '', description: '', category: '', quantity: '1', price: '' });
+const emptyDraft = (): Draft => ({ kind: 'total', total: '', lines: [emptyLine()], redeem: '' });
 
 /** A sale keeps its receipt number and Idempotency-Key from the first commit attempt until it succeeds. */
 interface PendingSale {
   bodyJson: string;
   key: string;
   receiptNumber: string;
-}
-
-const RECENT_KEY = 'tally.terminal.recent';
-type RecentSale = Pick<PurchaseReceipt['purchase'], 'id' | 'receiptNumber' | 'totalMinor' | 'occurredAt' | 'lines'>;
-
-function recentSales(): RecentSale[] {
-  try {
-    return JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as RecentSale[];
-  } catch {
-    return [];
-  }
-}
-
-function rememberSale(p: PurchaseReceipt['purchase']): void {
-  const list = [{ id: p.id, receiptNumber: p.receiptNumber, totalMinor: p.totalMinor, occurredAt: p.occurredAt, lines: p.lines }, ...recentSales()];
-  localStorage.setItem(RECENT_KEY, JSON.stringify(list.slice(0, 50)));
 }
 
 function newReceiptNumber(): string {
@@ -106,14 +68,28 @@ function newReceiptNumber(): string {
     .padStart(4, '0')}`;
 }
 
+/** quantity × price, rounded half up to the minor unit, as the server prices a line without amountMinor. */
+function lineAmount(quantityMilli: number, priceMinor: number): number {
+  return Math.floor((quantityMilli * priceMinor + 500) / 1000);
+}
+
 function Till() {
   const { t } = useTranslation();
   const locale = useLocale();
   const state = useStored(terminalSlot);
-  const me = useLoad((signal) => api<Me>('/v1/auth/me', { session: terminalSession, signal }), [state?.terminal.id]);
+  const me = useLoad((signal) => api<Me>('/v1/auth/me', { session: terminalSession, signal }), [state?.terminal.id, state?.cashier?.id]);
+  const cashiers = useCashiers(state?.terminal.id);
+  const categories = useLoad((signal) => api<{ categories: string[] }>('/v1/pos/categories', { session: terminalSession, signal }), [state?.terminal.id]);
+  const reachable = useServerReachable();
   const currency = me.data?.merchant.currency ?? 'USD';
   const digits = currencyDigits(currency);
   const money = (minor: number) => formatMoney(minor, currency, locale);
+  const place: ReceiptPlace = {
+    merchantName: me.data?.merchant.name ?? '',
+    storeName: me.data?.store.name ?? '',
+    tillName: state?.terminal.name ?? '',
+    timeZone: me.data?.merchant.timeZone,
+  };
 
   const [mode, setMode] = useState<Mode>('idle');
   const [camera, setCamera] = useState(false);
@@ -121,8 +97,9 @@ function Till() {
   const [anonymous, setAnonymous] = useState(false);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [evaluation, setEvaluation] = useState<BasketEvaluation | null>(null);
-  const [receipt, setReceipt] = useState<PurchaseReceipt | null>(null);
+  const [receipt, setReceipt] = useState<{ answer: PurchaseReceipt; member: MemberSummary | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [lookup, setLookup] = useState('');
   const pending = useRef<PendingSale | null>(null);
@@ -137,6 +114,7 @@ function Till() {
     setEvaluation(null);
     setReceipt(null);
     setError(null);
+    setNotice(null);
     setLookup('');
     setMode('idle');
     pending.current = null;
@@ -153,21 +131,30 @@ function Till() {
     window.setTimeout(() => basketFirst.current?.focus(), 0);
   }, []);
 
+  /** Another shopper (or none): nothing of the previous one may stay on screen. */
+  const forgetShopper = useCallback(() => {
+    setMember(null);
+    setAnonymous(false);
+    setDraft(emptyDraft());
+    setEvaluation(null);
+    pending.current = null;
+  }, []);
+
   const scan = useCallback(
     async (code: string) => {
       setCamera(false);
       setError(null);
       setBusy(true);
       try {
-        showMember(await api<MemberSummary>(`/v1/pos/cards/${encodeURIComponent(code.trim())}`, { session: terminalSession }));
+        showMember(await api<MemberSummary>(`/v1/pos/cards/${encodeURIComponent(cardDigits(code))}`, { session: terminalSession }));
       } catch (err) {
-        setMember(null);
+        forgetShopper();
         setError(err);
       } finally {
         setBusy(false);
       }
     },
-    [showMember],
+    [showMember, forgetShopper],
   );
 
   async function find(e: FormEvent) {
@@ -175,11 +162,14 @@ function Till() {
     const text = lookup.trim();
     if (!text) return;
     setError(null);
+    setNotice(null);
     // A leading + or a long number is a phone; a short number is the member number said aloud.
     const query = /^\+/.test(text) || text.replace(/\D/g, '').length > 8 ? { phone: text } : { number: text };
     try {
       showMember(await api<MemberSummary>('/v1/pos/members', { session: terminalSession, query }));
     } catch (err) {
+      // An unknown phone is another shopper: the previous one and their basket go.
+      forgetShopper();
       setError(err);
     }
   }
@@ -196,9 +186,21 @@ function Till() {
       const quantity = parseQuantity(l.quantity);
       const price = parseMoney(l.price, digits);
       if (!l.sku.trim() || quantity === null || price === null) return null;
-      lines.push({ sku: l.sku.trim(), quantity, unitPriceMinor: price, ...(l.description.trim() ? { description: l.description.trim() } : {}) });
+      lines.push({
+        sku: l.sku.trim(),
+        quantity,
+        unitPriceMinor: price,
+        ...(l.category ? { category: l.category } : {}),
+        ...(l.description.trim() ? { description: l.description.trim() } : {}),
+      });
     }
     return lines.length ? lines : null;
+  }
+
+  /** What the lines add up to before the server prices them, for the footer. */
+  function runningTotal(): number | null {
+    const lines = basketLines();
+    return lines ? lines.reduce((sum, l) => sum + lineAmount(l.quantity, l.unitPriceMinor), 0) : null;
   }
 
   function basketBody() {
@@ -212,9 +214,31 @@ function Till() {
     };
   }
 
+  /**
+   * A card scanned while an amount field had focus lands there as digits and
+   * an Enter: it is taken as the scan it is (the member is looked up) and the
+   * field is emptied, never priced as an amount.
+   */
+  function cardInAmountField(): string | null {
+    const fields = [draft.total, draft.redeem, ...draft.lines.flatMap((l) => [l.price, l.quantity])];
+    const card = fields.find((f) => looksLikeCard(f));
+    if (!card) return null;
+    const clean = (v: string, empty = '') => (v === card ? empty : v);
+    setDraft({ ...draft, total: clean(draft.total), redeem: clean(draft.redeem), lines: draft.lines.map((l) => ({ ...l, price: clean(l.price), quantity: clean(l.quantity, '1') })) });
+    return card;
+  }
+
   async function evaluate(e?: FormEvent) {
     e?.preventDefault();
     setError(null);
+    setNotice(null);
+    const card = cardInAmountField();
+    if (card) {
+      setNotice(t('terminal.cardInAmount'));
+      await scan(card);
+      setNotice(t('terminal.cardInAmount'));
+      return;
+    }
     const body = basketBody();
     if (!body) {
       setError(new ApiError('BASKET_INVALID', t('terminal.basketInvalid'), 400));
@@ -238,6 +262,7 @@ function Till() {
     }
     setBusy(true);
     setError(null);
+    setNotice(null);
     try {
       const answer = await api<PurchaseReceipt>('/v1/pos/purchases', {
         session: terminalSession,
@@ -250,8 +275,7 @@ function Till() {
         },
       });
       pending.current = null;
-      rememberSale(answer.purchase);
-      setReceipt(answer);
+      setReceipt({ answer, member });
     } catch (err) {
       setError(err);
       if (err instanceof ApiError && err.code === 'BALANCE_CHANGED' && member) {
@@ -265,8 +289,19 @@ function Till() {
     }
   }
 
-  const scannerActive = mode === 'idle' && !camera && !busy;
+  const changeCashier = useCallback(async () => {
+    const current = terminalSlot.get();
+    if (!current) return;
+    reset();
+    // The shift ends on this till: a token without a cashier, then the PIN screen.
+    terminalSlot.set({ ...current, cashierToken: null, cashier: null });
+    await terminalSession.renew();
+  }, [reset]);
+
+  const needsCashier = !state?.cashier && (cashiers.data?.cashiers.length ?? 0) > 0;
+  const scannerActive = mode === 'idle' && !camera && !busy && !needsCashier;
   const selling = member !== null || anonymous;
+  const total = evaluation ? evaluation.payableMinor : runningTotal();
 
   return (
     <>
@@ -278,149 +313,168 @@ function Till() {
         <span>
           {me.data?.merchant.name} — {state?.terminal.name}
         </span>
+        {state?.cashier && (
+          <span className="cashier-now">
+            {t('terminal.cashierNow', { name: state.cashier.name })}{' '}
+            <button type="button" className="linkish" onClick={() => void changeCashier()}>
+              {t('terminal.changeCashier')}
+            </button>
+          </span>
+        )}
         <span className="spacer" />
+        <ConnectionStatus reachable={reachable} />
         <WedgeScanner onScan={scan} active={scannerActive} />
         <LanguageSwitcher />
         <button type="button" className="linkish" onClick={() => terminalSlot.set(null)}>
-          {t('common.signOut')}
+          {t('terminal.unpair')}
         </button>
       </header>
       <main id="till-main" tabIndex={-1}>
-        <TillError error={error} />
-        {receipt ? (
-          <ReceiptSlip receipt={receipt} money={money} onNext={reset} merchantName={me.data?.merchant.name ?? ''} />
-        ) : mode === 'enrol' ? (
-          <Enrol onDone={showMember} onCancel={() => setMode('idle')} />
-        ) : mode === 'return' ? (
-          <Return money={money} digits={digits} onDone={reset} />
+        {!needsCashier && <h1 className="sr-only">{t('terminal.title')}</h1>}
+        {needsCashier ? (
+          <CashierSignIn cashiers={cashiers.data?.cashiers ?? []} />
         ) : (
           <>
-            <div className="card row no-print">
-              <form className="row" style={{ flex: 2 }} onSubmit={find}>
-                <Field label={t('terminal.findLabel')} value={lookup} onChange={(e) => setLookup(e.target.value)} inputMode="tel" autoComplete="off" />
-                <button type="submit" className="btn btn-big">
-                  {t('terminal.find')}
-                </button>
-              </form>
-              <button type="button" className="btn btn-big" onClick={() => setCamera((c) => !c)}>
-                {t('terminal.camera')}
-              </button>
-              <button type="button" className="btn btn-big" onClick={() => setMode('enrol')}>
-                {t('terminal.enrol')}
-              </button>
-              <button type="button" className="btn btn-big" onClick={() => setMode('return')}>
-                {t('terminal.return')}
-              </button>
-              {!selling && (
-                <button type="button" className="btn btn-big" onClick={() => setAnonymous(true)}>
-                  {t('terminal.noCard')}
-                </button>
-              )}
-            </div>
-            {camera && <CameraScanner onScan={scan} onClose={() => setCamera(false)} />}
-            {!selling && <p className="muted">{t('terminal.idleHint')}</p>}
-            {selling && (
-              <div className="till-grid">
-                <MemberPanel member={member} locale={locale} onClear={reset} />
-                <section className="card" aria-labelledby="basket-title">
-                  <h2 id="basket-title">{t('terminal.basket')}</h2>
-                  <form className="stack" onSubmit={evaluate}>
-                    <div className="row" role="radiogroup" aria-label={t('terminal.basketKind')}>
-                      {(['total', 'lines'] as const).map((k) => (
-                        <label key={k} className="check">
-                          <input type="radio" name="kind" checked={draft.kind === k} onChange={() => setDraft({ ...draft, kind: k })} />
-                          {t(`terminal.kind.${k}`)}
-                        </label>
-                      ))}
-                    </div>
-                    {draft.kind === 'total' ? (
-                      <Field
-                        ref={basketFirst}
-                        label={t('terminal.total', { currency })}
-                        value={draft.total}
-                        onChange={(e) => {
-                          setDraft({ ...draft, total: e.target.value });
-                          setEvaluation(null);
-                        }}
-                        inputMode="decimal"
-                        autoComplete="off"
-                        placeholder={minorToInput(0, digits)}
-                      />
-                    ) : (
-                      <LinesEditor draft={draft} setDraft={(d) => (setDraft(d), setEvaluation(null))} currency={currency} />
-                    )}
-                    {member && (
-                      <Field
-                        label={t('terminal.redeem', { available: formatNumber(member.points.available, locale) })}
-                        value={draft.redeem}
-                        onChange={(e) => {
-                          setDraft({ ...draft, redeem: e.target.value.replace(/\D/g, '') });
-                          setEvaluation(null);
-                        }}
-                        inputMode="numeric"
-                        autoComplete="off"
-                      />
-                    )}
+            <TillError error={error} money={money} />
+            {notice && <Notice kind="warn">{notice}</Notice>}
+            {cashiers.data && cashiers.data.cashiers.length === 0 && mode === 'idle' && !selling && !receipt && <p className="muted">{t('terminal.noPins')}</p>}
+            {receipt ? (
+              <ReceiptSlip
+                receipt={receipt.answer}
+                money={money}
+                place={place}
+                memberName={receipt.member?.member.name ?? null}
+                memberNumber={receipt.member?.member.memberNumber ?? null}
+                onNext={reset}
+              />
+            ) : mode === 'enrol' ? (
+              <Enrol onDone={showMember} onCancel={() => setMode('idle')} />
+            ) : mode === 'return' ? (
+              <Return money={money} digits={digits} place={place} onDone={reset} />
+            ) : (
+              <>
+                <div className="card row no-print">
+                  <form className="row" style={{ flex: 2 }} onSubmit={find}>
+                    <Field label={t('terminal.findLabel')} value={lookup} onChange={(e) => setLookup(e.target.value)} inputMode="tel" autoComplete="off" />
                     <button type="submit" className="btn btn-big">
-                      {t('terminal.calculate')}
+                      {t('terminal.find')}
                     </button>
                   </form>
-                  {evaluation && (
-                    <>
-                      <table className="totals">
-                        <tbody>
-                          <tr>
-                            <td>{t('terminal.totalLabel')}</td>
-                            <td className="num">{money(evaluation.totalMinor)}</td>
-                          </tr>
-                          {evaluation.pointsToRedeem > 0 && (
-                            <tr>
-                              <td>{t('terminal.pointsPaid', { points: formatNumber(evaluation.pointsToRedeem, locale) })}</td>
-                              <td className="num">−{money(evaluation.redeemValueMinor)}</td>
-                            </tr>
-                          )}
-                          <tr className="payable">
-                            <td>{t('terminal.payable')}</td>
-                            <td className="num" data-testid="payable">
-                              {money(evaluation.payableMinor)}
-                            </td>
-                          </tr>
-                          {member && (
-                            <tr>
-                              <td>{t('terminal.pointsToEarn')}</td>
-                              <td className="num" data-testid="points-to-earn">
-                                {formatNumber(evaluation.pointsToEarn, locale)}
-                              </td>
-                            </tr>
-                          )}
-                        </tbody>
-                      </table>
-                      <button type="button" className="btn btn-primary btn-big" onClick={commit} disabled={busy} autoFocus>
-                        {t('terminal.complete')}
-                      </button>
-                    </>
+                  <button type="button" className="btn btn-big" onClick={() => setCamera((c) => !c)}>
+                    {t('terminal.camera')}
+                  </button>
+                  <button type="button" className="btn btn-big" onClick={() => setMode('enrol')}>
+                    {t('terminal.enrol')}
+                  </button>
+                  <button type="button" className="btn btn-big" onClick={() => (setError(null), setMode('return'))}>
+                    {t('terminal.return')}
+                  </button>
+                  {!selling && (
+                    <button type="button" className="btn btn-big" onClick={() => setAnonymous(true)}>
+                      {t('terminal.noCard')}
+                    </button>
                   )}
-                </section>
-              </div>
+                </div>
+                {camera && <CameraScanner onScan={scan} onClose={() => setCamera(false)} />}
+                {!selling && <p className="muted">{t('terminal.idleHint')}</p>}
+                {selling && (
+                  <div className={draft.kind === 'lines' ? 'till-grid with-lines' : 'till-grid'}>
+                    <MemberPanel member={member} locale={locale} onClear={reset} />
+                    <section className="card basket" aria-labelledby="basket-title">
+                      <h2 id="basket-title">{t('terminal.basket')}</h2>
+                      <form className="stack" onSubmit={evaluate}>
+                        <div className="row" role="radiogroup" aria-label={t('terminal.basketKind')}>
+                          {(['total', 'lines'] as const).map((k) => (
+                            <label key={k} className="check">
+                              <input type="radio" name="kind" checked={draft.kind === k} onChange={() => setDraft({ ...draft, kind: k })} />
+                              {t(`terminal.kind.${k}`)}
+                            </label>
+                          ))}
+                        </div>
+                        {draft.kind === 'total' ? (
+                          <Field
+                            ref={basketFirst}
+                            label={t('terminal.total', { currency })}
+                            value={draft.total}
+                            onChange={(e) => {
+                              setDraft({ ...draft, total: e.target.value });
+                              setEvaluation(null);
+                            }}
+                            inputMode="decimal"
+                            autoComplete="off"
+                            placeholder={minorToInput(0, digits)}
+                          />
+                        ) : (
+                          <LinesEditor draft={draft} setDraft={(d) => (setDraft(d), setEvaluation(null))} currency={currency} categories={categories.data?.categories ?? []} />
+                        )}
+                        {member && (
+                          <Field
+                            label={t('terminal.redeem', { available: formatNumber(member.points.available, locale) })}
+                            value={draft.redeem}
+                            onChange={(e) => {
+                              setDraft({ ...draft, redeem: e.target.value.replace(/\D/g, '') });
+                              setEvaluation(null);
+                            }}
+                            inputMode="numeric"
+                            autoComplete="off"
+                          />
+                        )}
+                        <div className="till-footer" data-testid="till-footer">
+                          {evaluation && (
+                            <table className="totals">
+                              <tbody>
+                                <tr>
+                                  <td>{t('terminal.totalLabel')}</td>
+                                  <td className="num">{money(evaluation.totalMinor)}</td>
+                                </tr>
+                                {evaluation.discountMinor > 0 && (
+                                  <tr>
+                                    <td>{t('terminal.discounts')}</td>
+                                    <td className="num">−{money(evaluation.discountMinor)}</td>
+                                  </tr>
+                                )}
+                                {evaluation.pointsToRedeem > 0 && (
+                                  <tr>
+                                    <td>{t('terminal.pointsPaid', { points: formatNumber(evaluation.pointsToRedeem, locale) })}</td>
+                                    <td className="num">−{money(evaluation.redeemValueMinor)}</td>
+                                  </tr>
+                                )}
+                                {member && (
+                                  <tr>
+                                    <td>{t('terminal.pointsToEarn')}</td>
+                                    <td className="num" data-testid="points-to-earn">
+                                      {formatNumber(evaluation.pointsToEarn, locale)}
+                                    </td>
+                                  </tr>
+                                )}
+                              </tbody>
+                            </table>
+                          )}
+                          <div className="row footer-row">
+                            <div className="payable" aria-live="polite">
+                              <span>{evaluation ? t('terminal.payable') : t('terminal.runningTotal')}</span>{' '}
+                              <strong className="num" data-testid="payable">
+                                {total === null ? '—' : money(total)}
+                              </strong>
+                            </div>
+                            <button type="submit" className="btn btn-big">
+                              {t('terminal.calculate')}
+                            </button>
+                            <button type="button" className="btn btn-primary btn-big" onClick={commit} disabled={busy || !evaluation}>
+                              {t('terminal.complete')}
+                            </button>
+                          </div>
+                        </div>
+                      </form>
+                    </section>
+                  </div>
+                )}
+              </>
             )}
           </>
         )}
       </main>
     </>
-  );
-}
-
-/** Till errors are big and say what to do: a blocked card, an unknown card, a server that is down. */
-function TillError({ error }: { error: unknown }) {
-  const { t } = useTranslation();
-  if (!error) return null;
-  const code = error instanceof ApiError ? error.code : 'UNKNOWN';
-  const advice = t(`terminal.advice.${code}`, { defaultValue: '' });
-  return (
-    <div className="till-error">
-      <ErrorBanner error={error} />
-      {advice && <p className="muted">{advice}</p>}
-    </div>
   );
 }
 
@@ -438,9 +492,9 @@ function MemberPanel({ member, locale, onClear }: { member: MemberSummary | null
   }
   return (
     <section className="card" aria-labelledby="member-name" data-testid="member-panel">
-      <div id="member-name" className="member-name">
+      <h2 id="member-name" className="member-name">
         {member.member.name}
-      </div>
+      </h2>
       <p className="muted">
         {t('terminal.memberNumber')}: {member.member.memberNumber}
         {member.tier && (
@@ -480,64 +534,44 @@ function MemberPanel({ member, locale, onClear }: { member: MemberSummary | null
   );
 }
 
-function LinesEditor({ draft, setDraft, currency }: { draft: Draft; setDraft: (d: Draft) => void; currency: string }) {
+function LinesEditor({ draft, setDraft, currency, categories }: { draft: Draft; setDraft: (d: Draft) => void; currency: string; categories: string[] }) {
   const { t } = useTranslation();
-  const update = (i: number, patch: Partial<Draft['lines'][number]>) =>
-    setDraft({ ...draft, lines: draft.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
+  const update = (i: number, patch: Partial<DraftLine>) => setDraft({ ...draft, lines: draft.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
+  const remove = (i: number) => {
+    const lines = draft.lines.filter((_, j) => j !== i);
+    setDraft({ ...draft, lines: lines.length ? lines : [emptyLine()] });
+  };
   return (
     <div className="stack">
-      {draft.lines.map((l, i) => (
-        <fieldset key={i} className="row">
-          <legend className="sr-only">{t('terminal.lineN', { n: i + 1 })}</legend>
-          <Field label={t('terminal.sku')} value={l.sku} onChange={(e) => update(i, { sku: e.target.value })} autoComplete="off" />
-          <Field label={t('terminal.description')} value={l.description} onChange={(e) => update(i, { description: e.target.value })} autoComplete="off" />
-          <Field label={t('terminal.quantity')} value={l.quantity} onChange={(e) => update(i, { quantity: e.target.value })} inputMode="decimal" style={{ maxWidth: '6rem' }} />
-          <Field label={t('terminal.unitPrice', { currency })} value={l.price} onChange={(e) => update(i, { price: e.target.value })} inputMode="decimal" />
-        </fieldset>
-      ))}
-      <button type="button" className="btn" onClick={() => setDraft({ ...draft, lines: [...draft.lines, { sku: '', description: '', quantity: '1', price: '' }] })}>
+      <div className="basket-lines" data-testid="basket-lines">
+        {draft.lines.map((l, i) => (
+          <fieldset key={i} className="row basket-line">
+            <legend className="sr-only">{t('terminal.lineN', { n: i + 1 })}</legend>
+            <Field label={t('terminal.sku')} value={l.sku} onChange={(e) => update(i, { sku: e.target.value })} autoComplete="off" maxLength={64} />
+            <Field label={t('terminal.description')} value={l.description} onChange={(e) => update(i, { description: e.target.value })} autoComplete="off" maxLength={200} />
+            <div className="field">
+              <label htmlFor={`category-${i}`}>{t('terminal.category')}</label>
+              <select id={`category-${i}`} value={l.category} onChange={(e) => update(i, { category: e.target.value })}>
+                <option value="">{t('terminal.noCategory')}</option>
+                {categories.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Field label={t('terminal.quantity')} value={l.quantity} onChange={(e) => update(i, { quantity: e.target.value })} inputMode="decimal" style={{ maxWidth: '6rem' }} />
+            <Field label={t('terminal.unitPrice', { currency })} value={l.price} onChange={(e) => update(i, { price: e.target.value })} inputMode="decimal" />
+            <button type="button" className="btn remove-line" onClick={() => remove(i)} aria-label={t('terminal.removeLineN', { n: i + 1 })}>
+              ✕
+            </button>
+          </fieldset>
+        ))}
+      </div>
+      <button type="button" className="btn" onClick={() => setDraft({ ...draft, lines: [...draft.lines, emptyLine()] })}>
         {t('terminal.addLine')}
       </button>
     </div>
-  );
-}
-
-function ReceiptSlip({ receipt, money, onNext, merchantName }: { receipt: PurchaseReceipt; money: (m: number) => string; onNext: () => void; merchantName: string }) {
-  const { t } = useTranslation();
-  const locale = useLocale();
-  const p = receipt.purchase;
-  return (
-    <section className="card" aria-labelledby="receipt-title">
-      <Notice>{t('terminal.saleDone')}</Notice>
-      <h2 id="receipt-title" className="no-print">
-        {t('terminal.receipt')}
-      </h2>
-      <div className="slip" data-testid="receipt">
-        <strong>{merchantName}</strong>
-        {'\n'}
-        {t('terminal.receiptNo')}: {p.receiptNumber}
-        {'\n'}
-        {new Date(p.occurredAt).toLocaleString(locale)}
-        {'\n\n'}
-        {t('terminal.totalLabel')}: {money(p.totalMinor)}
-        {'\n'}
-        {p.pointsRedeemed > 0 && `${t('terminal.pointsPaid', { points: p.pointsRedeemed })}: −${money(p.redeemValueMinor)}\n`}
-        {t('terminal.payable')}: {money(p.payableMinor)}
-        {'\n'}
-        {p.memberId && `${t('terminal.pointsEarned')}: ${formatNumber(p.pointsEarned, locale)}\n`}
-        {receipt.balance && `${t('points.available')}: ${formatNumber(receipt.balance.available, locale)}\n`}
-        {receipt.pointsPendingUntil && `${t('terminal.pendingUntil', { date: formatDate(receipt.pointsPendingUntil, locale) })}\n`}
-        {receipt.receiptText.length > 0 && `\n${receipt.receiptText.join('\n')}`}
-      </div>
-      <div className="row no-print">
-        <button type="button" className="btn btn-big" onClick={() => window.print()}>
-          {t('terminal.print')}
-        </button>
-        <button type="button" className="btn btn-primary btn-big" onClick={onNext} autoFocus>
-          {t('terminal.nextCustomer')}
-        </button>
-      </div>
-    </section>
   );
 }
 
@@ -592,93 +626,6 @@ function Enrol({ onDone, onCancel }: { onDone: (m: MemberSummary) => void; onCan
           </button>
         </div>
       </form>
-    </section>
-  );
-}
-
-/** A return against a sale made on this till (its recent sales are kept on the till). */
-function Return({ money, digits, onDone }: { money: (m: number) => string; digits: number; onDone: () => void }) {
-  const { t } = useTranslation();
-  const [receiptNumber, setReceiptNumber] = useState('');
-  const [sale, setSale] = useState<RecentSale | null>(null);
-  const [amount, setAmount] = useState('');
-  const [reason, setReason] = useState('');
-  const [result, setResult] = useState<ReturnReceipt | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const key = useRef<string | null>(null);
-
-  function findSale(e: FormEvent) {
-    e.preventDefault();
-    const found = recentSales().find((s) => s.receiptNumber === receiptNumber.trim());
-    setSale(found ?? null);
-    setError(found ? null : new ApiError('RECEIPT_UNKNOWN', t('terminal.receiptUnknown'), 404));
-  }
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!sale) return;
-    const amountMinor = parseMoney(amount, digits);
-    if (!amountMinor) {
-      setError(new ApiError('BASKET_INVALID', t('terminal.basketInvalid'), 400));
-      return;
-    }
-    key.current ??= newIdempotencyKey('ret');
-    try {
-      setResult(
-        await api<ReturnReceipt>(`/v1/pos/purchases/${sale.id}/returns`, {
-          session: terminalSession,
-          headers: { 'Idempotency-Key': key.current },
-          body: { amountMinor, ...(reason.trim() ? { reason: reason.trim() } : {}) },
-        }),
-      );
-      key.current = null;
-    } catch (err) {
-      setError(err);
-    }
-  }
-
-  return (
-    <section className="card" aria-labelledby="return-title">
-      <h2 id="return-title">{t('terminal.return')}</h2>
-      <TillError error={error} />
-      {result ? (
-        <>
-          <Notice>{t('terminal.returnDone', { refund: money(result.refundMinor), points: result.pointsReversed })}</Notice>
-          <div className="slip">{result.receiptText.join('\n')}</div>
-          <div className="row no-print">
-            <button type="button" className="btn btn-big" onClick={() => window.print()}>
-              {t('terminal.print')}
-            </button>
-            <button type="button" className="btn btn-primary btn-big" onClick={onDone} autoFocus>
-              {t('terminal.nextCustomer')}
-            </button>
-          </div>
-        </>
-      ) : (
-        <>
-          <form className="row" onSubmit={findSale}>
-            <Field label={t('terminal.receiptNo')} value={receiptNumber} onChange={(e) => setReceiptNumber(e.target.value)} autoFocus autoComplete="off" />
-            <button type="submit" className="btn btn-big">
-              {t('terminal.find')}
-            </button>
-          </form>
-          {sale && (
-            <form className="stack" onSubmit={submit}>
-              <p>
-                {t('terminal.saleOf', { total: money(sale.totalMinor) })} — {new Date(sale.occurredAt).toLocaleString()}
-              </p>
-              <Field label={t('terminal.refundAmount')} value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" required />
-              <Field label={t('terminal.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
-              <button type="submit" className="btn btn-primary btn-big">
-                {t('terminal.returnSubmit')}
-              </button>
-            </form>
-          )}
-          <button type="button" className="btn" onClick={onDone}>
-            {t('common.cancel')}
-          </button>
-        </>
-      )}
     </section>
   );
 }

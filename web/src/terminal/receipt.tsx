@@ -1,0 +1,106 @@
+import { useTranslation } from 'react-i18next';
+import { formatDate, formatDateTime, formatNumber } from '../format';
+import { useLocale } from '../i18n';
+import { Notice } from '../ui/kit';
+import type { PurchaseReceipt, ReturnReceipt } from './till-types';
+
+/** Where a receipt was printed: shop, store, till. */
+export interface ReceiptPlace {
+  merchantName: string;
+  storeName: string;
+  tillName: string;
+  timeZone?: string;
+}
+
+type Line = PurchaseReceipt['purchase']['lines'][number];
+
+/** "2 × 12.50" for pieces, "0.452 × 89.00" for weighed goods. */
+function quantityText(line: Line, money: (m: number) => string, locale: string): string {
+  const qty = line.quantity % 1000 === 0 ? formatNumber(line.quantity / 1000, locale) : new Intl.NumberFormat(locale, { minimumFractionDigits: 3 }).format(line.quantity / 1000);
+  return `${qty} × ${money(line.unitPriceMinor)}`;
+}
+
+/**
+ * The sale receipt, printed by the till in the cashier's language and the
+ * shop's currency format: lines, discounts, member, store, till, cashier,
+ * and each points figure once. The on-screen banner and buttons do not print.
+ */
+export function ReceiptSlip({
+  receipt,
+  money,
+  place,
+  memberName,
+  memberNumber,
+  onNext,
+}: {
+  receipt: PurchaseReceipt;
+  money: (minor: number) => string;
+  place: ReceiptPlace;
+  memberName: string | null;
+  memberNumber: string | null;
+  onNext: () => void;
+}) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const p = receipt.purchase;
+  const rows: string[] = [place.merchantName, `${place.storeName} · ${place.tillName}`];
+  if (p.cashier) rows.push(`${t('terminal.cashier')}: ${p.cashier.name}`);
+  rows.push(`${t('terminal.receiptNo')}: ${p.receiptNumber}`, formatDateTime(p.occurredAt, locale, place.timeZone), '');
+  for (const l of p.lines) {
+    const name = l.description || l.sku;
+    rows.push(l.category ? `${name} (${l.category})` : name);
+    rows.push(`  ${quantityText(l, money, locale)} = ${money(l.amountMinor)}`);
+  }
+  rows.push('', `${t('terminal.totalLabel')}: ${money(p.totalMinor)}`);
+  if (p.discountMinor > 0) rows.push(`${t('terminal.discounts')}: −${money(p.discountMinor)}`);
+  if (p.pointsRedeemed > 0) rows.push(`${t('terminal.pointsPaid', { points: formatNumber(p.pointsRedeemed, locale) })}: −${money(p.redeemValueMinor)}`);
+  rows.push(`${t('terminal.payable')}: ${money(p.payableMinor)}`);
+  if (p.memberId) {
+    rows.push('', `${t('terminal.member')}: ${memberName ?? ''}${memberNumber ? ` (${memberNumber})` : ''}`);
+    rows.push(`${t('terminal.pointsEarned')}: ${formatNumber(p.pointsEarned, locale)}`);
+    if (receipt.balance) rows.push(`${t('points.available')}: ${formatNumber(receipt.balance.available, locale)}`);
+    if (receipt.pointsPendingUntil) rows.push(t('terminal.pendingUntil', { date: formatDate(receipt.pointsPendingUntil, locale, place.timeZone) }));
+  } else if (receipt.claimCode) {
+    rows.push('', t('terminal.claimCode', { code: receipt.claimCode }));
+  }
+  return (
+    <section className="card" aria-labelledby="receipt-title">
+      <div className="no-print">
+        <Notice>{t('terminal.saleDone')}</Notice>
+      </div>
+      <h2 id="receipt-title" className="no-print">
+        {t('terminal.receipt')}
+      </h2>
+      <div className="slip" data-testid="receipt">
+        {rows.join('\n')}
+      </div>
+      <div className="row no-print">
+        <button type="button" className="btn btn-big" onClick={() => window.print()}>
+          {t('terminal.print')}
+        </button>
+        <button type="button" className="btn btn-primary btn-big" onClick={onNext} autoFocus>
+          {t('terminal.nextCustomer')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** The return slip, in the same words. */
+export function ReturnSlip({ result, receiptNumber, money, place }: { result: ReturnReceipt; receiptNumber: string; money: (minor: number) => string; place: ReceiptPlace }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const rows: string[] = [place.merchantName, `${place.storeName} · ${place.tillName}`];
+  if (result.cashier) rows.push(`${t('terminal.cashier')}: ${result.cashier.name}`);
+  rows.push(`${t('terminal.returnFor', { receipt: receiptNumber })}`, formatDateTime(new Date().toISOString(), locale, place.timeZone), '');
+  rows.push(`${t('terminal.refund')}: ${money(result.refundMinor)}`);
+  if (result.cashRefundMinor !== result.refundMinor) rows.push(`${t('terminal.cashRefund')}: ${money(result.cashRefundMinor)}`);
+  if (result.pointsReversed > 0) rows.push(`${t('terminal.pointsReversed')}: ${formatNumber(result.pointsReversed, locale)}`);
+  if (result.pointsRestored > 0) rows.push(`${t('terminal.pointsRestored')}: ${formatNumber(result.pointsRestored, locale)}`);
+  if (result.balance) rows.push(`${t('points.available')}: ${formatNumber(result.balance.available, locale)}`);
+  return (
+    <div className="slip" data-testid="return-receipt">
+      {rows.join('\n')}
+    </div>
+  );
+}
