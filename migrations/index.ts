@@ -13,6 +13,7 @@ import { RateCounters1700000015000 } from './1700000015000-rate-counters';
 import { TextLimits1700000015100 } from './1700000015100-text-limits';
 import { TillCashiers1700000020000 } from './1700000020000-till-cashiers';
 import { DropStatsRefreshRequests1700000025000 } from './1700000025000-drop-stats-refresh-requests';
+import { Offers1700000026000 } from './1700000026000-offers';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   TextLimits1700000015100,
   TillCashiers1700000020000,
   DropStatsRefreshRequests1700000025000,
+  Offers1700000026000,
 ];

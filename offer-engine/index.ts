@@ -6,6 +6,6 @@
  * see docs/offers.md for the definition format, mechanics, stacking and reasons.
  */
 export { applyOffers } from './engine';
-export { definitionProblem } from './definition';
+export { definitionProblem, eligibility } from './definition';
 export type { Schedule } from './recurrence';
 export * from './types';

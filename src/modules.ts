@@ -7,6 +7,7 @@ import { outboxModule } from './jobs/outbox.module';
 import { membersModule } from './members/members.module';
 import { merchantsModule } from './merchants/merchants.module';
 import { notificationsModule } from './notifications/notifications.module';
+import { offersModule } from './offers/offers.module';
 import { operatorsModule } from './operators/operators.module';
 import { pointsModule } from './points/points.module';
 import { purchasesModule } from './purchases/purchases.module';
@@ -30,6 +31,7 @@ export const modules = [
   merchantsModule,
   auditModule,
   tillModule,
+  offersModule,
   purchasesModule,
   pointsModule,
   rulesModule,

@@ -175,6 +175,14 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'DELETE /v1/webhooks/subscriptions/{subscriptionId}': {},
   'GET /v1/webhooks/subscriptions/{subscriptionId}/deliveries': {},
   'POST /v1/webhooks/subscriptions/{subscriptionId}/test': {},
+  'POST /v1/offers': { scoped: 'creates an offer of the caller’s merchant' },
+  'GET /v1/offers': { scoped: SELF },
+  'GET /v1/offers/{offerId}': {},
+  'PATCH /v1/offers/{offerId}': { body: () => ({ priority: 1 }) },
+  'POST /v1/offers/{offerId}/activate': {},
+  'POST /v1/offers/{offerId}/pause': {},
+  'POST /v1/offers/{offerId}/end': {},
+  'GET /v1/offers/{offerId}/report': {},
 };
 
 describeEachDb('cross-tenant requests on every route', (rt, dialect) => {

@@ -41,6 +41,7 @@ export interface TenantWorld {
     staffEmail: string;
     terminalId: string;
     subscriptionId: string;
+    offerId: string;
   };
   /** A merchant of its own for the platform operator's routes to act on (suspend, resume), so they never stop this one. */
   operatorMerchantId: string;
@@ -91,6 +92,7 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
   const operatorMerchant = await createMerchantFixture(rt, { name: `Operated shop ${tag}` });
   const webhookUrl = `https://hooks.example.test/${tag}`;
   const subscription = (await ok(request(app).post('/v1/webhooks/subscriptions').set(auth(f.tokens.owner)).send({ url: webhookUrl, events: ['purchase.recorded'] }), 201)).body;
+  const offer = (await ok(request(app).post('/v1/offers').set(auth(f.tokens.owner)).send({ name: `Offer ${tag}`, mechanic: { kind: 'percent_off', percent: 10 } }), 201)).body;
   const ids = {
     merchantId: f.merchant.id,
     storeId: f.store.id,
@@ -113,6 +115,7 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     staffEmail: staff.email,
     terminalId: terminal.id,
     subscriptionId: subscription.id,
+    offerId: offer.id,
   };
   const secrets = [
     ...Object.values(ids),

@@ -1,0 +1,3 @@
+import type { ActiveOfferSet, LimitRefusal, OfferSummary, OffersService } from './offers.service';
+
+export type { ActiveOfferSet, LimitRefusal, OfferSummary, OffersService };

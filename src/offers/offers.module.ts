@@ -1,0 +1,16 @@
+import type { Deps } from '../deps';
+import { defineModule } from '../module';
+import { OfferCounter } from './offer-counter.entity';
+import { OfferUse } from './offer-use.entity';
+import { Offer } from './offer.entity';
+import { offersRoutes } from './offers.routes';
+import { OffersService } from './offers.service';
+
+/** Offers per merchant (docs/offers.md): the back-office API, the active set the till prices with, limits and uses. */
+export const offersModule = defineModule({
+  name: 'offers',
+  entities: [Offer, OfferCounter, OfferUse],
+  uses: [],
+  create: (deps: Deps) => ({ offers: new OffersService(deps) }),
+  routes: offersRoutes,
+});

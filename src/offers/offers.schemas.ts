@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { nameText } from '../db/text-limits';
+
+/**
+ * The offers API: an offer is the engine's definition (docs/offers.md) with
+ * a name, a status and the limits a sale must keep. Bodies are strict and
+ * every list and string is bounded; what zod cannot say about a definition
+ * (a cap on a percent, an end before a start, an RRULE) the engine's
+ * `definitionProblem` checks on save.
+ */
+
+const MAX_MINOR = 1_000_000_000;
+const minor = z.number().int().min(0).max(MAX_MINOR);
+const code = z.string().trim().min(1).max(64);
+const list = z.array(code).max(200);
+const localDate = z.iso.date().describe('YYYY-MM-DD, a local day in the merchant’s time zone');
+
+export const LineSelector = z
+  .strictObject({ skus: list.optional(), categories: list.optional(), groups: list.optional() })
+  .describe('A line matches when its SKU, one of its categories or one of its groups is listed; no list: every line');
+
+const SpendReward = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('amount_off'), amountMinor: minor }),
+  z.strictObject({ kind: z.literal('free_item'), item: LineSelector, quantity: z.number().int().min(1).max(1000).optional() }),
+  z.strictObject({ kind: z.literal('points'), points: z.number().int().min(0).max(MAX_MINOR) }),
+]);
+
+const applications = z.number().int().min(1).max(1000).optional();
+
+export const Mechanic = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('percent_off'), target: LineSelector.optional(), percent: z.number().int().min(1).max(100), capMinor: minor.optional() }),
+  z.strictObject({ kind: z.literal('amount_off'), target: LineSelector.optional(), amountMinor: minor, per: z.enum(['basket', 'unit']), capMinor: minor.optional() }),
+  z.strictObject({ kind: z.literal('unit_price'), target: LineSelector, unitPriceMinor: minor }),
+  z.strictObject({ kind: z.literal('multi_buy'), target: LineSelector, quantity: z.number().int().min(1).max(1000), priceMinor: minor, maxApplications: applications }),
+  z.strictObject({
+    kind: z.literal('buy_get'),
+    buy: LineSelector,
+    buyQuantity: z.number().int().min(1).max(1000),
+    reward: LineSelector.optional(),
+    rewardQuantity: z.number().int().min(1).max(1000),
+    percent: z.number().int().min(1).max(100),
+    maxApplications: applications,
+  }),
+  z.strictObject({ kind: z.literal('spend_reward'), target: LineSelector.optional(), spendMinor: minor, reward: SpendReward }),
+  z.strictObject({
+    kind: z.literal('bonus_points'),
+    target: LineSelector.optional(),
+    multiplierPercent: z.number().int().min(0).max(10_000).optional(),
+    points: z.number().int().min(0).max(MAX_MINOR).optional(),
+    per: z.enum(['basket', 'unit']).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('issue_coupon'),
+    target: LineSelector.optional(),
+    spendMinor: minor,
+    coupon: z.strictObject({
+      amountOffMinor: minor,
+      minSpendMinor: minor.optional(),
+      validFromDays: z.number().int().min(0).max(366),
+      validDays: z.number().int().min(1).max(366),
+    }),
+  }),
+]);
+
+export const OfferConditions = z.strictObject({
+  schedule: z
+    .strictObject({
+      startsOn: localDate,
+      endsOn: localDate.nullable(),
+      recurrence: z.strictObject({ rrule: z.string().min(1).max(200), startTime: z.string().max(5), durationMinutes: z.number().int().min(1).max(11_520) }).nullable(),
+    })
+    .optional(),
+  storeIds: z.array(z.uuid()).max(200).optional(),
+  tierCodes: list.optional(),
+  segmentIds: list.optional(),
+  memberRequired: z.boolean().optional(),
+  firstPurchase: z.boolean().optional(),
+  minSpendMinor: minor.optional(),
+  minQuantityMilli: z.number().int().min(0).max(10_000_000).optional(),
+});
+
+export const Stacking = z.discriminatedUnion('class', [
+  z.strictObject({ class: z.literal('exclusive') }),
+  z.strictObject({ class: z.literal('combinable') }),
+  z.strictObject({ class: z.literal('best'), group: code }),
+]);
+
+export const OfferLimits = z.strictObject({
+  maxUses: z.number().int().min(1).max(MAX_MINOR).nullable().optional().describe('Sales that may use the offer, in all'),
+  perMember: z
+    .strictObject({ uses: z.number().int().min(1).max(1000), period: z.enum(['day', 'week', 'month']) })
+    .nullable()
+    .optional()
+    .describe("Uses per member per local day, week (from Monday) or month; an anonymous sale cannot use a limited-per-member offer"),
+  budgetMinor: minor.min(1).nullable().optional().describe('The most the offer may take off over all its sales'),
+});
+
+const definitionShape = {
+  name: nameText(200).describe('Printed on the receipt: "3 for 5.00 Yoghurt"'),
+  priority: z.number().int().min(-1000).max(1000).default(0).describe('Higher first; equal priorities in id order'),
+  stacking: Stacking.default({ class: 'combinable' }),
+  trigger: z.enum(['automatic', 'chosen']).default('automatic').describe('chosen: applies only when the till sends its id in offerIds'),
+  conditions: OfferConditions.optional(),
+  mechanic: Mechanic,
+  limits: OfferLimits.optional(),
+};
+
+export const CreateOfferBody = z.strictObject(definitionShape);
+export type CreateOfferBody = z.infer<typeof CreateOfferBody>;
+
+export const UpdateOfferBody = z
+  .strictObject({
+    name: definitionShape.name.optional(),
+    priority: z.number().int().min(-1000).max(1000).optional(),
+    stacking: Stacking.optional(),
+    trigger: z.enum(['automatic', 'chosen']).optional(),
+    conditions: OfferConditions.nullable().optional(),
+    mechanic: Mechanic.optional(),
+    limits: OfferLimits.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field', path: ['name'] });
+export type UpdateOfferBody = z.infer<typeof UpdateOfferBody>;
+
+export const OfferStatusName = z.enum(['draft', 'active', 'paused', 'ended']);
+
+export const OfferParams = z.strictObject({ offerId: z.uuid() });
+export const OfferListQuery = z.strictObject({ status: OfferStatusName.optional() });
+
+const LimitsOut = z.object({
+  maxUses: z.number().int().nullable(),
+  perMember: z.object({ uses: z.number().int(), period: z.enum(['day', 'week', 'month']) }).nullable(),
+  budgetMinor: z.number().int().nullable(),
+});
+
+export const OfferOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: OfferStatusName,
+  priority: z.number().int(),
+  stacking: Stacking,
+  trigger: z.enum(['automatic', 'chosen']),
+  conditions: OfferConditions.nullable(),
+  mechanic: Mechanic,
+  limits: LimitsOut,
+  /** The schedule's dates, for the list. */
+  startsOn: z.string().nullable(),
+  endsOn: z.string().nullable(),
+  /** Uses so far and what they cost. */
+  uses: z.number().int(),
+  discountMinor: z.number().int(),
+  points: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  activatedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type OfferOut = z.infer<typeof OfferOut>;
+
+export const OfferList = z.object({ items: z.array(OfferOut) });
+
+export const OfferReport = z.object({
+  offerId: z.string(),
+  /** Sales that used the offer. */
+  uses: z.number().int(),
+  /** Different members among them. */
+  members: z.number().int(),
+  anonymousUses: z.number().int(),
+  discountMinor: z.number().int(),
+  /** Bonus points the offer gave. */
+  points: z.number().int(),
+  /** Sales of the baskets that used the offer: their totals before discounts. */
+  salesMinor: z.number().int(),
+  firstUseAt: z.string().nullable(),
+  lastUseAt: z.string().nullable(),
+});
+export type OfferReport = z.infer<typeof OfferReport>;

@@ -1,0 +1,401 @@
+import { In, type EntityManager } from 'typeorm';
+import { definitionProblem, eligibility, type AppliedOffer, type OfferContext, type OfferDefinition } from '../../offer-engine';
+import { audit } from '../audit';
+import { toInt } from '../db/columns';
+import { newId } from '../db/ids';
+import { TtlCache } from '../db/ttl-cache';
+import type { Deps } from '../deps';
+import { AppError, found } from '../http/errors';
+import type { Principal } from '../http/principal';
+import { localPeriod } from '../rules';
+import { OfferCounter } from './offer-counter.entity';
+import { OfferUse } from './offer-use.entity';
+import { isLimited, Offer, type OfferStatus, type StoredDefinition } from './offer.entity';
+import type { CreateOfferBody, OfferOut, OfferReport, UpdateOfferBody } from './offers.schemas';
+
+/** How long a process keeps a merchant's active offers: a change made in another api process reaches its tills within this. */
+export const ACTIVE_OFFERS_TTL_MS = 15_000;
+
+/** The limits a sale must keep, of an active offer that has any. */
+export interface OfferLimitsOf {
+  maxUses: number | null;
+  maxUsesPerMember: number | null;
+  memberLimitPeriod: 'day' | 'week' | 'month' | null;
+  budgetMinor: number | null;
+}
+
+/** A merchant's active offers as the till prices with them. */
+export interface ActiveOfferSet {
+  definitions: readonly OfferDefinition[];
+  /** Offers with limits, by id: a sale that applies one locks its counter. */
+  limited: ReadonlyMap<string, OfferLimitsOf>;
+}
+
+/** An offer a sale may not use because of its limits. */
+export interface LimitRefusal {
+  offerId: string;
+  reason: 'TOTAL_LIMIT_REACHED' | 'MEMBER_LIMIT_REACHED' | 'BUDGET_EXHAUSTED' | 'MEMBER_REQUIRED';
+  message: string;
+}
+
+/** Who and when, for the limits of a sale. */
+export interface LimitScope {
+  merchantId: string;
+  memberId: string | null;
+  occurredAt: Date;
+  timeZone: string;
+  /** In a commit: lock the counters (the sale then records its uses in the same transaction). Evaluate only reads. */
+  lock: boolean;
+}
+
+/** What a sale used, written in its transaction. */
+export interface SaleOfOffers {
+  merchantId: string;
+  purchaseId: string;
+  memberId: string | null;
+  storeId: string;
+  occurredAt: Date;
+  basketTotalMinor: number;
+}
+
+/** An offer shown at the till when a member is scanned. */
+export interface OfferSummary {
+  id: string;
+  name: string;
+  trigger: 'automatic' | 'chosen';
+  kind: string;
+  endsOn: string | null;
+}
+
+const TRANSITIONS: Record<'activate' | 'pause' | 'end', { from: OfferStatus[]; to: OfferStatus }> = {
+  activate: { from: ['draft', 'paused'], to: 'active' },
+  pause: { from: ['active'], to: 'paused' },
+  end: { from: ['draft', 'active', 'paused'], to: 'ended' },
+};
+
+/**
+ * Offers per merchant: the back office creates them (checked with the
+ * engine's `definitionProblem`), activates, pauses and ends them; the till
+ * prices with the active set (cached briefly per process, dropped on every
+ * change made here), keeps the limits of a sale under a lock on each limited
+ * offer's counter, and records the offers a sale used.
+ */
+export class OffersService {
+  private readonly active = new TtlCache<ActiveOfferSet>(ACTIVE_OFFERS_TTL_MS);
+
+  constructor(private readonly deps: Deps) {}
+
+  // ---- back office ----
+
+  async create(principal: Principal, input: CreateOfferBody, now = new Date()): Promise<OfferOut> {
+    const merchantId = principal.merchantId;
+    const id = newId(now.getTime());
+    const offer: Offer = {
+      id,
+      merchantId,
+      status: 'draft',
+      createdAt: now,
+      updatedAt: now,
+      activatedAt: null,
+      endedAt: null,
+      ...offerFields(id, input.name, input.priority, { stacking: input.stacking, trigger: input.trigger, conditions: input.conditions, mechanic: input.mechanic }),
+      ...limitFields(input.limits),
+    };
+    await this.deps.db.transaction(async (tx) => {
+      await tx.insert(Offer, offer);
+      await tx.insert(OfferCounter, { offerId: id, merchantId, uses: 0, discountMinor: 0, points: 0 });
+      await audit(tx, merchantId, principal, { action: 'offer.create', entity: 'offer', entityId: id, data: { name: offer.name, kind: offer.definition.mechanic.kind } }, now);
+    });
+    return offerView(offer, NO_USES);
+  }
+
+  async list(principal: Principal, query: { status?: OfferStatus }): Promise<OfferOut[]> {
+    const merchantId = principal.merchantId;
+    const offers = await this.deps.db.manager.find(Offer, { where: { merchantId, ...(query.status ? { status: query.status } : {}) }, order: { createdAt: 'DESC', id: 'DESC' } });
+    const uses = await this.usesOf(merchantId, offers.map((o) => o.id));
+    return offers.map((o) => offerView(o, uses.get(o.id) ?? NO_USES));
+  }
+
+  async get(principal: Principal, id: string): Promise<OfferOut> {
+    const offer = await this.find(this.deps.db.manager, principal.merchantId, id);
+    return offerView(offer, (await this.usesOf(principal.merchantId, [id])).get(id) ?? NO_USES);
+  }
+
+  /** Changes a draft or paused offer; an active one is paused first, so no till prices with a half-changed offer. */
+  async update(principal: Principal, id: string, patch: UpdateOfferBody, now = new Date()): Promise<OfferOut> {
+    const merchantId = principal.merchantId;
+    const offer = await this.deps.db.transaction(async (tx) => {
+      const current = await this.find(tx, merchantId, id);
+      if (current.status === 'active' || current.status === 'ended') {
+        throw new AppError('OFFER_STATUS_CONFLICT', current.status === 'active' ? 'Pause the offer before changing it' : 'An ended offer cannot change', { status: current.status });
+      }
+      const d = current.definition;
+      const next: Offer = {
+        ...current,
+        ...offerFields(id, patch.name ?? current.name, patch.priority ?? current.priority, {
+          stacking: patch.stacking ?? d.stacking,
+          trigger: patch.trigger ?? d.trigger,
+          conditions: patch.conditions === null ? undefined : (patch.conditions ?? d.conditions),
+          mechanic: patch.mechanic ?? d.mechanic,
+        }),
+        ...(patch.limits ? limitFields(patch.limits) : {}),
+        updatedAt: now,
+      };
+      const { id: _id, merchantId: _merchant, createdAt: _created, ...changes } = next;
+      await tx.update(Offer, { id, merchantId }, changes);
+      await audit(tx, merchantId, principal, { action: 'offer.update', entity: 'offer', entityId: id, data: { fields: Object.keys(patch) } }, now);
+      return next;
+    });
+    return offerView(offer, (await this.usesOf(merchantId, [id])).get(id) ?? NO_USES);
+  }
+
+  /** activate (draft or paused), pause (active) or end (for good). */
+  async transition(principal: Principal, id: string, action: keyof typeof TRANSITIONS, now = new Date()): Promise<OfferOut> {
+    const merchantId = principal.merchantId;
+    const { from, to } = TRANSITIONS[action];
+    const offer = await this.deps.db.transaction(async (tx) => {
+      const current = await this.find(tx, merchantId, id);
+      if (!from.includes(current.status)) {
+        throw new AppError('OFFER_STATUS_CONFLICT', `A ${current.status} offer cannot be ${action === 'end' ? 'ended' : `${action}d`}`, { status: current.status });
+      }
+      const changes: Partial<Offer> = { status: to, updatedAt: now, ...(to === 'active' ? { activatedAt: now } : {}), ...(to === 'ended' ? { endedAt: now } : {}) };
+      await tx.update(Offer, { id, merchantId }, changes);
+      // Limits can change only while the offer is not active, and the counter is kept only while it has limits: set it from the uses.
+      if (to === 'active') await this.recount(tx, merchantId, id);
+      await audit(tx, merchantId, principal, { action: `offer.${action}`, entity: 'offer', entityId: id }, now);
+      return { ...current, ...changes };
+    });
+    this.active.delete(merchantId);
+    return offerView(offer, (await this.usesOf(merchantId, [id])).get(id) ?? NO_USES);
+  }
+
+  /** Uses, members, discount and points cost, and the sales of the baskets that used the offer. */
+  async report(principal: Principal, id: string): Promise<OfferReport> {
+    const merchantId = principal.merchantId;
+    await this.find(this.deps.db.manager, merchantId, id);
+    const row = await this.deps.db.manager
+      .createQueryBuilder(OfferUse, 'u')
+      .select('COUNT(*)', 'uses')
+      .addSelect('COUNT(DISTINCT u.member_id)', 'members')
+      .addSelect('SUM(CASE WHEN u.member_id IS NULL THEN 1 ELSE 0 END)', 'anonymous')
+      .addSelect('SUM(u.discount_minor)', 'discount')
+      .addSelect('SUM(u.points)', 'points')
+      .addSelect('SUM(u.basket_total_minor)', 'sales')
+      .addSelect('MIN(u.occurred_at)', 'first')
+      .addSelect('MAX(u.occurred_at)', 'last')
+      .where('u.merchant_id = :merchantId AND u.offer_id = :id', { merchantId, id })
+      .getRawOne<Record<string, unknown>>();
+    return {
+      offerId: id,
+      uses: toInt(row?.uses),
+      members: toInt(row?.members),
+      anonymousUses: toInt(row?.anonymous),
+      discountMinor: toInt(row?.discount),
+      points: toInt(row?.points),
+      salesMinor: toInt(row?.sales),
+      firstUseAt: instant(row?.first),
+      lastUseAt: instant(row?.last),
+    };
+  }
+
+  // ---- the till ----
+
+  /** The merchant's active offers, cached for ACTIVE_OFFERS_TTL_MS. */
+  async activeSet(merchantId: string): Promise<ActiveOfferSet> {
+    return this.active.get(merchantId, async () => {
+      const offers = await this.deps.db.manager.find(Offer, { where: { merchantId, status: 'active' } });
+      return {
+        definitions: offers.map(definitionOf),
+        limited: new Map(offers.filter(isLimited).map((o) => [o.id, { maxUses: o.maxUses, maxUsesPerMember: o.maxUsesPerMember, memberLimitPeriod: o.memberLimitPeriod, budgetMinor: o.budgetMinor }])),
+      };
+    });
+  }
+
+  /**
+   * The active offers a member can get at this till now: the engine's own
+   * conditions (schedule, store, tier, segments, first purchase) with the
+   * basket still unknown. Offers the till must choose are listed too.
+   */
+  async forMember(merchantId: string, context: Omit<OfferContext, 'chosenOfferIds'>): Promise<OfferSummary[]> {
+    const set = await this.activeSet(merchantId);
+    const all = set.definitions.map((d) => d.id);
+    return set.definitions
+      .filter((d) => eligibility(d, { ...context, chosenOfferIds: all }) === null)
+      .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1))
+      .map((d) => ({ id: d.id, name: d.name, trigger: d.trigger, kind: d.mechanic.kind, endsOn: d.conditions?.schedule?.endsOn ?? null }));
+  }
+
+  /**
+   * The applied offers this sale may not use because of their limits. In a
+   * commit (`lock`) each limited offer's counter row is locked first, in id
+   * order, and stays locked until the sale has recorded its use
+   * (`recordUses`), so parallel sales of one offer take turns and none
+   * overspends. The limits are read from the offer row, not the cache.
+   */
+  async overLimit(tx: EntityManager, scope: LimitScope, applied: readonly AppliedOffer[], set: ActiveOfferSet): Promise<LimitRefusal[]> {
+    const limitedIds = applied.map((a) => a.offerId).filter((id) => set.limited.has(id)).sort();
+    const refusals: LimitRefusal[] = [];
+    for (const offerId of limitedIds) {
+      const counter = await this.counterOf(tx, scope.merchantId, offerId, scope.lock);
+      const offer = await tx.findOneBy(Offer, { merchantId: scope.merchantId, id: offerId });
+      if (!counter || !offer) continue;
+      const use = applied.find((a) => a.offerId === offerId) as AppliedOffer;
+      if (offer.maxUses !== null && counter.uses + 1 > offer.maxUses) {
+        refusals.push({ offerId, reason: 'TOTAL_LIMIT_REACHED', message: 'The offer has been used as often as it may be' });
+      } else if (offer.budgetMinor !== null && counter.discountMinor + use.discountMinor > offer.budgetMinor) {
+        refusals.push({ offerId, reason: 'BUDGET_EXHAUSTED', message: 'The offer’s budget is spent' });
+      } else if (offer.maxUsesPerMember !== null) {
+        if (!scope.memberId) {
+          refusals.push({ offerId, reason: 'MEMBER_REQUIRED', message: 'The offer is limited per member: scan a card' });
+          continue;
+        }
+        const period = localPeriod(scope.occurredAt, offer.memberLimitPeriod ?? 'day', scope.timeZone);
+        const used = await tx
+          .createQueryBuilder(OfferUse, 'u')
+          .where('u.offer_id = :offerId AND u.member_id = :memberId AND u.occurred_at >= :from AND u.occurred_at < :to', { offerId, memberId: scope.memberId, from: period.from, to: period.to })
+          .getCount();
+        if (used + 1 > offer.maxUsesPerMember) refusals.push({ offerId, reason: 'MEMBER_LIMIT_REACHED', message: `The member has used the offer ${used} time(s) this ${offer.memberLimitPeriod}` });
+      }
+    }
+    return refusals;
+  }
+
+  /** Records the offers a sale applied and adds them to the counters of the limited ones (locked by `overLimit`). */
+  async recordUses(tx: EntityManager, sale: SaleOfOffers, applied: readonly AppliedOffer[], set: ActiveOfferSet): Promise<void> {
+    if (applied.length === 0) return;
+    const at = sale.occurredAt.getTime();
+    await tx.insert(
+      OfferUse,
+      applied.map((a) => ({
+        id: newId(at),
+        merchantId: sale.merchantId,
+        offerId: a.offerId,
+        purchaseId: sale.purchaseId,
+        memberId: sale.memberId,
+        storeId: sale.storeId,
+        occurredAt: sale.occurredAt,
+        discountMinor: a.discountMinor,
+        points: a.points,
+        basketTotalMinor: sale.basketTotalMinor,
+        lines: a.lines.map((l) => ({ lineNo: l.index + 1, discountMinor: l.discountMinor, points: l.points, unitsUsed: l.unitsUsed })),
+        receiptLine: a.receiptLine.slice(0, 300),
+      })),
+    );
+    for (const a of applied) {
+      if (!set.limited.has(a.offerId)) continue;
+      await tx
+        .createQueryBuilder()
+        .update(OfferCounter)
+        .set({ uses: () => 'uses + 1', discountMinor: () => `discount_minor + ${Number(a.discountMinor)}`, points: () => `points + ${Number(a.points)}` })
+        .where('offer_id = :offerId AND merchant_id = :merchantId', { offerId: a.offerId, merchantId: sale.merchantId })
+        .execute();
+    }
+  }
+
+  // ---- internals ----
+
+  private async find(m: EntityManager, merchantId: string, id: string): Promise<Offer> {
+    return found(await m.findOneBy(Offer, { merchantId, id }), 'Offer');
+  }
+
+  private async counterOf(tx: EntityManager, merchantId: string, offerId: string, lock: boolean): Promise<OfferCounter | null> {
+    const qb = tx.createQueryBuilder(OfferCounter, 'c').where('c.offer_id = :offerId AND c.merchant_id = :merchantId', { offerId, merchantId });
+    // SQLite has one writer at a time: the sale's transaction already excludes every other.
+    if (lock && this.deps.db.isMysql) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  private async recount(tx: EntityManager, merchantId: string, offerId: string): Promise<void> {
+    const uses = (await this.usesOf(merchantId, [offerId], tx)).get(offerId) ?? NO_USES;
+    await tx.update(OfferCounter, { offerId, merchantId }, { uses: uses.uses, discountMinor: uses.discountMinor, points: uses.points });
+  }
+
+  private async usesOf(merchantId: string, ids: string[], m: EntityManager = this.deps.db.manager): Promise<Map<string, Uses>> {
+    if (ids.length === 0) return new Map();
+    const rows = await m
+      .createQueryBuilder(OfferUse, 'u')
+      .select('u.offer_id', 'offerId')
+      .addSelect('COUNT(*)', 'uses')
+      .addSelect('SUM(u.discount_minor)', 'discount')
+      .addSelect('SUM(u.points)', 'points')
+      .where({ merchantId, offerId: In(ids) })
+      .groupBy('u.offer_id')
+      .getRawMany<{ offerId: string; uses: unknown; discount: unknown; points: unknown }>();
+    return new Map(rows.map((r) => [r.offerId, { uses: toInt(r.uses), discountMinor: toInt(r.discount), points: toInt(r.points) }]));
+  }
+}
+
+interface Uses {
+  uses: number;
+  discountMinor: number;
+  points: number;
+}
+const NO_USES: Uses = { uses: 0, discountMinor: 0, points: 0 };
+
+/** The columns that come from the definition, after the engine has checked it: a 400 with the field it names otherwise. */
+function offerFields(id: string, name: string, priority: number, definition: StoredDefinition): Pick<Offer, 'name' | 'priority' | 'stackingClass' | 'triggerKind' | 'startsOn' | 'endsOn' | 'definition'> {
+  const stored: StoredDefinition = { stacking: definition.stacking, trigger: definition.trigger, mechanic: definition.mechanic, ...(definition.conditions ? { conditions: definition.conditions } : {}) };
+  const problem = definitionProblem({ id, name, priority, ...stored });
+  if (problem) {
+    const field = /^([a-zA-Z.]+)[: ]/.exec(problem)?.[1];
+    const path = field && /^(mechanic|conditions|stacking|trigger|schedule)/.test(field) ? `body.${field.startsWith('schedule') ? `conditions.${field}` : field}` : 'body';
+    throw new AppError('VALIDATION_FAILED', `The offer is not valid: ${problem}`, [{ path, message: problem }]);
+  }
+  const schedule = stored.conditions?.schedule;
+  return {
+    name,
+    priority,
+    stackingClass: stored.stacking.class,
+    triggerKind: stored.trigger,
+    startsOn: schedule?.startsOn ?? null,
+    endsOn: schedule?.endsOn ?? null,
+    definition: stored,
+  };
+}
+
+function limitFields(limits: CreateOfferBody['limits']): Pick<Offer, 'maxUses' | 'maxUsesPerMember' | 'memberLimitPeriod' | 'budgetMinor'> {
+  return {
+    maxUses: limits?.maxUses ?? null,
+    maxUsesPerMember: limits?.perMember?.uses ?? null,
+    memberLimitPeriod: limits?.perMember?.period ?? null,
+    budgetMinor: limits?.budgetMinor ?? null,
+  };
+}
+
+function definitionOf(o: Offer): OfferDefinition {
+  return { id: o.id, name: o.name, priority: o.priority, ...o.definition };
+}
+
+function offerView(o: Offer, uses: Uses): OfferOut {
+  const d = o.definition;
+  return {
+    id: o.id,
+    name: o.name,
+    status: o.status,
+    priority: o.priority,
+    stacking: d.stacking,
+    trigger: d.trigger,
+    conditions: (d.conditions ?? null) as OfferOut['conditions'],
+    mechanic: d.mechanic as OfferOut['mechanic'],
+    limits: {
+      maxUses: o.maxUses,
+      perMember: o.maxUsesPerMember !== null ? { uses: o.maxUsesPerMember, period: o.memberLimitPeriod ?? 'day' } : null,
+      budgetMinor: o.budgetMinor,
+    },
+    startsOn: o.startsOn,
+    endsOn: o.endsOn,
+    ...uses,
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+    activatedAt: o.activatedAt?.toISOString() ?? null,
+    endedAt: o.endedAt?.toISOString() ?? null,
+  };
+}
+
+/** MIN/MAX of a datetime come back as a Date (MySQL) or text (SQLite, stored in UTC). */
+function instant(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString();
+  const text = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`).toISOString();
+}
