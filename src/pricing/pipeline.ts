@@ -34,7 +34,7 @@ export interface PricingContext {
   available: number | null;
   /** Earning context of a member's sale; null for an anonymous sale, which earns nothing. */
   earning: EarnContext | null;
-  /** The active offers and the sale's side of their conditions; absent: no offers (none are stored yet). */
+  /** The active offers and the sale's side of their conditions; absent: no offers (the merchant has none active). */
   offers?: ActiveOffers;
 }
 

@@ -38,6 +38,11 @@ function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: strin
   return f as T;
 }
 
+/** Digits of the currency's minor unit (2 for EUR, 0 for JPY), for the offer engine's receipt lines. */
+export function currencyDigits(currency: string): number {
+  return formatter(`money|en|${currency}`, () => new Intl.NumberFormat('en', { style: 'currency', currency })).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
 export function formatMinor(minor: number, currency: string, locale: string): string {
   const format = formatter(`money|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;

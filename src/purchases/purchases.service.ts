@@ -161,21 +161,12 @@ export class PurchasesService {
   /** What the earning rules need to know about a member's sale, read in `tx`. */
   async earningContext(
     tx: EntityManager,
-    sale: { program: Program; merchantId: string; storeId: string; memberId: string; tierCode: string | null; occurredAt: Date; excludePurchaseId: string | null },
+    sale: { program: Program; merchantId: string; storeId: string; memberId: string; tierCode: string | null; occurredAt: Date; excludePurchaseId: string | null; firstPurchaseMatters?: boolean },
   ): Promise<EarnContext> {
     const { program, merchantId, memberId } = sale;
     const store = await this.services.merchants.storeSettings(merchantId, sale.storeId, tx);
-    let isFirstPurchase = false;
-    // Only a first-purchase bonus needs to know; most programs have none.
-    if (program.earning.firstPurchaseBonus > 0) {
-      const earlier = tx
-        .getRepository(Purchase)
-        .createQueryBuilder('p')
-        .select('p.id')
-        .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status', { merchantId, memberId, status: 'completed' });
-      if (sale.excludePurchaseId) earlier.andWhere('p.id <> :excluded', { excluded: sale.excludePurchaseId });
-      isFirstPurchase = (await earlier.limit(1).getRawOne()) === undefined;
-    }
+    // Only a first-purchase bonus (or offer) needs to know; most programs have none.
+    const isFirstPurchase = program.earning.firstPurchaseBonus > 0 || sale.firstPurchaseMatters ? await this.isFirstPurchase(tx, merchantId, memberId, sale.excludePurchaseId) : false;
     return {
       occurredAt: sale.occurredAt,
       storeId: sale.storeId,
@@ -184,6 +175,17 @@ export class PurchasesService {
       earnedInCapPeriod: await this.services.points.earnedInCapPeriod(tx, merchantId, memberId, program, sale.occurredAt),
       timeZone: store.timeZone ?? program.timeZone,
     };
+  }
+
+  /** Whether the member has no completed purchase yet (besides `excludePurchaseId`). */
+  async isFirstPurchase(m: EntityManager, merchantId: string, memberId: string, excludePurchaseId: string | null = null): Promise<boolean> {
+    const earlier = m
+      .getRepository(Purchase)
+      .createQueryBuilder('p')
+      .select('p.id')
+      .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status', { merchantId, memberId, status: 'completed' });
+    if (excludePurchaseId) earlier.andWhere('p.id <> :excluded', { excluded: excludePurchaseId });
+    return (await earlier.limit(1).getRawOne()) === undefined;
   }
 
   // ---- returns, voids and claims ----

@@ -52,7 +52,7 @@ export function tillRoutes(api: Api<TillServices>): void {
     response: MemberSummary,
     handler: async ({ principal, params }) => {
       await tillLookups.count(principal);
-      return till.lookupCard(principal.merchantId, params.code);
+      return till.lookupCard(principal.merchantId, params.code, principal.kind === 'terminal' ? principal.storeId : null);
     },
   });
 
@@ -66,7 +66,7 @@ export function tillRoutes(api: Api<TillServices>): void {
     response: MemberSummary,
     handler: async ({ principal, query }) => {
       await tillLookups.count(principal);
-      return till.lookupMember(principal.merchantId, query);
+      return till.lookupMember(principal.merchantId, query, principal.kind === 'terminal' ? principal.storeId : null);
     },
   });
 

@@ -67,7 +67,7 @@ const basketShape = {
   lines: z.array(BasketLine).min(1).max(MAX_BASKET_LINES),
   /** Points the member wants to pay with (must follow the program's minimum, step and share). */
   redeemPoints: points.optional(),
-  /** Offers the cashier applied; offers are evaluated in a later release, so any id is refused today. */
+  /** Offers the cashier chose (a `chosen` offer from the member's scan); an id that is not an active offer is a 422 OFFER_NOT_APPLICABLE. */
   offerIds: z.array(id).max(20).optional(),
 };
 
@@ -144,6 +144,17 @@ export type ReceiptClaimRequest = z.infer<typeof ReceiptClaimRequest>;
 
 const TierRef = z.object({ code: z.string(), name: z.string() });
 
+/** An offer shown when a member is scanned. */
+export const TillOffer = z.object({
+  id: z.string(),
+  name: z.string(),
+  trigger: z.enum(['automatic', 'chosen']),
+  /** The mechanic: percent_off, multi_buy, buy_get, … (docs/offers.md). */
+  kind: z.string(),
+  /** Last local day of its schedule; null: no end date. */
+  endsOn: z.string().nullable(),
+});
+
 export const MemberSummary = z.object({
   /** `name` is what the cashier greets with: the first name and the last name's initial ("Ana K."). */
   member: z.object({ id, memberNumber: z.string(), name: z.string(), status: z.enum(['active', 'suspended', 'closed']) }),
@@ -156,27 +167,53 @@ export const MemberSummary = z.object({
     pending: z.number().int(),
     expiringSoon: z.object({ points: z.number().int(), expiresAt: timestamp }).nullable(),
   }),
-  /** Offers that can apply at the till; always empty until offers land. */
-  offers: z.array(z.unknown()).max(0),
+  /**
+   * Active offers this member can get at this till now (schedule, store,
+   * tier, first purchase; the basket is not known yet). A `chosen` offer
+   * applies only when the till sends its id in `offerIds`.
+   */
+  offers: z.array(TillOffer),
   /** How complete the profile is (0–100) and what the cashier could ask for. */
   completeness: z.object({ score: z.number().int().min(0).max(100), missing: z.array(z.string()) }),
 });
 export type MemberSummary = z.infer<typeof MemberSummary>;
 
+/** An offer a sale applied; its lines are the basket lines it took money off or gave points on. */
+export const AppliedOfferView = z.object({
+  offerId: z.string(),
+  name: z.string(),
+  discountMinor: z.number().int(),
+  /** Bonus points (a member's sale only). */
+  points: z.number().int(),
+  /** One receipt line: "3 for 5.00 Yoghurt −1.00". */
+  receiptLine: z.string(),
+  lines: z.array(z.object({ lineNo: z.number().int(), discountMinor: z.number().int(), points: z.number().int() })),
+});
+export type AppliedOfferView = z.infer<typeof AppliedOfferView>;
+
+/**
+ * An offer the till chose (`offerIds`) that did not apply, or any offer a
+ * limit kept from this sale (TOTAL_LIMIT_REACHED, MEMBER_LIMIT_REACHED,
+ * BUDGET_EXHAUSTED, MEMBER_REQUIRED); the engine's reasons are in docs/offers.md.
+ */
+export const SkippedOfferView = z.object({ offerId: z.string(), reason: z.string(), message: z.string() });
+export type SkippedOfferView = z.infer<typeof SkippedOfferView>;
+
 export const BasketEvaluation = z.object({
   memberId: id.nullable(),
   programVersion: z.number().int().nullable(),
   totalMinor: z.number().int(),
-  /** Offer discounts (none until offers land); points paid are in redeemValueMinor. */
+  /** Offer discounts; points paid are in redeemValueMinor. */
   discountMinor: z.number().int(),
   pointsToRedeem: z.number().int(),
   redeemValueMinor: z.number().int(),
   /** totalMinor − discountMinor − redeemValueMinor: what the shopper pays in money. */
   payableMinor: z.number().int(),
   pointsToEarn: z.number().int(),
-  appliedOffers: z.array(z.unknown()).max(0),
-  /** Per line (1-based, in the order sent): its amount and the points it earns. */
-  lines: z.array(z.object({ lineNo: z.number().int(), amountMinor: z.number().int(), points: z.number().int() })),
+  appliedOffers: z.array(AppliedOfferView),
+  skippedOffers: z.array(SkippedOfferView),
+  /** Per line (1-based, in the order sent): its amount, its share of the offer discounts and the points it earns. */
+  lines: z.array(z.object({ lineNo: z.number().int(), amountMinor: z.number().int(), discountMinor: z.number().int(), points: z.number().int() })),
   breakdown: z.array(z.object({ rule: z.string(), label: z.string(), points: z.number().int() })),
   /** Available points after this basket (earned points may be pending first); null when anonymous. */
   balanceAfter: z.number().int().nullable(),
@@ -235,6 +272,9 @@ export const PurchaseReceipt = z.object({
   pointsPendingUntil: timestamp.nullable(),
   /** An anonymous sale's claim code (also in receiptText), for a till that prints the receipt in its own words. */
   claimCode: z.string().nullable().optional(),
+  /** The offers the sale applied and those it skipped, as evaluate shows them (absent from receipts recorded before offers). */
+  appliedOffers: z.array(AppliedOfferView).optional(),
+  skippedOffers: z.array(SkippedOfferView).optional(),
   receiptText: z.array(z.string()),
 });
 export type PurchaseReceipt = z.infer<typeof PurchaseReceipt>;

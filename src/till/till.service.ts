@@ -8,10 +8,11 @@ import type { CardsService } from '../cards';
 import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
-import { priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
+import type { ActiveOfferSet, LimitRefusal, OffersService } from '../offers';
+import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
 import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
 import { cappedPointsOf, programCategories, uniqueCategories, type Program, type RulesService } from '../rules';
-import type { BasketEvaluation, CommitPurchaseRequest, EvaluateBasketRequest, MemberLookupQuery, MemberSummary, PurchaseReceipt } from './till.schemas';
+import type { AppliedOfferView, BasketEvaluation, CommitPurchaseRequest, EvaluateBasketRequest, MemberLookupQuery, MemberSummary, PurchaseReceipt, SkippedOfferView } from './till.schemas';
 
 /** A journalled offline sale is accepted this long after it happened. */
 export const OFFLINE_WINDOW_MS = 14 * 24 * 3600_000;
@@ -33,8 +34,23 @@ interface Buyer {
   cardId: string | null;
 }
 
+/** A basket priced with the active offers, and the offers its limits kept out. */
+interface Priced {
+  priced: PricedBasket;
+  refused: LimitRefusal[];
+  offers: ActiveOfferSet;
+}
+
 /** The other modules' services this one calls. */
-export interface TillServiceUses { cards: CardsService; members: MembersService; merchants: MerchantsService; points: PointsService; purchases: PurchasesService; rules: RulesService }
+export interface TillServiceUses {
+  cards: CardsService;
+  members: MembersService;
+  merchants: MerchantsService;
+  offers: OffersService;
+  points: PointsService;
+  purchases: PurchasesService;
+  rules: RulesService;
+}
 
 /**
  * The sale at the till: look the member up, price the basket, record the
@@ -49,14 +65,15 @@ export class TillService {
     private readonly services: TillServiceUses,
   ) {}
 
-  async lookupCard(merchantId: string, code: string, now = new Date()): Promise<MemberSummary> {
+  /** `storeId`: the till's store, for offers that run in some stores only (null: staff, who name no store on a lookup). */
+  async lookupCard(merchantId: string, code: string, storeId: string | null = null, now = new Date()): Promise<MemberSummary> {
     const { card, member } = await this.services.cards.resolveForTill(merchantId, code);
-    return this.summaryOf(merchantId, member, card.id, now);
+    return this.summaryOf(merchantId, member, card.id, storeId, now);
   }
 
-  async lookupMember(merchantId: string, query: MemberLookupQuery, now = new Date()): Promise<MemberSummary> {
+  async lookupMember(merchantId: string, query: MemberLookupQuery, storeId: string | null = null, now = new Date()): Promise<MemberSummary> {
     const member = await this.services.members.findForTill(merchantId, { phone: query.phone, memberNumber: query.number });
-    return this.summaryOf(merchantId, member, null, now);
+    return this.summaryOf(merchantId, member, null, storeId, now);
   }
 
   /** Prices a basket exactly as commit would, without writing anything. */
@@ -66,8 +83,17 @@ export class TillService {
     const program = await this.services.rules.programAt(till.merchantId, occurredAt);
     const points = buyer ? await this.services.points.summary(till.merchantId, buyer.member.id, now) : null;
     const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member) : null;
-    const priced = await this.price(this.deps.db.manager, till, program, body, buyer, points?.available ?? null, progress?.tier?.code ?? null, occurredAt);
     const merchant = await this.services.merchants.merchantSettings(till.merchantId);
+    const { priced, refused } = await this.price(this.deps.db.manager, till, {
+      program,
+      body,
+      buyer,
+      available: points?.available ?? null,
+      tierCode: progress?.tier?.code ?? null,
+      occurredAt,
+      currency: merchant.currency,
+      lock: false,
+    });
     const balanceAfter = points ? points.available - priced.pointsToRedeem + (program.pendingDays > 0 ? 0 : priced.earn.points) : null;
     return {
       memberId: buyer?.member.id ?? null,
@@ -78,8 +104,8 @@ export class TillService {
       redeemValueMinor: priced.redeemValueMinor,
       payableMinor: priced.payableMinor,
       pointsToEarn: priced.earn.points,
-      appliedOffers: [],
-      lines: priced.lines.map((l) => ({ lineNo: l.lineNo, amountMinor: l.amountMinor, points: l.points })),
+      ...offersView(priced, refused, body.offerIds ?? []),
+      lines: priced.lines.map((l) => ({ lineNo: l.lineNo, amountMinor: l.amountMinor, discountMinor: l.discountMinor, points: l.points })),
       breakdown: priced.earn.breakdown,
       balanceAfter,
       receiptText: receiptText({
@@ -137,7 +163,17 @@ export class TillService {
             available: balance.available,
           });
         }
-        const priced = await this.price(tx, till, program, body, buyer, balance?.available ?? null, progress?.tier?.code ?? null, occurredAt);
+        // Locks the counter of each limited offer the basket gets, until the sale has recorded its use below.
+        const { priced, refused, offers } = await this.price(tx, till, {
+          program,
+          body,
+          buyer,
+          available: balance?.available ?? null,
+          tierCode: progress?.tier?.code ?? null,
+          occurredAt,
+          currency: merchant.currency,
+          lock: true,
+        });
         const purchaseId = newId(now.getTime());
         const source = { merchantId, sourceType: 'purchase', sourceId: purchaseId, now };
         let pendingUntil: Date | null = null;
@@ -179,6 +215,7 @@ export class TillService {
               balance: after ? { available: after.available, pending: after.pending } : null,
               pointsPendingUntil: pendingUntil?.toISOString() ?? null,
               claimCode,
+              ...offersView(priced, refused, body.offerIds ?? []),
               receiptText: receiptText({
                 locale: merchant.locale,
                 currency: merchant.currency,
@@ -196,6 +233,12 @@ export class TillService {
             };
           },
         );
+        await this.services.offers.recordUses(
+          tx,
+          { merchantId, purchaseId, memberId, storeId: till.storeId, occurredAt, basketTotalMinor: priced.totalMinor },
+          priced.offers.applied,
+          offers,
+        );
         return { body: receipt, replay: false };
       },
     });
@@ -211,9 +254,10 @@ export class TillService {
     return uniqueCategories([...programCategories(program), ...(await this.services.purchases.categoriesSeen(merchantId))]);
   }
 
-  private async summaryOf(merchantId: string, member: Member, cardId: string | null, now: Date): Promise<MemberSummary> {
+  private async summaryOf(merchantId: string, member: Member, cardId: string | null, storeId: string | null, now: Date): Promise<MemberSummary> {
     const points = await this.services.points.summary(merchantId, member.id, now);
     const progress = await this.services.rules.tierProgress(merchantId, member.id, now, member);
+    const offers = await this.offersFor(merchantId, member, progress.tier?.code ?? null, storeId, now);
     const current = await this.services.members.currentConsentsOf(member);
     const completeness = this.services.members.completeness(member, current);
     return {
@@ -227,7 +271,7 @@ export class TillService {
         pending: points.pending,
         expiringSoon: points.expiringSoon ? { points: points.expiringSoon.points, expiresAt: points.expiringSoon.expiresAt.toISOString() } : null,
       },
-      offers: [],
+      offers,
       completeness: { score: completeness.score, missing: [...completeness.missing] },
     };
   }
@@ -245,22 +289,86 @@ export class TillService {
     return null;
   }
 
-  /** Gathers what the pipeline needs to know about the member (in `tx`), then runs it. */
+  /** The active offers a scanned member can get at this till now (the basket is not known yet). */
+  private async offersFor(merchantId: string, member: Member, tierCode: string | null, storeId: string | null, now: Date): Promise<MemberSummary['offers']> {
+    const set = await this.services.offers.activeSet(merchantId);
+    if (set.definitions.length === 0) return [];
+    const program = await this.services.rules.programAt(merchantId, now);
+    const store = storeId ? await this.services.merchants.storeSettings(merchantId, storeId) : null;
+    const isFirstPurchase = set.definitions.some((d) => d.conditions?.firstPurchase) ? await this.services.purchases.isFirstPurchase(this.deps.db.manager, merchantId, member.id) : false;
+    return this.services.offers.forMember(merchantId, {
+      now,
+      timeZone: store?.timeZone ?? program.timeZone,
+      storeId,
+      member: { tierCode, segmentIds: [], isFirstPurchase },
+    });
+  }
+
+  /**
+   * Gathers what the pipeline needs to know about the member and the sale
+   * (in `tx`), then runs it with the merchant's active offers. An applied
+   * offer that a limit refuses (`services.offers.overLimit`; in a commit,
+   * under a lock on its counter) is taken out and the basket priced again,
+   * until every applied offer is within its limits.
+   */
   private async price(
     tx: EntityManager,
     till: TillContext,
-    program: Program,
-    body: BasketInput,
-    buyer: Buyer | null,
-    available: number | null,
-    tierCode: string | null,
-    occurredAt: Date,
-  ): Promise<PricedBasket> {
+    sale: { program: Program; body: BasketInput; buyer: Buyer | null; available: number | null; tierCode: string | null; occurredAt: Date; currency: string; lock: boolean },
+  ): Promise<Priced> {
+    const { program, body, buyer, occurredAt } = sale;
+    const offers = await this.services.offers.activeSet(till.merchantId);
     const earning = buyer
-      ? await this.services.purchases.earningContext(tx, { program, merchantId: till.merchantId, storeId: till.storeId, memberId: buyer.member.id, tierCode, occurredAt, excludePurchaseId: null })
+      ? await this.services.purchases.earningContext(tx, {
+          program,
+          merchantId: till.merchantId,
+          storeId: till.storeId,
+          memberId: buyer.member.id,
+          tierCode: sale.tierCode,
+          occurredAt,
+          excludePurchaseId: null,
+          firstPurchaseMatters: offers.definitions.some((d) => d.conditions?.firstPurchase),
+        })
       : null;
-    return priceBasket(body, { program, available: buyer ? available : null, earning });
+    const available = buyer ? sale.available : null;
+    if (offers.definitions.length === 0) return { priced: priceBasket(body, { program, available, earning }), refused: [], offers };
+    const timeZone = earning?.timeZone ?? (await this.services.merchants.storeSettings(till.merchantId, till.storeId)).timeZone ?? program.timeZone;
+    const context = {
+      now: occurredAt,
+      timeZone,
+      storeId: till.storeId,
+      member: buyer ? { tierCode: sale.tierCode, segmentIds: [], isFirstPurchase: earning?.isFirstPurchase ?? false } : null,
+      currencyDigits: currencyDigits(sale.currency),
+    };
+    const refused: LimitRefusal[] = [];
+    // Each round takes out at least one offer, so this ends.
+    for (;;) {
+      const out = new Set(refused.map((r) => r.offerId));
+      const priced = priceBasket(
+        { ...body, offerIds: body.offerIds?.filter((id) => !out.has(id)) },
+        { program, available, earning, offers: { definitions: offers.definitions.filter((d) => !out.has(d.id)), context } },
+      );
+      const scope = { merchantId: till.merchantId, memberId: buyer?.member.id ?? null, occurredAt, timeZone, lock: sale.lock };
+      const over = await this.services.offers.overLimit(tx, scope, priced.offers.applied, offers);
+      if (over.length === 0) return { priced, refused, offers };
+      refused.push(...over);
+    }
   }
+}
+
+/** The answer's offers: all that applied; of the skipped, those the till chose and those a limit refused. */
+function offersView(priced: PricedBasket, refused: LimitRefusal[], chosen: string[]): { appliedOffers: AppliedOfferView[]; skippedOffers: SkippedOfferView[] } {
+  return {
+    appliedOffers: priced.offers.applied.map((a) => ({
+      offerId: a.offerId,
+      name: a.name,
+      discountMinor: a.discountMinor,
+      points: a.points,
+      receiptLine: a.receiptLine,
+      lines: a.lines.map((l) => ({ lineNo: l.index + 1, discountMinor: l.discountMinor, points: l.points })),
+    })),
+    skippedOffers: [...priced.offers.skipped.filter((s) => chosen.includes(s.offerId)), ...refused],
+  };
 }
 
 /** The till clock may be up to 10 minutes ahead and an offline sale up to 14 days old. */
