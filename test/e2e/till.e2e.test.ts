@@ -252,7 +252,32 @@ suite('the till in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Next customer' }).isVisible()).toBe(false);
     expect(await receipt.isVisible()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
+    // Rung up wrongly: the cashier voids it on the spot, and the void records them.
+    await page.getByRole('button', { name: 'Void sale' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Void sale' }).click();
+    await page.getByText('Sale voided.').waitFor();
+    expect((await receipt.textContent()) ?? '').toContain('VOIDED by Chen Cashier');
+    const voided: { status: string; void_cashier_id: string | null }[] = await live.rt.db.manager.query(
+      'SELECT status, void_cashier_id FROM purchases WHERE merchant_id = ? ORDER BY recorded_at DESC LIMIT 1',
+      [shop.merchant.id],
+    );
+    expect(voided[0].status).toBe('voided');
+    expect(voided[0].void_cashier_id).not.toBeNull();
     await page.getByRole('button', { name: 'Next customer' }).click();
+  });
+
+  test('the QR’s link pairs a second till at once (ru)', async () => {
+    const created = await api().post('/v1/terminals').set(bearer(owner.accessToken)).send({ storeId: shop.store.id, name: 'Till 2' }).expect(201);
+    const code = (await api().post(`/v1/terminals/${created.body.terminal.id}/pairing-code`).set(bearer(owner.accessToken)).expect(201)).body.path as string;
+    const page = await (await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true })).newPage();
+    await page.goto(url(`${code}&lang=ru`));
+    await page.getByRole('heading', { name: 'Кто работает на этой кассе?' }).waitFor();
+    // The one-time code does not stay in the address bar or the history.
+    expect(page.url()).not.toContain('pair=');
+    await expectNoAxeViolations(page, 'cashier PIN sign-in after the QR link (ru)');
+    await expectNoSidewaysScroll(page, 'cashier PIN sign-in (ru, phone)');
+    await page.screenshot({ path: shot('terminal-cashier-phone-ru') });
+    await page.context().close();
   });
 
   test('the cashier changes, then the receipt and lines in Thai, in the Thai currency format', async () => {
@@ -288,6 +313,10 @@ suite('the till in Chromium', () => {
     expect(text).not.toMatch(/Points|Total|To pay|Cashier:/);
     await expectNoAxeViolations(page, 'receipt (th)');
     await page.screenshot({ path: shot('terminal-receipt-desktop-th') });
+    await page.getByRole('button', { name: 'ยกเลิกการขาย' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'ยกเลิกการขาย' }).click();
+    await page.getByText('ยกเลิกการขายแล้ว').waitFor();
+    expect((await page.getByTestId('receipt').textContent()) ?? '').toContain('ยกเลิกโดย Chen Cashier');
   });
 
   test('errors say what to do: redemption rule, a card in the amount field, an unknown phone, the server unreachable (zh and en)', async () => {

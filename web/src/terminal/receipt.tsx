@@ -1,8 +1,12 @@
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api, newIdempotencyKey } from '../api/client';
+import { terminalSession } from '../api/sessions';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { useLocale } from '../i18n';
-import { Notice } from '../ui/kit';
-import type { PurchaseReceipt, ReturnReceipt } from './till-types';
+import { ConfirmButton, Notice } from '../ui/kit';
+import { TillError } from './till-error';
+import type { PurchaseReceipt, ReturnReceipt, VoidReceipt } from './till-types';
 
 /** Where a receipt was printed: shop, store, till. */
 export interface ReceiptPlace {
@@ -42,7 +46,21 @@ export function ReceiptSlip({
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
+  const [voided, setVoided] = useState<VoidReceipt | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const voidKey = useRef(newIdempotencyKey('void'));
   const p = receipt.purchase;
+
+  /** A sale rung up wrongly is voided at once, by the cashier on this till (the server allows it within 24 hours). */
+  async function voidSale() {
+    setError(null);
+    try {
+      setVoided(await api<VoidReceipt>(`/v1/pos/purchases/${p.id}/void`, { session: terminalSession, headers: { 'Idempotency-Key': voidKey.current }, body: {} }));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   const rows: string[] = [place.merchantName, `${place.storeName} · ${place.tillName}`];
   if (p.cashier) rows.push(`${t('terminal.cashier')}: ${p.cashier.name}`);
   rows.push(`${t('terminal.receiptNo')}: ${p.receiptNumber}`, formatDateTime(p.occurredAt, locale, place.timeZone), '');
@@ -60,13 +78,20 @@ export function ReceiptSlip({
     rows.push(`${t('terminal.pointsEarned')}: ${formatNumber(p.pointsEarned, locale)}`);
     if (receipt.balance) rows.push(`${t('points.available')}: ${formatNumber(receipt.balance.available, locale)}`);
     if (receipt.pointsPendingUntil) rows.push(t('terminal.pendingUntil', { date: formatDate(receipt.pointsPendingUntil, locale, place.timeZone) }));
-  } else if (receipt.claimCode) {
+  } else if (receipt.claimCode && !voided) {
     rows.push('', t('terminal.claimCode', { code: receipt.claimCode }));
+  }
+  if (voided) {
+    rows.push('', t('terminal.voidedBy', { name: voided.cashier?.name ?? '—' }));
+    if (voided.pointsReversed > 0) rows.push(`${t('terminal.pointsReversed')}: ${formatNumber(voided.pointsReversed, locale)}`);
+    if (voided.pointsRestored > 0) rows.push(`${t('terminal.pointsRestored')}: ${formatNumber(voided.pointsRestored, locale)}`);
+    if (voided.balance) rows.push(`${t('points.available')}: ${formatNumber(voided.balance.available, locale)}`);
   }
   return (
     <section className="card" aria-labelledby="receipt-title">
       <div className="no-print">
-        <Notice>{t('terminal.saleDone')}</Notice>
+        {voided ? <Notice kind="warn">{t('terminal.saleVoided')}</Notice> : <Notice>{t('terminal.saleDone')}</Notice>}
+        <TillError error={error} money={money} />
       </div>
       <h2 id="receipt-title" className="no-print">
         {t('terminal.receipt')}
@@ -81,6 +106,9 @@ export function ReceiptSlip({
         <button type="button" className="btn btn-primary btn-big" onClick={onNext} autoFocus>
           {t('terminal.nextCustomer')}
         </button>
+        {!voided && (
+          <ConfirmButton className="btn btn-danger btn-big" label={t('terminal.voidSale')} question={t('terminal.voidQuestion', { receipt: p.receiptNumber })} confirmLabel={t('terminal.voidSale')} onConfirm={voidSale} />
+        )}
       </div>
     </section>
   );

@@ -11,4 +11,5 @@ export type {
   MemberSummary,
   PurchaseReceipt,
   ReturnReceipt,
+  VoidReceipt,
 } from '../../../src/till/till.schemas';
