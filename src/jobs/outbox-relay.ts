@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Db } from '../db/db';
 import type { Logger } from '../logger';
 import type { JobQueue } from './job-queue';
@@ -129,24 +130,28 @@ export class OutboxRelay {
     }
     const relayedIds = new Set(relayed);
     const deferred = rows.filter((r) => !relayedIds.has(r.id));
-    await this.db.transaction(async (tx) => {
-      if (relayed.length) {
-        const deadline = new Date(now.getTime() + this.redeliverAfterMs);
-        await tx.createQueryBuilder().update(OutboxEntry).set({ relayedAt: now, availableAt: deadline }).whereInIds(relayed).execute();
-      }
-      for (const row of deferred) {
-        await tx
-          .createQueryBuilder()
-          .update(OutboxEntry)
-          .set({
-            attempts: () => 'attempts + 1',
-            lastError: failure?.message.slice(0, 2000) ?? null,
-            availableAt: new Date(now.getTime() + relayBackoffMs(row.attempts + 1)),
-          })
-          .whereInIds([row.id])
-          .execute();
-      }
-    });
+    const markRelayed = (m: EntityManager) =>
+      m.createQueryBuilder().update(OutboxEntry).set({ relayedAt: now, availableAt: new Date(now.getTime() + this.redeliverAfterMs) }).whereInIds(relayed).execute();
+    // The usual round hands everything over: one autocommitted statement records it.
+    if (deferred.length === 0) {
+      await this.db.autocommit(markRelayed);
+    } else {
+      await this.db.transaction(async (tx) => {
+        if (relayed.length) await markRelayed(tx);
+        for (const row of deferred) {
+          await tx
+            .createQueryBuilder()
+            .update(OutboxEntry)
+            .set({
+              attempts: () => 'attempts + 1',
+              lastError: failure?.message.slice(0, 2000) ?? null,
+              availableAt: new Date(now.getTime() + relayBackoffMs(row.attempts + 1)),
+            })
+            .whereInIds([row.id])
+            .execute();
+        }
+      });
+    }
     if (failure) this.log.warn({ err: failure.message, deferred: deferred.length }, 'outbox relay: queue unavailable; rows kept for a later try');
     const handedBefore = new Set(rows.filter((r) => r.relayedAt !== null).map((r) => r.id));
     const redelivered = relayed.filter((id) => handedBefore.has(id)).length;
