@@ -14,6 +14,7 @@ import { TextLimits1700000015100 } from './1700000015100-text-limits';
 import { TillCashiers1700000020000 } from './1700000020000-till-cashiers';
 import { DropStatsRefreshRequests1700000025000 } from './1700000025000-drop-stats-refresh-requests';
 import { Offers1700000026000 } from './1700000026000-offers';
+import { OfferUsesVoided1700000026100 } from './1700000026100-offer-uses-voided';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   TillCashiers1700000020000,
   DropStatsRefreshRequests1700000025000,
   Offers1700000026000,
+  OfferUsesVoided1700000026100,
 ];

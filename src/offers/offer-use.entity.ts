@@ -10,7 +10,7 @@ export interface OfferUseLine {
   unitsUsed: number;
 }
 
-/** An offer a sale applied, written in the sale's transaction. */
+/** An offer a sale applied, written in the sale's transaction; a void of the sale gives it back (`voidedAt`). */
 @Entity('offer_uses')
 export class OfferUse {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -49,4 +49,8 @@ export class OfferUse {
 
   @Column({ name: 'receipt_line', type: 'varchar', length: 300 })
   receiptLine: string;
+
+  /** Set when the sale was voided: the use no longer counts towards limits, budgets or the report. */
+  @Column({ name: 'voided_at', type: 'datetime', precision: 3, nullable: true })
+  voidedAt: Date | null;
 }

@@ -5,6 +5,7 @@ import { OfferUse } from './offer-use.entity';
 import { Offer } from './offer.entity';
 import { offersRoutes } from './offers.routes';
 import { OffersService } from './offers.service';
+import { offersSubscribers } from './offers.subscribers';
 
 /** Offers per merchant (docs/offers.md): the back-office API, the active set the till prices with, limits and uses. */
 export const offersModule = defineModule({
@@ -13,4 +14,5 @@ export const offersModule = defineModule({
   uses: [],
   create: (deps: Deps) => ({ offers: new OffersService(deps) }),
   routes: offersRoutes,
+  subscribers: offersSubscribers,
 });

@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
 import { definitionProblem, eligibility, type AppliedOffer, type OfferContext, type OfferDefinition } from '../../offer-engine';
 import { audit } from '../audit';
 import { toInt } from '../db/columns';
@@ -183,7 +183,7 @@ export class OffersService {
       .addSelect('SUM(u.basket_total_minor)', 'sales')
       .addSelect('MIN(u.occurred_at)', 'first')
       .addSelect('MAX(u.occurred_at)', 'last')
-      .where('u.merchant_id = :merchantId AND u.offer_id = :id', { merchantId, id })
+      .where('u.merchant_id = :merchantId AND u.offer_id = :id AND u.voided_at IS NULL', { merchantId, id })
       .getRawOne<Record<string, unknown>>();
     return {
       offerId: id,
@@ -252,7 +252,12 @@ export class OffersService {
         const period = localPeriod(scope.occurredAt, offer.memberLimitPeriod ?? 'day', scope.timeZone);
         const used = await tx
           .createQueryBuilder(OfferUse, 'u')
-          .where('u.offer_id = :offerId AND u.member_id = :memberId AND u.occurred_at >= :from AND u.occurred_at < :to', { offerId, memberId: scope.memberId, from: period.from, to: period.to })
+          .where('u.offer_id = :offerId AND u.member_id = :memberId AND u.occurred_at >= :from AND u.occurred_at < :to AND u.voided_at IS NULL', {
+            offerId,
+            memberId: scope.memberId,
+            from: period.from,
+            to: period.to,
+          })
           .getCount();
         if (used + 1 > offer.maxUsesPerMember) refusals.push({ offerId, reason: 'MEMBER_LIMIT_REACHED', message: `The member has used the offer ${used} time(s) this ${offer.memberLimitPeriod}` });
       }
@@ -279,6 +284,7 @@ export class OffersService {
         basketTotalMinor: sale.basketTotalMinor,
         lines: a.lines.map((l) => ({ lineNo: l.index + 1, discountMinor: l.discountMinor, points: l.points, unitsUsed: l.unitsUsed })),
         receiptLine: a.receiptLine.slice(0, 300),
+        voidedAt: null,
       })),
     );
     for (const a of applied) {
@@ -290,6 +296,25 @@ export class OffersService {
         .where('offer_id = :offerId AND merchant_id = :merchantId', { offerId: a.offerId, merchantId: sale.merchantId })
         .execute();
     }
+  }
+
+  /**
+   * Voided sales give their offer uses back: each use is marked voided (once:
+   * a repeated event finds nothing left to mark), and a limited offer's
+   * counter, locked first, is set again from the uses that still count.
+   */
+  async releaseVoided(merchantId: string, purchaseIds: string[], now = new Date()): Promise<void> {
+    if (purchaseIds.length === 0) return;
+    await this.deps.db.transaction(async (tx) => {
+      const uses = await tx.find(OfferUse, { where: { merchantId, purchaseId: In(purchaseIds), voidedAt: IsNull() } });
+      const offerIds = [...new Set(uses.map((u) => u.offerId))].sort();
+      for (const offerId of offerIds) {
+        await this.counterOf(tx, merchantId, offerId, true);
+        await tx.update(OfferUse, { merchantId, offerId, id: In(uses.filter((u) => u.offerId === offerId).map((u) => u.id)) }, { voidedAt: now });
+        const offer = await tx.findOneBy(Offer, { merchantId, id: offerId });
+        if (offer && isLimited(offer)) await this.recount(tx, merchantId, offerId);
+      }
+    });
   }
 
   // ---- internals ----
@@ -318,7 +343,7 @@ export class OffersService {
       .addSelect('COUNT(*)', 'uses')
       .addSelect('SUM(u.discount_minor)', 'discount')
       .addSelect('SUM(u.points)', 'points')
-      .where({ merchantId, offerId: In(ids) })
+      .where({ merchantId, offerId: In(ids), voidedAt: IsNull() })
       .groupBy('u.offer_id')
       .getRawMany<{ offerId: string; uses: unknown; discount: unknown; points: unknown }>();
     return new Map(rows.map((r) => [r.offerId, { uses: toInt(r.uses), discountMinor: toInt(r.discount), points: toInt(r.points) }]));

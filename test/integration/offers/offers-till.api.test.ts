@@ -1,9 +1,14 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
+import type { DomainEvent } from '../../../src/events/event-types';
+import { DISPATCH_EVENT_JOB } from '../../../src/events/publish';
+import { OutboxEntry } from '../../../src/jobs/outbox-entry.entity';
+import { OfferCounter } from '../../../src/offers/offer-counter.entity';
 import { OfferUse } from '../../../src/offers/offer-use.entity';
+import { offerVoidsSubscriber } from '../../../src/offers/offers.subscribers';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
-import { closeServer, commit, enrol, line, listen, type Enrolled } from '../pos/till-helpers';
+import { closeServer, commit, enrol, line, listen, uniqueKey, type Enrolled } from '../pos/till-helpers';
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -85,6 +90,27 @@ describeEachDb('offers at the till', (rt) => {
     expect((await commit(server, a, { ...loaf, memberId: bo.memberId }).expect(201)).body.purchase.discountMinor).toBe(50);
     const anonymous = await commit(server, a, { lines: loaf.lines }).expect(201);
     expect(anonymous.body).toMatchObject({ purchase: { discountMinor: 0 }, skippedOffers: [expect.objectContaining({ offerId: id, reason: 'MEMBER_REQUIRED' })] });
+    await end(id);
+  });
+
+  it('gives the use of a voided sale back to the budget, once, however often the event comes', async () => {
+    const id = await activeOffer({ name: 'Jam 1.00 off', mechanic: { kind: 'amount_off', target: { skus: ['JAM'] }, amountMinor: 100, per: 'basket' }, limits: { budgetMinor: 100 } });
+    const jam = { lines: [line('JAM', 'pantry', 1000, 400)] };
+    const first = await commit(server, a, jam).expect(201);
+    expect(first.body.purchase.discountMinor).toBe(100);
+    expect((await commit(server, a, jam).expect(201)).body.skippedOffers).toEqual([expect.objectContaining({ offerId: id, reason: 'BUDGET_EXHAUSTED' })]);
+
+    const purchaseId = first.body.purchase.id as string;
+    await request(server).post(`/v1/pos/purchases/${purchaseId}/void`).set(bearer(a.tokens.terminal)).set('Idempotency-Key', uniqueKey()).send({ reason: 'wrong basket' }).expect(200);
+    const outbox = await rt().db.manager.find(OutboxEntry, { where: { merchantId: a.merchant.id, jobName: DISPATCH_EVENT_JOB } });
+    const voided = outbox.map((r) => r.payload as DomainEvent).filter((e): e is DomainEvent<'purchase.voided'> => e.type === 'purchase.voided' && (e.data as { purchaseId: string }).purchaseId === purchaseId);
+    expect(voided).toHaveLength(1);
+    // Delivered twice (at least once): the second changes nothing.
+    for (let i = 0; i < 2; i++) await offerVoidsSubscriber.handle(voided, { offers: rt().services.offers });
+
+    expect(await rt().db.manager.findOneByOrFail(OfferCounter, { offerId: id })).toMatchObject({ uses: 0, discountMinor: 0 });
+    expect((await request(server).get(`/v1/offers/${id}/report`).set(bearer(a.tokens.owner)).expect(200)).body).toMatchObject({ uses: 0, discountMinor: 0 });
+    expect((await commit(server, a, jam).expect(201)).body.purchase.discountMinor).toBe(100);
     await end(id);
   });
 });
