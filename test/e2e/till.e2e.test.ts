@@ -129,6 +129,14 @@ suite('the till in Chromium', () => {
     await expectNoAxeViolations(zh, 'till pairing with a card scanned (zh)');
     await zh.context().close();
 
+    // The pairing screen in Chinese (the code shown next, in English, replaces this one).
+    const officeZh = await backOffice('zh');
+    await officeZh.getByRole('button', { name: '将收银台配对为“Till 1”' }).click();
+    await officeZh.getByTestId('pairing-code').getByText(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/).waitFor();
+    await officeZh.getByText(/代码只能使用一次/).waitFor();
+    await expectNoAxeViolations(officeZh, 'back office, terminals with a pairing code (zh)');
+    await officeZh.context().close();
+
     const office = await backOffice('en');
     await office.getByRole('button', { name: 'Pair a till as “Till 1”' }).click();
     const code = ((await office.getByTestId('pairing-code').textContent()) ?? '').trim();

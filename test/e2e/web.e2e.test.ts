@@ -374,7 +374,9 @@ suite('web apps in Chromium', () => {
     await tillPage.getByText('This till was signed out').waitFor();
     await tillPage.getByLabel('Pairing code or terminal key').fill(apiKey);
     await tillPage.getByRole('button', { name: 'Sign in' }).click();
-    await tillPage.locator('[role=alert]').waitFor();
+    // It says the till was revoked, and what to do (issue 14: not "wrong email or password").
+    await tillPage.getByRole('alert').getByText('This till was revoked in the back office.').waitFor();
+    await tillPage.getByText('A manager can add the till again under Terminals').waitFor();
     await tillPage.screenshot({ path: shot('terminal-revoked-desktop-en') });
     expect(await purchaseCount()).toBe(before);
   });
