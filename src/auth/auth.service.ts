@@ -14,7 +14,7 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
 import { RefreshToken } from './refresh-token.entity';
 import { matchesHash, newOpaqueToken, newTerminalKey, normalisePairingCode, parseTerminalKey, sha256Hex } from './secrets';
 import { SetupToken } from './setup-token.entity';
-import { SignInGuard } from './sign-in-guard';
+import { SignInGuard } from './sign-in-guard.repository';
 import { signAccessToken, signCashierToken, verifyAccessToken, verifyCashierToken } from './tokens';
 
 /** A first-run setup link stays valid this long. */

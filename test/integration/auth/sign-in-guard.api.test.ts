@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { hashPassword } from '../../../src/auth/passwords';
-import { ACCOUNT_ATTEMPTS, NEW_SOURCE_ATTEMPTS } from '../../../src/auth/sign-in-guard';
+import { ACCOUNT_ATTEMPTS, NEW_SOURCE_ATTEMPTS } from '../../../src/auth/sign-in-guard.repository';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { secondApp } from '../../support/second-app';
 import { describeEachDb } from '../../support/test-runtime';
