@@ -32,6 +32,23 @@ export class PurchaseFigures {
     return { active30: toInt(row?.active30), active90: toInt(row?.active90) };
   }
 
+  /** Net sales per store since `periodFrom`, members and anonymous apart, biggest first. */
+  async salesByStore(merchantId: string, periodFrom: Date, now: Date): Promise<{ storeId: string; memberMinor: number; anonymousMinor: number; receipts: number }[]> {
+    const net = '(p.total_minor - p.refunded_minor)';
+    const rows = await this.deps.db.manager
+      .createQueryBuilder(Purchase, 'p')
+      .select('p.store_id', 'storeId')
+      .addSelect(`SUM(CASE WHEN p.member_id IS NOT NULL THEN ${net} ELSE 0 END)`, 'memberMinor')
+      .addSelect(`SUM(CASE WHEN p.member_id IS NULL THEN ${net} ELSE 0 END)`, 'anonymousMinor')
+      .addSelect('COUNT(*)', 'receipts')
+      .where(`p.merchant_id = :merchantId AND p.status = 'completed' AND p.occurred_at >= :periodFrom AND p.occurred_at <= :now`, { merchantId, periodFrom, now })
+      .groupBy('p.store_id')
+      .getRawMany<Record<string, unknown>>();
+    return rows
+      .map((r) => ({ storeId: String(r.storeId), memberMinor: toInt(r.memberMinor), anonymousMinor: toInt(r.anonymousMinor), receipts: toInt(r.receipts) }))
+      .sort((x, y) => y.memberMinor + y.anonymousMinor - (x.memberMinor + x.anonymousMinor) || x.storeId.localeCompare(y.storeId));
+  }
+
   /** Sales of members and of anonymous shoppers since `periodFrom`, and per bucket. */
   async sales(merchantId: string, periodFrom: Date, buckets: Buckets, now: Date): Promise<SalesFigures> {
     const net = '(p.total_minor - p.refunded_minor)';

@@ -42,6 +42,13 @@ export class ReportsService {
     const sales = await this.use.purchaseFigures.sales(merchantId, periodFrom, buckets, now);
     const points = await this.use.pointsFigures.movements(merchantId, periodFrom, buckets);
     const balances = await this.use.pointsFigures.balances(merchantId);
+    const weekly = bucketRows(buckets, members.enrolled, sales, points);
+    const bucketDays = query.days <= 31 ? 1 : 7;
+    const count = Math.ceil(query.days / bucketDays);
+    // Newest bucket ends now; the oldest starts at the period's start (cut short when days is not a multiple).
+    const periodBuckets = new Buckets(Array.from({ length: count + 1 }, (_, i) => (i === 0 ? periodFrom : new Date(now.getTime() - (count - i) * bucketDays * DAY_MS))));
+    const series = await this.series(merchantId, periodBuckets, periodFrom, now);
+    const stores = await this.use.purchaseFigures.salesByStore(merchantId, periodFrom, now);
 
     const program = await this.use.rules.programAt(merchantId, now);
     // Negative balances (points clawed back after spending) are not a liability.
@@ -63,14 +70,33 @@ export class ReportsService {
         lifetimeEarned: balances.lifetimeEarned,
         lifetimeRedeemed: balances.lifetimeRedeemed,
       },
-      weekly: buckets.edges.slice(0, -1).map((from, i) => ({
-        from: from.toISOString(),
-        newMembers: members.enrolled[i],
-        memberSalesMinor: sales.memberWeekly[i],
-        anonymousSalesMinor: sales.anonymousWeekly[i],
-        pointsIssued: points.issuedWeekly[i],
-        pointsRedeemed: points.redeemedWeekly[i],
-      })),
+      weekly,
+      series: { bucketDays, items: series },
+      stores,
     };
   }
+
+  /** New members, sales and points per bucket of the period. */
+  private async series(merchantId: string, buckets: Buckets, periodFrom: Date, now: Date): Promise<DashboardOut['weekly']> {
+    const members = await this.use.members.figures(merchantId, buckets);
+    const sales = await this.use.purchaseFigures.sales(merchantId, periodFrom, buckets, now);
+    const points = await this.use.pointsFigures.movements(merchantId, periodFrom, buckets);
+    return bucketRows(buckets, members.enrolled, sales, points);
+  }
+}
+
+function bucketRows(
+  buckets: Buckets,
+  enrolled: number[],
+  sales: { memberWeekly: number[]; anonymousWeekly: number[] },
+  points: { issuedWeekly: number[]; redeemedWeekly: number[] },
+): DashboardOut['weekly'] {
+  return buckets.edges.slice(0, -1).map((from, i) => ({
+    from: from.toISOString(),
+    newMembers: enrolled[i],
+    memberSalesMinor: sales.memberWeekly[i],
+    anonymousSalesMinor: sales.anonymousWeekly[i],
+    pointsIssued: points.issuedWeekly[i],
+    pointsRedeemed: points.redeemedWeekly[i],
+  }));
 }

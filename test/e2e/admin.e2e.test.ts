@@ -5,6 +5,7 @@ import { tokenFor } from '../support/factories';
 import { programWith } from '../integration/points/points-helpers';
 import { expectNoAxeViolations } from './axe';
 import { tr } from './messages';
+import { fitsEveryWidth, setUpShop } from './admin-helpers';
 import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
 
 /**
@@ -20,19 +21,6 @@ jest.setTimeout(240_000);
 const LOCALES = { en: 'en', zh: 'zh-CN' } as const;
 type Lang = keyof typeof LOCALES;
 
-export const WIDTHS = [390, 1024, 1920];
-
-/** At each width: no sideways scroll (the document is no wider than the window). */
-export async function fitsEveryWidth(page: Page, name: string): Promise<void> {
-  const before = page.viewportSize() ?? PHONE;
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    const [scroll, inner] = (await page.evaluate('[document.scrollingElement.scrollWidth, window.innerWidth]')) as [number, number];
-    expect({ page: name, width, scroll: Math.min(scroll, inner) }).toEqual({ page: name, width, scroll });
-  }
-  await page.setViewportSize(before);
-}
-
 suite('back office in Chromium: card batches and the member page', () => {
   let live: LiveServer;
   let browser: Browser;
@@ -44,22 +32,7 @@ suite('back office in Chromium: card batches and the member page', () => {
   beforeAll(async () => {
     live = await startServer();
     browser = await launchBrowser();
-    const setup = await live.rt.services.auth.ensureSetupToken();
-    const context = await browser.newContext({ viewport: DESKTOP });
-    const page = await context.newPage();
-    await page.goto(url(`/setup?token=${encodeURIComponent(setup!.token)}&lang=en`));
-    await page.getByLabel('Shop name').fill('Corner Mart');
-    await page.getByLabel('Currency').selectOption('THB');
-    await page.getByLabel('Time zone').selectOption('Asia/Bangkok');
-    await page.getByLabel('Name', { exact: true }).fill('Olga Owner');
-    await page.getByLabel('Email').fill('owner@corner.test');
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Create shop' }).click();
-    await page.waitForURL('**/admin');
-    ownerState = await context.storageState();
-    await context.close();
-    const [row] = (await live.rt.db.manager.query("SELECT id, merchant_id AS merchantId FROM staff_users WHERE email = 'owner@corner.test'")) as { id: string; merchantId: string }[];
-    owner = { kind: 'staff', merchantId: row.merchantId, userId: row.id, role: 'owner', storeIds: null };
+    ({ ownerState, owner } = await setUpShop(live, browser, 'Corner Mart', 'owner@corner.test'));
   });
 
   afterAll(async () => {

@@ -73,6 +73,34 @@ describeEachDb('reports: owner dashboard', (rt) => {
     expect(d.sales).toEqual({ memberMinor: 27_000, anonymousMinor: 700, memberCount: 2, anonymousCount: 1 });
     expect(d.points.issued).toBe(earned[0] + earned[2] + earned[3]);
     expect(d.weekly).toHaveLength(4);
+    // The period as a daily series: today holds today's sales, the rest of the week none.
+    expect(d.series.bucketDays).toBe(1);
+    expect(d.series.items).toHaveLength(7);
+    expect(d.series.items.at(-1)).toMatchObject({ newMembers: 2, memberSalesMinor: 27_000, anonymousSalesMinor: 700, pointsRedeemed: 100 });
+    expect(d.series.items.slice(0, -1).every((i: { memberSalesMinor: number }) => i.memberSalesMinor === 0)).toBe(true);
+    expect(d.series.items[0].from).toBe(new Date(new Date(d.generatedAt).getTime() - 7 * DAY).toISOString());
+  });
+
+  it('follows the period with its series: daily up to 31 days, weekly beyond', async () => {
+    const month = (await dashboard(a.tokens.owner, '?days=30').expect(200)).body;
+    expect([month.series.bucketDays, month.series.items.length]).toEqual([1, 30]);
+    expect(month.series.items.reduce((s: number, i: { memberSalesMinor: number }) => s + i.memberSalesMinor, 0)).toBe(28_000);
+    const quarter = (await dashboard(a.tokens.owner, '?days=90').expect(200)).body;
+    expect([quarter.series.bucketDays, quarter.series.items.length]).toEqual([7, 13]);
+    // 90 days is not a whole number of weeks: the first bucket starts at the period's start, cut short.
+    expect(quarter.series.items[0].from).toBe(new Date(new Date(quarter.generatedAt).getTime() - 90 * DAY).toISOString());
+    expect(quarter.series.items.reduce((s: number, i: { memberSalesMinor: number }) => s + i.memberSalesMinor, 0)).toBe(28_000);
+    const year = (await dashboard(a.tokens.owner, '?days=365').expect(200)).body;
+    expect([year.series.bucketDays, year.series.items.length]).toEqual([7, 53]);
+  });
+
+  it('splits the period\'s sales per store, each merchant its own stores only', async () => {
+    const d = (await dashboard(a.tokens.owner, '?days=30').expect(200)).body;
+    expect(d.stores).toEqual([{ storeId: a.store.id, memberMinor: 28_000, anonymousMinor: 700, receipts: 4 }]);
+    const week = (await dashboard(a.tokens.owner, '?days=7').expect(200)).body;
+    expect(week.stores).toEqual([{ storeId: a.store.id, memberMinor: 27_000, anonymousMinor: 700, receipts: 3 }]);
+    const other = (await dashboard(b.tokens.owner, '?days=30').expect(200)).body;
+    expect(other.stores).toEqual([{ storeId: b.store.id, memberMinor: 5_000, anonymousMinor: 0, receipts: 1 }]);
   });
 
   it("shows each merchant only its own figures", async () => {
@@ -91,7 +119,7 @@ describeEachDb('reports: owner dashboard', (rt) => {
   });
 
   it('refuses a bad period with field details', async () => {
-    for (const query of ['?days=0', '?days=abc', '?weeks=53', '?merchantId=x']) {
+    for (const query of ['?days=0', '?days=367', '?days=abc', '?weeks=53', '?merchantId=x', '?storeId=x']) {
       const res = await dashboard(a.tokens.owner, query).expect(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details[0].path).toMatch(/^query/);

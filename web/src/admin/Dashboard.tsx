@@ -1,5 +1,5 @@
 import { BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineElement, PointElement, Tooltip } from 'chart.js';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { Bar, Line } from 'react-chartjs-2';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
@@ -8,6 +8,8 @@ import { currencyDigits, formatDate, formatMoney, formatNumber, formatPercent } 
 import { useLocale } from '../i18n';
 import { ErrorBanner, Select, useLoad } from '../ui/kit';
 import { useAdmin } from './admin-context';
+import { FirstRunChecklist } from './FirstRunChecklist';
+import { useStores } from './Organisation';
 import type { DashboardOut } from '../../../src/reports/reports.schemas';
 
 // Only the parts of Chart.js the dashboard draws, so the bundle stays small.
@@ -22,11 +24,16 @@ export function Dashboard() {
   const locale = useLocale();
   const { merchant } = useAdmin();
   const [days, setDays] = useState(30);
-  const report = useLoad((signal) => api<DashboardOut>('/v1/reports/dashboard', { session: staffSession, signal, query: { days, weeks: 12 } }), [days]);
+  const report = useLoad((signal) => api<DashboardOut>('/v1/reports/dashboard', { session: staffSession, signal, query: { days } }), [days]);
   const d = report.data;
   const money = (minor: number) => formatMoney(minor, d?.currency ?? merchant.currency, locale);
   const major = (minor: number) => minor / 10 ** currencyDigits(d?.currency ?? merchant.currency);
-  const labels = d?.weekly.map((w) => formatDate(w.from, locale, merchant.timeZone)) ?? [];
+  const stores = useStores();
+  const storeName = (id: string) => stores.data?.items.find((s) => s.id === id)?.name ?? id;
+  // The charts follow the period: one bar per day up to a month, per week beyond.
+  const buckets = d?.series.items ?? [];
+  const labels = buckets.map((w) => formatDate(w.from, locale, merchant.timeZone));
+  const daily = d?.series.bucketDays === 1;
   const rate = d && d.points.lifetimeEarned > 0 ? d.points.lifetimeRedeemed / d.points.lifetimeEarned : null;
 
   return (
@@ -42,7 +49,8 @@ export function Dashboard() {
         </Select>
       </div>
       <ErrorBanner error={report.error} />
-      <p className="card">
+      <FirstRunChecklist />
+      <p className="card portal-link">
         {t('dashboard.portalLink')}{' '}
         <a href={`/portal/${merchant.id}`} data-testid="portal-link">{`${window.location.origin}/portal/${merchant.id}`}</a>
       </p>
@@ -61,12 +69,12 @@ export function Dashboard() {
           </div>
           <div className="grid">
             <section className="card">
-              <h2>{t('dashboard.newPerWeek')}</h2>
-              <div className="chart-box">
+              <h2>{daily ? t('dashboard.newPerDay') : t('dashboard.newPerWeek')}</h2>
+              <div className="chart-box" data-testid="chart-new" data-buckets={buckets.length}>
                 <Bar
-                  aria-label={t('dashboard.newPerWeek')}
+                  aria-label={daily ? t('dashboard.newPerDay') : t('dashboard.newPerWeek')}
                   role="img"
-                  data={{ labels, datasets: [{ label: t('dashboard.newMembers'), data: d.weekly.map((w) => w.newMembers), backgroundColor: GREEN }] }}
+                  data={{ labels, datasets: [{ label: t('dashboard.newMembers'), data: buckets.map((w) => w.newMembers), backgroundColor: GREEN }] }}
                   options={{ maintainAspectRatio: false, locale, plugins: { legend: { display: false } } }}
                 />
               </div>
@@ -80,8 +88,8 @@ export function Dashboard() {
                   data={{
                     labels,
                     datasets: [
-                      { label: t('dashboard.memberSales'), data: d.weekly.map((w) => major(w.memberSalesMinor)), backgroundColor: GREEN },
-                      { label: t('dashboard.anonymousSales'), data: d.weekly.map((w) => major(w.anonymousSalesMinor)), backgroundColor: GREY },
+                      { label: t('dashboard.memberSales'), data: buckets.map((w) => major(w.memberSalesMinor)), backgroundColor: GREEN },
+                      { label: t('dashboard.anonymousSales'), data: buckets.map((w) => major(w.anonymousSalesMinor)), backgroundColor: GREY },
                     ],
                   }}
                   options={{ maintainAspectRatio: false, locale, scales: { x: { stacked: true }, y: { stacked: true } } }}
@@ -97,8 +105,8 @@ export function Dashboard() {
                   data={{
                     labels,
                     datasets: [
-                      { label: t('dashboard.pointsIssued'), data: d.weekly.map((w) => w.pointsIssued), borderColor: GREEN, backgroundColor: GREEN },
-                      { label: t('dashboard.pointsRedeemed'), data: d.weekly.map((w) => w.pointsRedeemed), borderColor: ORANGE, backgroundColor: ORANGE },
+                      { label: t('dashboard.pointsIssued'), data: buckets.map((w) => w.pointsIssued), borderColor: GREEN, backgroundColor: GREEN },
+                      { label: t('dashboard.pointsRedeemed'), data: buckets.map((w) => w.pointsRedeemed), borderColor: ORANGE, backgroundColor: ORANGE },
                     ],
                   }}
                   options={{ maintainAspectRatio: false, locale }}
@@ -106,6 +114,36 @@ export function Dashboard() {
               </div>
             </section>
           </div>
+          <section className="card">
+            <h2 id="by-store">{t('dashboard.byStore')}</h2>
+            {d.stores.length === 0 ? (
+              <p className="muted">{t('dashboard.noSales')}</p>
+            ) : (
+              // Focusable, so a keyboard can scroll the table sideways on a phone.
+              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="by-store">
+                <table data-testid="by-store">
+                  <thead>
+                    <tr>
+                      <th>{t('dashboard.store')}</th>
+                      <th className="num">{t('dashboard.memberSales')}</th>
+                      <th className="num">{t('dashboard.anonymousSales')}</th>
+                      <th className="num">{t('dashboard.receiptsColumn')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.stores.map((s) => (
+                      <tr key={s.storeId}>
+                        <td>{storeName(s.storeId)}</td>
+                        <td className="num">{money(s.memberMinor)}</td>
+                        <td className="num">{money(s.anonymousMinor)}</td>
+                        <td className="num">{formatNumber(s.receipts, locale)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
         </>
       )}
     </>
@@ -114,9 +152,11 @@ export function Dashboard() {
 
 function Kpi({ label, value, note }: { label: string; value: string; note?: string }) {
   return (
-    <section className="card">
+    <section className={value.length > 12 ? 'card wide' : 'card'}>
       <div className="muted">{label}</div>
-      <div className="kpi">{value}</div>
+      <div className="kpi" data-testid="kpi-value" style={{ '--chars': value.length } as CSSProperties}>
+        {value}
+      </div>
       {note && <div className="muted">{note}</div>}
     </section>
   );

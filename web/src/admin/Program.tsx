@@ -79,12 +79,15 @@ export function Program() {
     <>
       <h1>{t('admin.nav.program')}</h1>
       {current.data && (
-        <p className="muted">
-          {t('program.version', { version: current.data.version, from: formatDateTime(current.data.effectiveFrom, locale) })}
+        <p className="muted" data-testid="program-version">
+          {current.data.version === 0
+            ? t('program.defaultVersion')
+            : t('program.version', { version: current.data.version, from: formatDateTime(current.data.effectiveFrom, locale, merchant.timeZone) })}
         </p>
       )}
       <ErrorBanner error={error} />
       {saved !== null && <Notice>{t('program.saved', { version: saved })}</Notice>}
+      <ReturnRateHint rules={rules} saved={current.data?.rules ?? null} locale={locale} />
       <form className="stack" onSubmit={(e) => save(e)}>
         <fieldset className="card" disabled={!canEdit}>
           <legend>{t('program.earning')}</legend>
@@ -140,13 +143,55 @@ export function Program() {
               hint={t('program.commaList')}
             />
           </div>
+          <h2 className="subhead">{t('program.categoryMultipliers')}</h2>
+          <p className="muted">{t('program.categoryMultipliersHelp')}</p>
+          {earning.categoryMultipliers.map((m, i) => (
+            <div className="row" key={i} role="group" aria-label={t('program.categoryMultiplierN', { n: i + 1 })}>
+              <Field
+                label={t('program.category')}
+                value={m.category}
+                maxLength={64}
+                onChange={(e) =>
+                  update({ ...rules, earning: { ...earning, categoryMultipliers: earning.categoryMultipliers.map((q, j) => (j === i ? { ...q, category: e.target.value.trim() } : q)) } })
+                }
+                error={fieldError(`earning.categoryMultipliers.${i}.category`)}
+              />
+              <Field
+                label={t('program.multiplier')}
+                type="number"
+                min={0}
+                max={10000}
+                value={String(m.multiplierPercent)}
+                onChange={(e) =>
+                  update({
+                    ...rules,
+                    earning: { ...earning, categoryMultipliers: earning.categoryMultipliers.map((q, j) => (j === i ? { ...q, multiplierPercent: Number(e.target.value) } : q)) },
+                  })
+                }
+                hint={t('program.multiplierHint')}
+                error={fieldError(`earning.categoryMultipliers.${i}.multiplierPercent`)}
+              />
+              <button type="button" className="btn btn-danger" onClick={() => update({ ...rules, earning: { ...earning, categoryMultipliers: earning.categoryMultipliers.filter((_, j) => j !== i) } })}>
+                {t('common.remove')}
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="btn"
+            onClick={() => update({ ...rules, earning: { ...earning, categoryMultipliers: [...earning.categoryMultipliers, { category: '', multiplierPercent: 200 }] } })}
+          >
+            {t('program.addCategoryMultiplier')}
+          </button>
         </fieldset>
 
         <fieldset className="card" disabled={!canEdit}>
           <legend>{t('program.promotions')}</legend>
+          <p className="muted">{t('program.timesIn', { zone: merchant.timeZone })}</p>
           {rules.promotions.map((p, i) => (
             <PromotionRow
               key={i}
+              index={i}
               promotion={p}
               onChange={(next) => update({ ...rules, promotions: rules.promotions.map((q, j) => (j === i ? next : q)) })}
               onRemove={() => update({ ...rules, promotions: rules.promotions.filter((_, j) => j !== i) })}
@@ -322,35 +367,106 @@ function splitList(text: string): string[] {
 }
 
 const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+const DAY_MINUTES = 24 * 60;
 
-function PromotionRow({ promotion: p, onChange, onRemove }: { promotion: Promotion; onChange: (p: Promotion) => void; onRemove: () => void }) {
+/** "HH:MM" → minutes after midnight. */
+function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return h * 60 + m;
+}
+
+function timeOf(minutes: number): string {
+  const m = ((minutes % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The promotion's days and hours as the recurrence the server keeps: every day
+ * or one weekday, from a time until a time (past midnight is fine). The whole
+ * day on every day is no recurrence at all.
+ */
+function recurrenceOf(weekday: string, from: string, until: string): Promotion['recurrence'] {
+  const duration = (minutesOf(until) - minutesOf(from) + DAY_MINUTES) % DAY_MINUTES || DAY_MINUTES;
+  if (!weekday && duration === DAY_MINUTES) return null;
+  return { rrule: weekday ? `FREQ=WEEKLY;BYDAY=${weekday}` : 'FREQ=DAILY', startTime: from, durationMinutes: duration };
+}
+
+function PromotionRow({ index, promotion: p, onChange, onRemove }: { index: number; promotion: Promotion; onChange: (p: Promotion) => void; onRemove: () => void }) {
   const { t } = useTranslation();
   const weekday = /^FREQ=WEEKLY;BYDAY=([A-Z]{2})$/.exec(p.recurrence?.rrule ?? '')?.[1] ?? '';
+  // A rule the form cannot show (set in JSON) is kept as it is and edited in JSON.
+  const custom = p.recurrence !== null && p.recurrence.rrule !== 'FREQ=DAILY' && !weekday;
+  const from = p.recurrence?.startTime ?? '00:00';
+  const until = timeOf(minutesOf(from) + (p.recurrence?.durationMinutes ?? DAY_MINUTES));
   return (
-    <div className="card row">
-      <Field label={t('program.promoName')} value={p.name} onChange={(e) => onChange({ ...p, name: e.target.value })} />
+    <div className="card row" role="group" aria-label={t('program.promotionN', { n: index + 1, name: p.name })}>
+      <Field label={t('program.promoName')} value={p.name} onChange={(e) => onChange({ ...p, name: e.target.value })} maxLength={200} />
       <Field label={t('program.multiplier')} type="number" min={0} value={String(p.multiplierPercent)} onChange={(e) => onChange({ ...p, multiplierPercent: Number(e.target.value) })} />
       <Field label={t('program.bonusPoints')} type="number" min={0} value={String(p.bonusPoints)} onChange={(e) => onChange({ ...p, bonusPoints: Number(e.target.value) })} />
       <Field label={t('program.startsOn')} type="date" value={p.startsOn} onChange={(e) => onChange({ ...p, startsOn: e.target.value })} />
       <Field label={t('program.endsOn')} type="date" value={p.endsOn ?? ''} onChange={(e) => onChange({ ...p, endsOn: e.target.value || null })} />
-      <Select
-        label={t('program.weekday')}
-        value={weekday}
-        onChange={(e) =>
-          onChange({ ...p, recurrence: e.target.value ? { rrule: `FREQ=WEEKLY;BYDAY=${e.target.value}`, startTime: '00:00', durationMinutes: 24 * 60 } : null })
-        }
-      >
-        <option value="">{t('program.everyDay')}</option>
-        {WEEKDAYS.map((d) => (
-          <option key={d} value={d}>
-            {t(`weekday.${d}`)}
-          </option>
-        ))}
-      </Select>
+      {custom ? (
+        <p className="muted">{t('program.customSchedule', { rule: p.recurrence?.rrule })}</p>
+      ) : (
+        <>
+          <Select label={t('program.weekday')} value={weekday} onChange={(e) => onChange({ ...p, recurrence: recurrenceOf(e.target.value, from, until) })}>
+            <option value="">{t('program.everyDay')}</option>
+            {WEEKDAYS.map((d) => (
+              <option key={d} value={d}>
+                {t(`weekday.${d}`)}
+              </option>
+            ))}
+          </Select>
+          <Field label={t('program.fromTime')} type="time" value={from} onChange={(e) => e.target.value && onChange({ ...p, recurrence: recurrenceOf(weekday, e.target.value, until) })} />
+          <Field
+            label={t('program.untilTime')}
+            type="time"
+            value={until}
+            onChange={(e) => e.target.value && onChange({ ...p, recurrence: recurrenceOf(weekday, from, e.target.value) })}
+            hint={t('program.untilHint')}
+          />
+        </>
+      )}
+      <Field
+        label={t('program.promoCategories')}
+        defaultValue={(p.categories ?? []).join(', ')}
+        onBlur={(e) => {
+          const list = splitList(e.target.value);
+          onChange({ ...p, categories: list.length > 0 ? list : null });
+        }}
+        hint={t('program.promoCategoriesHint')}
+      />
       <button type="button" className="btn btn-danger" onClick={onRemove}>
         {t('common.remove')}
       </button>
     </div>
+  );
+}
+
+/**
+ * What a shopper gets back, in percent of what they spend: points per minor
+ * unit times what a point is worth. When the earn rate changes and this moves,
+ * the redemption value may no longer be what the owner meant (issue 14).
+ */
+function returnPercent(rules: ProgramRules): number {
+  const { points, perMinor } = rules.earning.baseRate;
+  const { pointsPerUnit, unitValueMinor } = rules.redemption;
+  return ((points / perMinor) * (unitValueMinor / pointsPerUnit)) * 100;
+}
+
+function ReturnRateHint({ rules, saved, locale }: { rules: ProgramRules; saved: ProgramRules | null; locale: string }) {
+  const { t } = useTranslation();
+  const now = returnPercent(rules);
+  const before = saved ? returnPercent(saved) : now;
+  const percent = (v: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(v);
+  const earnChanged = saved !== null && (saved.earning.baseRate.points !== rules.earning.baseRate.points || saved.earning.baseRate.perMinor !== rules.earning.baseRate.perMinor);
+  if (earnChanged && Math.abs(now - before) > 1e-9) {
+    return <Notice kind="warn">{t('program.valueHint', { now: percent(now), before: percent(before) })}</Notice>;
+  }
+  return (
+    <p className="muted" data-testid="return-rate">
+      {t('program.returnRate', { now: percent(now) })}
+    </p>
   );
 }
 
