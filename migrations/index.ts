@@ -13,6 +13,7 @@ import { RateCounters1700000015000 } from './1700000015000-rate-counters';
 import { TextLimits1700000015100 } from './1700000015100-text-limits';
 import { TillCashiers1700000020000 } from './1700000020000-till-cashiers';
 import { DropStatsRefreshRequests1700000025000 } from './1700000025000-drop-stats-refresh-requests';
+import { PortalJoin1700000022000 } from './1700000022000-portal-join';
 import { Offers1700000026000 } from './1700000026000-offers';
 import { OfferUsesVoided1700000026100 } from './1700000026100-offer-uses-voided';
 
@@ -32,6 +33,7 @@ export const migrations = [
   RateCounters1700000015000,
   TextLimits1700000015100,
   TillCashiers1700000020000,
+  PortalJoin1700000022000,
   DropStatsRefreshRequests1700000025000,
   Offers1700000026000,
   OfferUsesVoided1700000026100,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Api } from '../http/api';
 import type { Principal } from '../http/principal';
+import { AppError } from '../http/errors';
 import { route } from '../http/route';
 import {
   CardOut,
@@ -12,8 +13,12 @@ import {
   consentHistoryView,
   consentsView,
   CurrentConsentsOut,
+  JoinBody,
   MemberOut,
   memberView,
+  PortalCodeParams,
+  PortalPosterOut,
+  PortalShopOut,
   ProfileOut,
   profileView,
   SelfPatch,
@@ -27,6 +32,7 @@ import {
 } from './members.schemas';
 import type { MembersService } from './members.service';
 import type { MemberSignInService } from './member-sign-in.service';
+import type { Merchant, MerchantsService } from '../merchants';
 
 type MemberPrincipal = Principal & { kind: 'member' };
 
@@ -36,9 +42,79 @@ function asMember(principal: Principal): MemberPrincipal {
   return principal;
 }
 
-/** Portal sign-in with a one-time code, and the member's self-service. */
-export function meRoutes(api: Api<{ members: MembersService; memberSignIn: MemberSignInService }>): void {
-  const { members, memberSignIn } = api.services;
+function shopView(m: Merchant) {
+  return { id: m.id, name: m.name, brandColor: m.brandColor, locale: m.locale, currency: m.currency };
+}
+
+/** Portal sign-in with a one-time code, self sign-up, the shop's poster, and the member's self-service. */
+export function meRoutes(api: Api<{ members: MembersService; memberSignIn: MemberSignInService; merchants: MerchantsService }>): void {
+  const { members, memberSignIn, merchants } = api.services;
+
+  /** A shop whose portal is open: 404 for an unknown id and for a suspended shop alike. */
+  async function openShop(merchantId: string): Promise<Merchant> {
+    const merchant = await merchants.getMerchant(merchantId);
+    if (merchant.suspendedAt) throw new AppError('NOT_FOUND', 'shop not found');
+    return merchant;
+  }
+
+  route(api, {
+    method: 'get',
+    path: '/v1/portal/:merchantId',
+    summary: "The shop's portal face (name, colour, language, currency) for its sign-in and join pages; 404 for an unknown address",
+    tag: 'portal',
+    access: 'public',
+    params: SignInCodeParams,
+    response: PortalShopOut,
+    handler: async ({ params }) => shopView(await openShop(params.merchantId)),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/portal/codes/:code',
+    summary: "The shop of a poster's short address (/j/CODE)",
+    tag: 'portal',
+    access: 'public',
+    params: PortalCodeParams,
+    response: PortalShopOut,
+    handler: async ({ params }) => {
+      const merchant = await merchants.merchantByPortalCode(params.code);
+      if (merchant.suspendedAt) throw new AppError('NOT_FOUND', 'shop not found');
+      return shopView(merchant);
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/portal/:merchantId/join',
+    summary: 'Join the shop from its poster: sends a one-time code; the member is enrolled (with these consents) when the code is verified at sign-in/verify',
+    tag: 'portal',
+    access: 'public',
+    params: SignInCodeParams,
+    body: JoinBody,
+    status: 202,
+    response: z.object({ sent: z.literal(true) }),
+    handler: async ({ params, body, req }) => {
+      const to = body.phone !== undefined ? { phone: body.phone } : { email: body.email as string };
+      const details = { firstName: body.firstName.trim(), lastName: body.lastName?.trim() || null, locale: body.locale ?? null, consents: body.consents };
+      await memberSignIn.requestJoin(params.merchantId, to, details, req.ip ?? 'unknown');
+      return { sent: true as const };
+    },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/portal-poster',
+    summary: "What the shop's printable poster shows: the join QR's path and the short address (gives the shop its short code on first use)",
+    tag: 'portal',
+    access: { staff: ['owner', 'manager'] },
+    response: PortalPosterOut,
+    handler: async ({ principal }) => {
+      const code = await merchants.portalCode(principal.merchantId);
+      const merchant = await merchants.getMerchant(principal.merchantId);
+      const portalPath = `/portal/${merchant.id}`;
+      return { shop: shopView(merchant), portalPath, joinPath: `${portalPath}/join`, shortPath: `/j/${code}`, code };
+    },
+  });
 
   route(api, {
     method: 'post',

@@ -8,7 +8,7 @@ import type { Merchant } from '../merchants';
 import type { Limit, RateLimitsService } from '../rate-limits';
 import { Member } from './member.entity';
 import { normalizeEmail, normalizePhone, phoneRegionOf } from './phone';
-import { SignInCode } from './sign-in-code.entity';
+import { SignInCode, type SignUpDetails } from './sign-in-code.entity';
 import type { MerchantsService } from '../merchants';
 import type { NotificationsService } from '../notifications';
 import type { MembersService } from './members.service';
@@ -36,6 +36,8 @@ export const PORTAL_LIMITS = {
   messagesPerMerchant: { name: 'portal.message.merchant', limit: 500, windowSeconds: 3600 },
   guessesPerSource: { name: 'portal.verify.source', limit: 20, windowSeconds: QUARTER_HOUR },
   guessesPerSourceAndDestination: { name: 'portal.verify.source-destination', limit: 5, windowSeconds: QUARTER_HOUR },
+  /** Self sign-ups from one address: a family at one phone joins, a script filling the member list does not. */
+  joinsPerSource: { name: 'portal.join.source', limit: 10, windowSeconds: 3600 },
 } satisfies Record<string, Limit>;
 
 export type SignInDestination = { phone: string; email?: undefined } | { email: string; phone?: undefined };
@@ -55,7 +57,22 @@ export class MemberSignInService {
     private readonly use: MemberSignInServiceUses,
   ) {}
 
-  async requestCode(merchantId: string, to: SignInDestination, requesterIp: string, now = new Date()): Promise<void> {
+  /**
+   * Self sign-up from the shop's poster: sends a one-time code to the phone
+   * or email given, and the member is enrolled with these details (and
+   * consents) only when that code is verified. An unknown shop is a 404: its
+   * portal page says so. A destination that is already a member's gets an
+   * ordinary sign-in code (the answer is the same), so the form reveals
+   * nobody's membership and never enrols anyone twice.
+   */
+  async requestJoin(merchantId: string, to: SignInDestination, details: SignUpDetails, requesterIp: string, now = new Date()): Promise<void> {
+    const merchant = await this.merchant(merchantId);
+    if (!merchant || merchant.suspendedAt) throw new AppError('NOT_FOUND', 'shop not found');
+    await this.use.rateLimits.enforce(PORTAL_LIMITS.joinsPerSource, requesterIp, 'Too many sign-ups from this address', now);
+    await this.requestCode(merchantId, to, requesterIp, now, details);
+  }
+
+  async requestCode(merchantId: string, to: SignInDestination, requesterIp: string, now = new Date(), signUp: SignUpDetails | null = null): Promise<void> {
     const merchant = await this.merchant(merchantId);
     const destination = this.destinationOf(merchant, to);
     const limits = this.use.rateLimits;
@@ -72,12 +89,15 @@ export class MemberSignInService {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await this.deps.db.transaction(async (tx) => {
       const member = await tx.findOneBy(Member, { merchantId, status: 'active', ...(to.phone !== undefined ? { phone: destination } : { email: destination }) });
+      // A sign-up for a contact no member has; for a member's, an ordinary sign-in code.
+      const joining = member ? null : signUp;
       const id = newId(now.getTime());
       await tx.insert(SignInCode, {
         id,
         merchantId,
         destination,
         memberId: member?.id ?? null,
+        signUp: joining,
         codeHash: this.hash(id, code),
         attempts: 0,
         requesterIp,
@@ -85,17 +105,19 @@ export class MemberSignInService {
         usedAt: null,
         createdAt: now,
       });
-      if (!member) return;
+      if (!member && !joining) return;
       await this.use.notifications.enqueue(
         tx,
         {
           merchantId,
-          memberId: member.id,
+          memberId: member?.id ?? null,
           channel: to.phone !== undefined ? 'sms' : 'email',
           destination,
-          template: 'sign-in-code',
-          subject: `${merchant.name} sign-in code`,
-          body: `${merchant.name}: your sign-in code is ${code}. It expires in 10 minutes. Do not share it.`,
+          template: joining ? 'join-code' : 'sign-in-code',
+          subject: joining ? `${merchant.name} membership code` : `${merchant.name} sign-in code`,
+          body: joining
+            ? `${merchant.name}: your code to join is ${code}. It expires in 10 minutes. Do not share it.`
+            : `${merchant.name}: your sign-in code is ${code}. It expires in 10 minutes. Do not share it.`,
           sensitive: true,
         },
         now,
@@ -130,7 +152,7 @@ export class MemberSignInService {
       if (live.length === 0) return { kind: 'invalid' as const };
       if (usable.length === 0) return { kind: 'locked' as const };
       const given = (row: SignInCode) => Buffer.from(this.hash(row.id, code), 'hex');
-      const match = usable.find((row) => row.memberId !== null && timingSafeEqual(Buffer.from(row.codeHash, 'hex'), given(row)));
+      const match = usable.find((row) => (row.memberId !== null || row.signUp !== null) && timingSafeEqual(Buffer.from(row.codeHash, 'hex'), given(row)));
       if (!match) {
         // Committed with the transaction; the error is thrown only after commit.
         await tx
@@ -142,15 +164,39 @@ export class MemberSignInService {
         return { kind: 'invalid' as const };
       }
       await tx.update(SignInCode, { id: match.id }, { usedAt: now, attempts: match.attempts + 1 });
-      return { kind: 'ok' as const, memberId: match.memberId as string };
+      return { kind: 'ok' as const, memberId: match.memberId, signUp: match.signUp };
     });
     if (outcome.kind === 'locked') throw new AppError('TOO_MANY_ATTEMPTS', 'Too many wrong codes; request a new code');
     if (outcome.kind === 'invalid') throw invalidCode();
-    const member = await this.members.get(merchantId, outcome.memberId);
+    const member = outcome.memberId
+      ? await this.members.get(merchantId, outcome.memberId)
+      : await this.join(merchantId, to, outcome.signUp as SignUpDetails, now);
     if (member.status !== 'active') throw invalidCode();
     const { config } = this.deps;
     const accessToken = signAccessToken(config.jwtSecret, config.accessTokenTtlSeconds, { kind: 'member', merchantId, memberId: member.id });
     return { accessToken, expiresIn: config.accessTokenTtlSeconds, member };
+  }
+
+  /**
+   * Enrols the shopper whose join code was just verified. When the contact
+   * became a member's in the meantime (a second join code, the till), that
+   * member signs in instead: enrolment refuses a contact in use.
+   */
+  private async join(merchantId: string, to: SignInDestination, details: SignUpDetails, now: Date): Promise<Member> {
+    try {
+      const { member } = await this.members.selfEnrol(
+        merchantId,
+        { firstName: details.firstName, lastName: details.lastName, locale: details.locale, consents: details.consents, ...(to.phone !== undefined ? { phone: to.phone } : { email: to.email }) },
+        now,
+      );
+      return member;
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'MEMBER_EXISTS') throw err;
+      const destination = this.destinationOf(await this.merchant(merchantId), to);
+      const existing = await this.deps.db.manager.findOneBy(Member, { merchantId, ...(to.phone !== undefined ? { phone: destination as string } : { email: destination as string }) });
+      if (!existing) throw err;
+      return existing;
+    }
   }
 
   /**

@@ -79,6 +79,42 @@ export const SignInCodeParams = z.strictObject({ merchantId: z.string().min(1).m
 const destinationRefine = (b: { phone?: string; email?: string }) => (b.phone === undefined) !== (b.email === undefined);
 const destinationIssue = { message: 'give exactly one of phone or email', path: ['phone'] };
 export const SignInCodeBody = z.strictObject({ phone: Phone.optional(), email: Email.optional() }).refine(destinationRefine, destinationIssue);
+/**
+ * Self sign-up from the shop's poster: a first name, one contact and the
+ * three consents, each answered (the form shows them unticked).
+ */
+export const JoinBody = z
+  .strictObject({
+    firstName: Name,
+    lastName: Name.optional(),
+    phone: Phone.optional(),
+    email: Email.optional(),
+    locale: Locale.optional(),
+    consents: z.strictObject({ marketingEmail: z.boolean(), marketingSms: z.boolean(), profiling: z.boolean() }),
+  })
+  .refine(destinationRefine, destinationIssue);
+
+/** A poster's short code (/j/CODE): letters and digits, any case. */
+export const PortalCodeParams = z.strictObject({ code: z.string().max(8).regex(/^[A-Za-z0-9]{4,8}$/, 'must be 4 to 8 letters or digits') });
+
+/** The shop as its portal shows it to anyone: name, colour, language and currency, nothing private. */
+export const PortalShopOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  brandColor: z.string().nullable().describe("#rrggbb, or null for Tally's green"),
+  locale: z.string(),
+  currency: z.string(),
+});
+
+/** Where the shop's poster points: paths on this server (the back office prefixes its own origin). */
+export const PortalPosterOut = z.object({
+  shop: PortalShopOut,
+  portalPath: z.string().describe('/portal/<merchantId>'),
+  joinPath: z.string().describe('/portal/<merchantId>/join, the QR on the poster'),
+  shortPath: z.string().describe('/j/<code>, the address printed under it'),
+  code: z.string(),
+});
+
 export const SignInVerifyBody = z
   .strictObject({ phone: Phone.optional(), email: Email.optional(), code: z.string().regex(/^\d{6}$/, 'must be 6 digits') })
   .refine(destinationRefine, destinationIssue);
@@ -125,7 +161,19 @@ const ConsentOut = z.object({ granted: z.boolean(), source: z.enum(CAPTURE_SOURC
 export const CurrentConsentsOut = z.object({ marketingEmail: ConsentOut, marketingSms: ConsentOut, profiling: ConsentOut });
 export const ConsentsOut = z.object({
   current: CurrentConsentsOut,
-  history: z.array(z.object({ id: z.number(), kind: z.string(), granted: z.boolean(), source: z.string(), actorKind: z.string(), actorId: z.string().nullable(), at: Timestamp })),
+  history: z.array(
+    z.object({
+      id: z.number(),
+      kind: z.string(),
+      granted: z.boolean(),
+      /** given; withdrawn (a consent given before is taken back); declined (answered no, never given before). */
+      change: z.enum(['given', 'withdrawn', 'declined']),
+      source: z.string(),
+      actorKind: z.string(),
+      actorId: z.string().nullable(),
+      at: Timestamp,
+    }),
+  ),
 });
 export const CompletenessOut = z.object({ score: z.number().int(), missing: z.array(z.string()) });
 export const StatsOut = z
@@ -199,8 +247,19 @@ export function consentsView(current: CurrentConsents): z.infer<typeof CurrentCo
   return { marketingEmail: one(current.marketingEmail), marketingSms: one(current.marketingSms), profiling: one(current.profiling) };
 }
 
+/**
+ * The consent history, oldest first as stored. A "no" is a withdrawal only
+ * when that consent was given before; a first "no" (a till enrolment asks
+ * all three) is a refusal, never a withdrawal of something never given.
+ */
 export function consentHistoryView(history: MemberConsent[]): z.infer<typeof ConsentsOut>['history'] {
-  return history.map((h) => ({ id: h.id, kind: h.kind, granted: h.granted, source: h.source, actorKind: h.actorKind, actorId: h.actorId, at: h.createdAt.toISOString() }));
+  const given = new Set<string>();
+  return history.map((h) => {
+    const change = h.granted ? 'given' : given.has(h.kind) ? 'withdrawn' : 'declined';
+    if (h.granted) given.add(h.kind);
+    else given.delete(h.kind);
+    return { id: h.id, kind: h.kind, granted: h.granted, change, source: h.source, actorKind: h.actorKind, actorId: h.actorId, at: h.createdAt.toISOString() };
+  });
 }
 
 export function changeView(c: MemberChange): z.infer<typeof ChangeOut> {

@@ -128,7 +128,7 @@ export class MembersService {
    * Enrols a member with a card in one transaction: at the till, in the back
    * office or from the portal. Consents are recorded with time and source.
    */
-  async enrol(principal: Principal, input: EnrolInput, source: CaptureSource, now = new Date()): Promise<{ member: Member; card: Card }> {
+  async enrol(principal: Principal, input: EnrolInput, source: CaptureSource, now = new Date(), memberId = newId(now.getTime())): Promise<{ member: Member; card: Card }> {
     const merchantId = principal.merchantId;
     const contact = await this.normalizeContact(this.deps.db.manager, merchantId, input);
     if (!contact.phone && !contact.email) {
@@ -137,7 +137,7 @@ export class MembersService {
     const write = this.deps.db.transaction(async (tx) => {
       await this.assertContactFree(tx, merchantId, contact, null);
       const member = tx.create(Member, {
-        id: newId(now.getTime()),
+        id: memberId,
         merchantId,
         memberNumber: await this.freshMemberNumber(tx, merchantId),
         firstName: input.firstName.trim(),
@@ -173,6 +173,16 @@ export class MembersService {
       if (isUniqueViolation(err)) await this.assertContactFree(this.deps.db.manager, merchantId, contact, null);
       throw err;
     }
+  }
+
+  /**
+   * A shopper joins from the portal, after proving the phone or email with a
+   * one-time code: the enrolment and its consents are recorded as the new
+   * member's own (actor member, source portal).
+   */
+  async selfEnrol(merchantId: string, input: EnrolInput, now = new Date()): Promise<{ member: Member; card: Card }> {
+    const memberId = newId(now.getTime());
+    return this.enrol({ kind: 'member', merchantId, memberId }, input, 'portal', now, memberId);
   }
 
   /** Search by name, phone, email, member number or card number; paged. */

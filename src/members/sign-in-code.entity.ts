@@ -1,5 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** What a shopper gave on the portal's join form. */
+export interface SignUpDetails {
+  firstName: string;
+  lastName: string | null;
+  locale: string | null;
+  consents: { marketingEmail: boolean; marketingSms: boolean; profiling: boolean };
+}
+
 /**
  * A one-time portal sign-in code. Only an HMAC of the code is stored. A row is
  * written for every request, even for an unknown destination (member_id null),
@@ -19,6 +27,13 @@ export class SignInCode {
 
   @Column({ name: 'member_id', type: 'varchar', length: 36, nullable: true })
   memberId: string | null;
+
+  /**
+   * Self sign-up from the portal: the details given, enrolled only when this
+   * code is verified (so nobody joins with another person's phone or email).
+   */
+  @Column({ name: 'sign_up', type: 'simple-json', nullable: true })
+  signUp: SignUpDetails | null;
 
   @Column({ name: 'code_hash', type: 'varchar', length: 64 })
   codeHash: string;

@@ -21,6 +21,14 @@ export class Merchant {
   @Column({ type: 'varchar', length: TEXT_LIMITS.languageTag })
   locale: string;
 
+  /** The shop's colour (#rrggbb) on its portal; null: Tally's green. */
+  @Column({ name: 'brand_color', type: 'varchar', length: 7, nullable: true })
+  brandColor: string | null;
+
+  /** Short code of the portal's poster address (/j/CODE), given on first use. */
+  @Column({ name: 'portal_code', type: 'varchar', length: 8, nullable: true })
+  portalCode: string | null;
+
   @Column({ type: 'simple-json', nullable: true })
   settings: Record<string, unknown> | null;
 

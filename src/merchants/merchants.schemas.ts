@@ -74,7 +74,16 @@ export const MerchantInput = z.strictObject({
   timeZone: TimeZone,
   locale: Locale,
 });
-export const MerchantPatch = MerchantInput.partial();
+/** A colour as #rrggbb (stored lower-case). */
+export const BrandColor = z
+  .string()
+  .max(7)
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #1f6f4a')
+  .transform((c) => c.toLowerCase())
+  .describe("The shop's colour on its portal, #rrggbb");
+
+export const MerchantPatch = MerchantInput.partial().extend({ brandColor: BrandColor.nullable().optional() });
+export type MerchantPatch = z.infer<typeof MerchantPatch>;
 
 export const MerchantOut = z.object({
   id: z.string(),
@@ -82,6 +91,7 @@ export const MerchantOut = z.object({
   currency: z.string(),
   timeZone: z.string(),
   locale: z.string(),
+  brandColor: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
 import { audit } from '../audit';
 import { newId } from '../db/ids';
@@ -6,7 +7,8 @@ import type { Deps } from '../deps';
 import { AppError, forbidden, found } from '../http/errors';
 import { canUseStore, type OperatorPrincipal, type Principal } from '../http/principal';
 import { Merchant } from './merchant.entity';
-import type { PageQuery } from './merchants.schemas';
+import { isUniqueViolation } from '../db/db';
+import type { MerchantPatch, PageQuery } from './merchants.schemas';
 import { Store } from './store.entity';
 
 export interface MerchantInput {
@@ -44,6 +46,10 @@ export async function pageOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>,
   const [items, total] = await qb.take(page.limit).skip(page.offset).getManyAndCount();
   return { items, total };
 }
+
+/** 31 letters and digits without 0/O and 1/I/L; 31^6 ≈ 887 million codes. */
+const PORTAL_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const PORTAL_CODE_LENGTH = 6;
 
 /** How long a process reuses merchant settings and stores it read for the till (see TtlCache). */
 const SETTINGS_CACHE_MS = 5_000;
@@ -109,18 +115,42 @@ export class MerchantsService {
     return updated;
   }
 
+  /**
+   * The short code of the shop's poster address (/j/CODE), given on first
+   * use: six characters without look-alikes (0/O, 1/I/L), so it can be typed
+   * from paper. A clash with another shop's code draws again.
+   */
+  async portalCode(merchantId: string): Promise<string> {
+    for (;;) {
+      const merchant = await this.getMerchant(merchantId);
+      if (merchant.portalCode) return merchant.portalCode;
+      const code = Array.from(randomBytes(PORTAL_CODE_LENGTH), (b) => PORTAL_CODE_ALPHABET[b % PORTAL_CODE_ALPHABET.length]).join('');
+      try {
+        // Only where none is set yet: two first uses at once keep one code.
+        await this.deps.db.manager.createQueryBuilder().update(Merchant).set({ portalCode: code }).where('id = :id AND portal_code IS NULL', { id: merchantId }).execute();
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+    }
+  }
+
+  /** The merchant of a poster's short code (any case), or 404. */
+  async merchantByPortalCode(code: string): Promise<Merchant> {
+    return found(await this.deps.db.manager.findOneBy(Merchant, { portalCode: code.toUpperCase() }), 'shop');
+  }
+
   async hasAnyMerchant(tx: EntityManager = this.deps.db.manager): Promise<boolean> {
     return (await tx.getRepository(Merchant).createQueryBuilder('m').select('m.id').limit(1).getRawOne()) !== undefined;
   }
 
   /** Inserts a merchant inside the caller's transaction (first-run setup, platform operator). */
   async createMerchant(tx: EntityManager, input: MerchantInput, now = new Date()): Promise<Merchant> {
-    const merchant = tx.create(Merchant, { id: newId(now.getTime()), ...input, settings: null, suspendedAt: null, createdAt: now, updatedAt: now });
+    const merchant = tx.create(Merchant, { id: newId(now.getTime()), ...input, brandColor: null, portalCode: null, settings: null, suspendedAt: null, createdAt: now, updatedAt: now });
     await tx.save(merchant);
     return merchant;
   }
 
-  async updateMerchant(principal: Principal, patch: Partial<MerchantInput>): Promise<Merchant> {
+  async updateMerchant(principal: Principal, patch: MerchantPatch): Promise<Merchant> {
     const updated = await this.deps.db.transaction(async (tx) => {
       const merchant = await this.getMerchant(principal.merchantId, tx);
       const changes = changedFields(merchant, patch);

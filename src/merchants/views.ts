@@ -9,7 +9,7 @@ import type { Terminal } from './terminal.entity';
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 export function merchantView(m: Merchant): z.infer<typeof MerchantOut> {
-  return { id: m.id, name: m.name, currency: m.currency, timeZone: m.timeZone, locale: m.locale, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString() };
+  return { id: m.id, name: m.name, currency: m.currency, timeZone: m.timeZone, locale: m.locale, brandColor: m.brandColor, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString() };
 }
 
 export function storeView(s: Store): z.infer<typeof StoreOut> {

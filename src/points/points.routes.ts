@@ -109,6 +109,19 @@ export function pointsRoutes(api: Api<{ points: PointsService; pointsAdjustments
 
   route(api, {
     method: 'get',
+    path: '/v1/me/points/expiry',
+    summary: 'When my points expire: points per expiry date, soonest first (at most 24 dates), and points that never expire',
+    tag: 'me',
+    access: { member: true },
+    response: ExpiryScheduleOut,
+    handler: async ({ principal }) => {
+      const schedule = await points.expirySchedule(principal.merchantId, memberIdOf(principal));
+      return { items: schedule.items.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString() })), neverExpire: schedule.neverExpire };
+    },
+  });
+
+  route(api, {
+    method: 'get',
     path: '/v1/me/points/entries',
     summary: 'My points history, newest first',
     tag: 'me',

@@ -5,7 +5,7 @@ import { route } from '../http/route';
 import { MemberPointsParams } from '../points';
 import { ProgramView, PutProgramBody } from './program.schemas';
 import type { ProgramVersionView } from './rules.service';
-import { TierProgressOut } from './rules.schemas';
+import { MemberProgramOut, memberProgramView, TierProgressOut } from './rules.schemas';
 import type { RulesService } from './rules.service';
 import type { MembersService } from '../members';
 
@@ -58,6 +58,16 @@ export function rulesRoutes(api: Api<{ rules: RulesService; members: MembersServ
       await members.get(principal.merchantId, params.memberId);
       return rules.tierProgress(principal.merchantId, params.memberId);
     },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/me/program',
+    summary: 'How points work at my shop: earning, redemption, holding and expiry of the program in force',
+    tag: 'me',
+    access: { member: true },
+    response: MemberProgramOut,
+    handler: async ({ principal }) => memberProgramView(await rules.programAt(principal.merchantId, new Date())),
   });
 
   route(api, {

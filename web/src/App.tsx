@@ -1,5 +1,5 @@
-import { lazy, Suspense } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { staffSlot, useStored } from './api/sessions';
 import { PublicTopbar } from './ui/kit';
@@ -26,6 +26,7 @@ export function App() {
           <Route path="/terminal/*" element={<TerminalApp />} />
           <Route path="/portal" element={<PortalIndex />} />
           <Route path="/portal/:merchantId/*" element={<PortalApp />} />
+          <Route path="/j/:code" element={<ShortAddress />} />
           <Route path="/admin/*" element={<AdminEntry />} />
           <Route path="/operator" element={<OperatorApp />} />
           <Route path="*" element={<NotFound />} />
@@ -68,6 +69,40 @@ function AdminEntry() {
   const location = useLocation();
   if (!staff) return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
   return <AdminApp />;
+}
+
+/** The poster's short address (/j/CODE) opens the shop's join page. */
+function ShortAddress() {
+  const { t } = useTranslation();
+  const { code = '' } = useParams();
+  const [target, setTarget] = useState<string | null>(null);
+  const [unknown, setUnknown] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch(`/v1/portal/codes/${encodeURIComponent(code)}`, { signal: controller.signal })
+      .then(async (res) => {
+        if (!res.ok) return setUnknown(true);
+        const shop = (await res.json()) as { id: string };
+        setTarget(`/portal/${shop.id}/join`);
+      })
+      .catch(() => setUnknown(true));
+    return () => controller.abort();
+  }, [code]);
+  if (target) return <Navigate to={target} replace />;
+  return (
+    <main className="narrow">
+      {unknown ? (
+        <>
+          <h1>{t('portal.unknownShopTitle')}</h1>
+          <p>{t('portal.unknownShop')}</p>
+        </>
+      ) : (
+        <p className="muted" role="status">
+          {t('common.loading')}
+        </p>
+      )}
+    </main>
+  );
 }
 
 /** An installed portal opens at /portal; send the shopper back to their shop. */

@@ -67,6 +67,13 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'POST /v1/members/{memberId}/merge': { params: (a) => ({ memberId: a.otherMemberId }), body: (_a, b) => ({ intoMemberId: b.memberId }) },
   'POST /v1/portal/{merchantId}/sign-in/code': { scoped: PUBLIC },
   'POST /v1/portal/{merchantId}/sign-in/verify': { scoped: PUBLIC },
+  // The shop's name and colour are public by design (its portal shows them to anyone): asked for A's own shop.
+  'GET /v1/portal/{merchantId}': { scoped: PUBLIC, params: (a) => ({ merchantId: a.merchantId }) },
+  'GET /v1/portal/codes/{code}': { label: 'a code no shop has', params: () => ({ code: 'ZZZZZZ' }), expect: [404] },
+  'POST /v1/portal/{merchantId}/join': { scoped: PUBLIC },
+  'GET /v1/portal-poster': { scoped: "the caller's merchant's own poster" },
+  'GET /v1/me/program': { scoped: SELF },
+  'GET /v1/me/points/expiry': { scoped: SELF },
   'GET /v1/me': { scoped: SELF },
   'PATCH /v1/me': { scoped: SELF },
   'GET /v1/me/changes': { scoped: SELF },

@@ -11,6 +11,7 @@ import { Dashboard } from './Dashboard';
 import { MemberDetail, Members } from './Members';
 import { Program } from './Program';
 import { Staff, Stores, Terminals } from './Organisation';
+import { PortalPoster } from './PortalPoster';
 import { Webhooks } from './Webhooks';
 
 export default function AdminApp() {
@@ -41,6 +42,7 @@ export default function AdminApp() {
         ['/admin/program', t('admin.nav.program')],
         ['/admin/cards', t('admin.nav.cards')],
         ['/admin/webhooks', t('admin.nav.webhooks')],
+        ['/admin/poster', t('poster.nav')],
       ];
   return (
     <>
@@ -86,6 +88,7 @@ export default function AdminApp() {
                 <Route path="program" element={<Program />} />
                 <Route path="cards" element={<CardBatches />} />
                 <Route path="webhooks" element={<Webhooks />} />
+                <Route path="poster" element={<PortalPoster />} />
               </Routes>
             </AdminContext.Provider>
           )}

@@ -1,12 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink, Route, Routes, useParams } from 'react-router-dom';
+import { Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, api, fieldErrors } from '../api/client';
 import { memberSession, memberSlot, useStored } from '../api/sessions';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format';
-import { applyPreferredLanguage, useLocale } from '../i18n';
+import { applyPreferredLanguage, languageOf, useLocale } from '../i18n';
 import { Checkbox, ConfirmButton, ErrorBanner, Field, LanguageSwitcher, Notice, useLoad } from '../ui/kit';
+import { brandStyle } from './brand';
+import { CardBarcode } from './CardBarcode';
 import { CardQr } from './CardQr';
+import { HowPointsWork } from './HowPointsWork';
 import { forgetCachedCard, readCachedCard, rememberPortalMerchant, writeCachedCard, type CachedCard } from './portal-cache';
 import type { EntryRow, PurchaseRow } from '../api/history-types';
 
@@ -45,6 +48,14 @@ interface MeAnswer {
   kind: 'member';
   merchant: { id: string; name: string; currency: string; timeZone: string; locale: string };
 }
+/** The shop as its portal shows it to anyone (GET /v1/portal/:merchantId). */
+export interface PortalShop {
+  id: string;
+  name: string;
+  brandColor: string | null;
+  locale: string;
+  currency: string;
+}
 interface PointsSummary {
   available: number;
   pending: number;
@@ -76,29 +87,81 @@ export default function PortalApp() {
   const { merchantId = '' } = useParams();
   const session = useStored(memberSlot(merchantId));
   const { t } = useTranslation();
+  const location = useLocation();
+  // The shop's name and colour, public: shown before sign-in, and an unknown address says so.
+  const shop = useLoad((signal) => api<PortalShop>(`/v1/portal/${encodeURIComponent(merchantId)}`, { signal }), [merchantId]);
+  const unknown = shop.error instanceof ApiError && shop.error.status === 404;
+  const shopName = shop.data?.name ?? readCachedCard(merchantId)?.merchantName;
   useServiceWorker();
   useEffect(() => {
-    rememberPortalMerchant(merchantId);
-    document.title = `${t('portal.title')} · Tally`;
-  }, [merchantId, t]);
-  return <div className="portal">{session ? <Portal merchantId={merchantId} /> : <SignIn merchantId={merchantId} />}</div>;
+    if (!unknown) rememberPortalMerchant(merchantId);
+    document.title = shopName ? `${shopName} · ${t('portal.title')}` : t('portal.title');
+  }, [merchantId, t, unknown, shopName]);
+  useEffect(() => applyPreferredLanguage(shop.data?.locale), [shop.data?.locale]);
+  const joining = /\/join\/?$/.test(location.pathname);
+  let page;
+  if (unknown) page = <UnknownShop />;
+  else if (session) page = joining ? <Navigate to={`/portal/${merchantId}`} replace /> : <Portal merchantId={merchantId} />;
+  else page = <SignIn merchantId={merchantId} shop={shop.data} joining={joining} />;
+  return (
+    <div className="portal" style={brandStyle(shop.data?.brandColor)}>
+      {page}
+    </div>
+  );
 }
 
-function SignIn({ merchantId }: { merchantId: string }) {
+function UnknownShop() {
   const { t } = useTranslation();
+  return (
+    <>
+      <header className="topbar">
+        <span className="spacer" />
+        <LanguageSwitcher />
+      </header>
+      <main>
+        <h1>{t('portal.unknownShopTitle')}</h1>
+        <Notice kind="warn">{t('portal.unknownShop')}</Notice>
+      </main>
+    </>
+  );
+}
+
+type ConsentAnswers = Record<ConsentKind, boolean>;
+const NO_CONSENTS: ConsentAnswers = { marketingEmail: false, marketingSms: false, profiling: false };
+
+/**
+ * Sign-in with a one-time code, and joining (from the shop's poster): the
+ * same two steps, the join form also asking a first name and the consents.
+ * The code that comes back signs the shopper in either way; a new shopper is
+ * enrolled by it.
+ */
+function SignIn({ merchantId, shop, joining }: { merchantId: string; shop: PortalShop | null; joining: boolean }) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
   const cached = readCachedCard(merchantId);
   const [contact, setContact] = useState('');
+  const [firstName, setFirstName] = useState('');
+  const [consents, setConsents] = useState<ConsentAnswers>(NO_CONSENTS);
   const [sent, setSent] = useState(false);
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [showCard, setShowCard] = useState(false);
   const to = () => (contact.includes('@') ? { email: contact.trim().toLowerCase() } : { phone: contact.trim() });
+  const base = `/portal/${merchantId}`;
+  const shopName = shop?.name ?? cached?.merchantName ?? '';
+  const fields = fieldErrors(error);
 
   async function requestCode(e: FormEvent) {
     e.preventDefault();
     setError(null);
     try {
-      await api(`/v1/portal/${encodeURIComponent(merchantId)}/sign-in/code`, { body: to() });
+      if (joining) {
+        await api(`/v1/portal/${encodeURIComponent(merchantId)}/join`, {
+          body: { ...to(), firstName: firstName.trim(), locale: languageOf(i18n.language) ?? undefined, consents },
+        });
+      } else {
+        await api(`/v1/portal/${encodeURIComponent(merchantId)}/sign-in/code`, { body: to() });
+      }
       setSent(true);
     } catch (err) {
       setError(err);
@@ -113,6 +176,7 @@ function SignIn({ merchantId }: { merchantId: string }) {
       });
       applyPreferredLanguage(answer.member.locale);
       memberSlot(merchantId).set({ accessToken: answer.accessToken, memberId: answer.member.id });
+      if (joining) navigate(base, { replace: true });
     } catch (err) {
       setError(err);
     }
@@ -121,19 +185,39 @@ function SignIn({ merchantId }: { merchantId: string }) {
   return (
     <>
       <header className="topbar">
-        <span className="brand">{cached?.merchantName ?? 'Tally'}</span>
+        <span className="brand">{shopName}</span>
         <span className="spacer" />
         <LanguageSwitcher />
       </header>
       <main>
-        <h1>{t('portal.signInTitle')}</h1>
+        <h1>{joining ? t('portal.joinTitle', { shop: shopName }) : t('portal.signInTitle')}</h1>
         <ErrorBanner error={error} />
         {!sent ? (
           <form className="card stack" onSubmit={requestCode}>
-            <Field label={t('portal.contact')} value={contact} onChange={(e) => setContact(e.target.value)} required autoComplete="username" autoFocus />
+            {joining && <p>{t('portal.joinIntro')}</p>}
+            {joining && <Field label={t('profile.firstName')} value={firstName} onChange={(e) => setFirstName(e.target.value)} required maxLength={100} autoComplete="given-name" error={fields.firstName} />}
+            <Field
+              label={t('portal.contact')}
+              value={contact}
+              onChange={(e) => setContact(e.target.value)}
+              required
+              maxLength={254}
+              autoComplete={joining ? 'tel' : 'username'}
+              autoFocus={!joining}
+              error={fields.phone ?? fields.email}
+            />
+            {joining && (
+              <fieldset className="stack">
+                <legend>{t('portal.consentsIntro')}</legend>
+                {(['marketingSms', 'marketingEmail', 'profiling'] as const).map((k) => (
+                  <Checkbox key={k} label={t(`consents.${k}`)} checked={consents[k]} onChange={(v) => setConsents((c) => ({ ...c, [k]: v }))} />
+                ))}
+              </fieldset>
+            )}
             <button type="submit" className="btn btn-primary btn-big">
-              {t('portal.sendCode')}
+              {joining ? t('portal.join') : t('portal.sendCode')}
             </button>
+            <p>{joining ? <Link to={base}>{t('portal.signInLink')}</Link> : <Link to={`${base}/join`}>{t('portal.joinLink')}</Link>}</p>
           </form>
         ) : (
           <form className="card stack" onSubmit={verify}>
@@ -222,11 +306,12 @@ function Portal({ merchantId }: { merchantId: string }) {
           {t('common.signOut')}
         </button>
       </header>
-      <nav className="topbar" aria-label={t('portal.title')} style={{ background: '#14513e' }}>
+      <nav className="topbar portal-nav" aria-label={t('portal.title')}>
         <NavLink to={base} end>
           {t('portal.nav.card')}
         </NavLink>
         <NavLink to={`${base}/history`}>{t('portal.nav.history')}</NavLink>
+        <NavLink to={`${base}/points`}>{t('portal.nav.points')}</NavLink>
         <NavLink to={`${base}/profile`}>{t('portal.nav.profile')}</NavLink>
         <NavLink to={`${base}/privacy`}>{t('portal.nav.privacy')}</NavLink>
       </nav>
@@ -239,6 +324,7 @@ function Portal({ merchantId }: { merchantId: string }) {
             element={<CardHome cached={cached} points={points.data} currency={currency} session={session} onShowCard={() => setShowCard(true)} />}
           />
           <Route path="history" element={<History session={session} currency={currency} />} />
+          <Route path="points" element={<HowPointsWork session={session} currency={currency} />} />
           <Route path="profile" element={<ProfilePage session={session} profile={profile.data} onSaved={profile.reload} />} />
           <Route path="privacy" element={<Privacy session={session} profile={profile.data} onChanged={profile.reload} />} />
         </Routes>
@@ -292,18 +378,17 @@ function CardHome({
       {cached ? (
         <section className="card" aria-labelledby="card-title">
           <h2 id="card-title">{t('portal.myCard')}</h2>
-          <div className="row" style={{ alignItems: 'center' }}>
+          <div className="card-codes">
             <div className="qr-small">
               <CardQr value={cached.cardNumber} label={t('portal.qrLabel', { number: cached.cardNumber })} />
             </div>
-            <div>
-              <p className="muted">
-                {t('portal.cardNumber')}: <strong>{cached.cardNumber}</strong>
-              </p>
-              <button type="button" className="btn btn-primary btn-big" onClick={onShowCard}>
-                {t('portal.showCard')}
-              </button>
-            </div>
+            <CardBarcode value={cached.cardNumber} label={t('portal.barcodeLabel', { number: cached.cardNumber })} />
+            <p className="muted">
+              {t('portal.cardNumber')}: <strong>{cached.cardNumber}</strong>
+            </p>
+            <button type="button" className="btn btn-primary btn-big" onClick={onShowCard}>
+              {t('portal.showCard')}
+            </button>
           </div>
         </section>
       ) : (
@@ -335,7 +420,8 @@ function TierBar({ progress, currency }: { progress: TierProgress; currency: str
 }
 
 /**
- * The card full-screen: black on white, the largest square the screen holds,
+ * The card full-screen: black on white, the QR for 2D scanners and cameras
+ * and the EAN-13 barcode for 1D scanners, as large as the screen holds both,
  * and the screen kept awake (Wake Lock API where the browser has it) so it
  * does not dim while the cashier scans.
  */
@@ -364,7 +450,10 @@ function FullScreenCard({ card, onClose }: { card: CachedCard; onClose: () => vo
   return (
     <div className="qr-full" role="dialog" aria-modal="true" aria-label={t('portal.myCard')} data-testid="fullscreen-card">
       <strong>{card.merchantName}</strong>
-      <CardQr value={card.cardNumber} label={t('portal.qrLabel', { number: card.cardNumber })} />
+      <div className="qr">
+        <CardQr value={card.cardNumber} label={t('portal.qrLabel', { number: card.cardNumber })} />
+      </div>
+      <CardBarcode value={card.cardNumber} label={t('portal.barcodeLabel', { number: card.cardNumber })} />
       <div className="code">{card.cardNumber}</div>
       <div>{card.memberName}</div>
       <button ref={close} type="button" className="btn btn-big" onClick={onClose}>
@@ -395,6 +484,12 @@ function History({ session, currency }: { session: ReturnType<typeof memberSessi
               {t('portal.earnedRedeemed', { earned: formatNumber(p.pointsEarned, locale), redeemed: formatNumber(p.pointsRedeemed, locale) })}
               {p.status === 'voided' && ` · ${t('portal.voided')}`}
             </span>
+            {p.refundedMinor > 0 && (
+              <>
+                <br />
+                <span className="badge">{t('portal.returned', { amount: formatMoney(p.refundedMinor, currency, locale) })}</span>
+              </>
+            )}
           </li>
         ))}
       </ul>
@@ -425,6 +520,8 @@ function History({ session, currency }: { session: ReturnType<typeof memberSessi
   );
 }
 
+const CHANGE_LABELS = { given: 'consents.granted', withdrawn: 'consents.withdrawn', declined: 'consents.declined' } as const;
+
 /** The history names kinds as stored (marketing_email); the labels use the API's field names (marketingEmail). */
 const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -447,7 +544,8 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
   const [chosen, setChosen] = useState<Partial<Record<ConsentKind, boolean>>>({});
   const changes = useLoad((signal) => api<{ items: Change[] } | Change[]>('/v1/me/changes', { session, signal }), [version]);
   const consents = useLoad(
-    (signal) => api<{ current: Consents; history: { id: number; kind: string; granted: boolean; source: string; at: string }[] }>('/v1/me/consents', { session, signal }),
+    (signal) =>
+      api<{ current: Consents; history: { id: number; kind: string; change: 'given' | 'withdrawn' | 'declined'; source: string; at: string }[] }>('/v1/me/consents', { session, signal }),
     [version],
   );
   const fields = fieldErrors(error);
@@ -523,7 +621,7 @@ function ProfilePage({ session, profile, onSaved }: { session: ReturnType<typeof
         <ul>
           {consents.data?.history.map((h) => (
             <li key={h.id}>
-              {formatDateTime(h.at, locale)} — {t(`consents.${camelCase(h.kind)}`, { defaultValue: h.kind })}: {h.granted ? t('consents.granted') : t('consents.withdrawn')} (
+              {formatDateTime(h.at, locale)} — {t(`consents.${camelCase(h.kind)}`, { defaultValue: h.kind })}: {t(CHANGE_LABELS[h.change])} (
               {t(`source.${h.source}`, { defaultValue: h.source })})
             </li>
           ))}
