@@ -4,7 +4,11 @@
  * embedded SQLite single process; card lookup latency; and the same purchase
  * transaction done directly with mysql2 in the same run as the limit.
  *
- *   npx tsx bench/purchase/run.ts [--seconds 15] [--connections 32] [--members 500] [--only mysql|sqlite] [--program default|grocer] [--rate 40]
+ *   npx tsx bench/purchase/run.ts [--seconds 15] [--connections 32] [--members 500] [--only mysql|sqlite] [--program default|grocer] [--rate 40] [--offers 20]
+ *
+ * With --offers N, each database runs the purchase scenario again after N
+ * active offers were created (bench/purchase/offers.ts): the commit rate with
+ * offers next to none, in the same run.
  *
  * Prints the table, where the CPU went in each scenario (api, worker,
  * MariaDB, Redis, the load generator, the whole machine) and the SQL
@@ -22,6 +26,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
 import { basket } from './basket';
+import { activateOffers } from './offers';
 import { cpuLine, findProcess, sampleCpu, type CpuSample } from './cpu';
 import { directMysqlPurchases } from './direct-mysql';
 import { pacedPurchases } from './paced';
@@ -38,6 +43,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     program: { type: 'string', default: 'default' },
     rate: { type: 'string', default: '0' },
+    offers: { type: 'string', default: '0' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -47,6 +53,7 @@ if (args.program !== 'default' && args.program !== 'grocer') throw new Error('--
 const PROGRAM: BenchProgram = args.program;
 /** With --rate N, purchases also run evenly paced at N per second in all (paced.ts): latency below saturation, as tills with cashiers in front of them produce. */
 const RATE = Number(args.rate);
+const OFFERS = Number(args.offers);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -157,6 +164,11 @@ async function benchMysql(lines: string[]): Promise<void> {
     const lookup = await load(seeded, 'lookup', 'MySQL card lookup', pids, 0, questions);
     const purchase = await load(seeded, 'purchase', 'MySQL purchase', pids, 0, questions);
     const paced = RATE > 0 ? await load(seeded, 'purchase', `MySQL purchase paced at ${RATE}/s`, pids, RATE, questions) : null;
+    let withOffers: Summary | null = null;
+    if (OFFERS > 0) {
+      await activateOffers(seeded, OFFERS);
+      withOffers = await load(seeded, 'purchase', `MySQL purchase, ${OFFERS} active offers`, pids, 0, questions);
+    }
     await stopProcess(apiProcess);
     await stopProcess(worker);
     const directBefore = sampleCpu({ MariaDB: pids.MariaDB });
@@ -166,6 +178,7 @@ async function benchMysql(lines: string[]): Promise<void> {
     cpuNotes.push(`- direct mysql2 purchase: ${cpuLine(directBefore, sampleCpu({ MariaDB: pids.MariaDB }), direct.requests)}; MariaDB ran ${directRan.toFixed(1)} statements per op`);
     lines.push(row('direct mysql2 purchase transaction (limit)', direct, direct));
     lines.push(row('Tally MySQL: POST /v1/pos/purchases', purchase, direct));
+    if (withOffers) lines.push(row(`Tally MySQL: POST /v1/pos/purchases, ${OFFERS} active offers`, withOffers, direct));
     if (paced) lines.push(row(`Tally MySQL: POST /v1/pos/purchases paced at ${RATE}/s`, paced));
     lines.push(row('Tally MySQL: GET /v1/pos/cards/:code', lookup));
   } finally {
@@ -191,6 +204,10 @@ async function benchSqlite(lines: string[]): Promise<void> {
     const purchase = await load(seeded, 'purchase', 'SQLite purchase', pids);
     const paced = RATE > 0 ? await load(seeded, 'purchase', `SQLite purchase paced at ${RATE}/s`, pids, RATE) : null;
     lines.push(row('Tally SQLite (embedded, one process): POST /v1/pos/purchases', purchase));
+    if (OFFERS > 0) {
+      await activateOffers(seeded, OFFERS);
+      lines.push(row(`Tally SQLite (embedded, one process): POST /v1/pos/purchases, ${OFFERS} active offers`, await load(seeded, 'purchase', `SQLite purchase, ${OFFERS} active offers`, pids)));
+    }
     if (paced) lines.push(row(`Tally SQLite (embedded, one process): POST /v1/pos/purchases paced at ${RATE}/s`, paced));
     lines.push(row('Tally SQLite (embedded, one process): GET /v1/pos/cards/:code', lookup));
   } finally {

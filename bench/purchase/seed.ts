@@ -14,6 +14,8 @@ export interface Seeded {
   base: string;
   tills: (Till & { token: string })[];
   cards: string[];
+  /** The owner's session of a fresh seed, for back-office set-up between scenarios (offers); absent when a run reuses a database. */
+  ownerToken?: string;
 }
 
 /** Migrates a fresh database and returns a setup token, as `npm start` would print. */
@@ -78,7 +80,7 @@ export async function seed(base: string, setupToken: string, terminals: number, 
     );
     cards.push(enrolled.card.number);
   }
-  return { base, tills, cards };
+  return { base, tills, cards, ownerToken: owner };
 }
 
 /** The benches drive each terminal far above a real till's rate: they lift the till lookup limits. */
