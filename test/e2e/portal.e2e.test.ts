@@ -168,6 +168,7 @@ suite('the shopper portal of a real shop', () => {
     expect(await page.evaluate("getComputedStyle(document.querySelector('header.topbar')).backgroundColor")).toBe('rgb(138, 28, 60)');
     await atEveryWidth(page, 'portal-join-th');
     await page.screenshot({ path: shot('portal-join-phone-th'), fullPage: true });
+    keepForDocs('portal-join-phone-th');
 
     await page.getByLabel('ชื่อ', { exact: true }).fill('Malee');
     await page.getByLabel('เบอร์โทรศัพท์หรืออีเมล').fill(phone);
@@ -217,6 +218,7 @@ suite('the shopper portal of a real shop', () => {
     await page.getByText(/คืนสินค้าแล้ว: ฿\s?60\.00/).waitFor();
     await atEveryWidth(page, 'portal-history-th');
     await page.screenshot({ path: shot('portal-history-phone-th'), fullPage: true });
+    keepForDocs('portal-history-phone-th');
 
     await page.getByRole('link', { name: 'วิธีสะสมแต้ม' }).click();
     await page.getByRole('heading', { name: 'วิธีสะสมแต้ม', level: 1 }).waitFor();
