@@ -10,7 +10,6 @@ import { createTestRuntime } from '../../support/test-runtime';
 import { eventually } from '../../support/wait';
 
 const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 interface Answer {
   status: number;
@@ -52,7 +51,8 @@ describe('graceful shutdown of a real api process with keep-alive connections', 
     await rt.close();
 
     const port = await freePort();
-    proc = startProcess(TSX, ['src/server.ts'], {
+    // One node process with tsx as a loader (the tsx CLI would put a wrapper process between the signal and the server).
+    proc = startProcess(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
