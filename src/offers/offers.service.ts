@@ -317,6 +317,11 @@ export class OffersService {
     });
   }
 
+  /** A merged member's offer uses move to the member kept, so per-member limits count them together (repeatable: moves what is left). */
+  async moveMemberUses(merchantId: string, fromMemberId: string, intoMemberId: string): Promise<void> {
+    await this.deps.db.manager.update(OfferUse, { merchantId, memberId: fromMemberId }, { memberId: intoMemberId });
+  }
+
   // ---- internals ----
 
   private async find(m: EntityManager, merchantId: string, id: string): Promise<Offer> {

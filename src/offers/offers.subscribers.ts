@@ -12,4 +12,13 @@ export const offerVoidsSubscriber = subscriber({
   },
 });
 
-export const offersSubscribers = [offerVoidsSubscriber];
+/** A merge moves the duplicate's offer uses to the member kept, as it moves purchases. */
+export const offerMergesSubscriber = subscriber({
+  name: 'offers.merge-uses',
+  events: ['member.merged'],
+  async handle(events, services: { offers: OffersService }) {
+    for (const event of events) await services.offers.moveMemberUses(event.merchantId, event.data.fromMemberId, event.data.intoMemberId);
+  },
+});
+
+export const offersSubscribers = [offerVoidsSubscriber, offerMergesSubscriber];

@@ -5,7 +5,7 @@ import { DISPATCH_EVENT_JOB } from '../../../src/events/publish';
 import { OutboxEntry } from '../../../src/jobs/outbox-entry.entity';
 import { OfferCounter } from '../../../src/offers/offer-counter.entity';
 import { OfferUse } from '../../../src/offers/offer-use.entity';
-import { offerVoidsSubscriber } from '../../../src/offers/offers.subscribers';
+import { offerMergesSubscriber, offerVoidsSubscriber } from '../../../src/offers/offers.subscribers';
 import { createMerchantFixture, type MerchantFixture } from '../../support/factories';
 import { describeEachDb } from '../../support/test-runtime';
 import { closeServer, commit, enrol, line, listen, uniqueKey, type Enrolled } from '../pos/till-helpers';
@@ -111,6 +111,21 @@ describeEachDb('offers at the till', (rt) => {
     expect(await rt().db.manager.findOneByOrFail(OfferCounter, { offerId: id })).toMatchObject({ uses: 0, discountMinor: 0 });
     expect((await request(server).get(`/v1/offers/${id}/report`).set(bearer(a.tokens.owner)).expect(200)).body).toMatchObject({ uses: 0, discountMinor: 0 });
     expect((await commit(server, a, jam).expect(201)).body.purchase.discountMinor).toBe(100);
+    await end(id);
+  });
+
+  it('counts the uses of a merged duplicate towards the per-member limit of the member kept', async () => {
+    const id = await activeOffer({ name: 'Eggs 0.30 off', mechanic: { kind: 'amount_off', target: { skus: ['EGGS'] }, amountMinor: 30, per: 'basket' }, limits: { perMember: { uses: 1, period: 'week' } } });
+    const kept = await enrol(server, a, 'Cy');
+    const duplicate = await enrol(server, a, 'Cyrus');
+    const eggs = { lines: [line('EGGS', 'dairy', 1000, 250)] };
+    expect((await commit(server, a, { ...eggs, memberId: duplicate.memberId }).expect(201)).body.purchase.discountMinor).toBe(30);
+    await request(server).post(`/v1/members/${duplicate.memberId}/merge`).set(bearer(a.tokens.manager)).send({ intoMemberId: kept.memberId }).expect(200);
+    const outbox = await rt().db.manager.find(OutboxEntry, { where: { merchantId: a.merchant.id, jobName: DISPATCH_EVENT_JOB } });
+    const merged = outbox.map((r) => r.payload as DomainEvent).filter((e): e is DomainEvent<'member.merged'> => e.type === 'member.merged' && (e.data as { fromMemberId: string }).fromMemberId === duplicate.memberId);
+    await offerMergesSubscriber.handle(merged, { offers: rt().services.offers });
+    const after = await commit(server, a, { ...eggs, memberId: kept.memberId }).expect(201);
+    expect(after.body.skippedOffers).toEqual([expect.objectContaining({ offerId: id, reason: 'MEMBER_LIMIT_REACHED' })]);
     await end(id);
   });
 });
