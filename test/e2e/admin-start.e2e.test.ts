@@ -68,6 +68,7 @@ suite('back office in Chromium: first run, program and dashboard', () => {
     await expectNoAxeViolations(page, 'dashboard with checklist (en)');
     await fitsEveryWidth(page, 'dashboard with checklist (en)');
     await page.screenshot({ path: shot('admin-checklist-phone-en'), fullPage: true });
+    keepForDocs('admin-checklist-phone-en');
 
     await list.getByRole('link', { name: tr('en', 'checklist.program') }).click();
     const version = page.getByTestId('program-version');
@@ -196,8 +197,8 @@ suite('back office in Chromium: first run, program and dashboard', () => {
       await fitsEveryWidth(page, `dashboard (${lang})`);
       await page.screenshot({ path: shot(`admin-dashboard-phone-${lang}`), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.screenshot({ path: shot(`admin-dashboard-desktop-${lang}`), fullPage: true });
-      keepForDocs(`admin-dashboard-desktop-${lang}`);
+      await page.screenshot({ path: shot(`admin-dashboard-stores-desktop-${lang}`), fullPage: true });
+      keepForDocs(`admin-dashboard-stores-desktop-${lang}`);
       await context.close();
     }
   });
