@@ -366,11 +366,7 @@ const NO_USES: Uses = { uses: 0, discountMinor: 0, points: 0 };
 function offerFields(id: string, name: string, priority: number, definition: StoredDefinition): Pick<Offer, 'name' | 'priority' | 'stackingClass' | 'triggerKind' | 'startsOn' | 'endsOn' | 'definition'> {
   const stored: StoredDefinition = { stacking: definition.stacking, trigger: definition.trigger, mechanic: definition.mechanic, ...(definition.conditions ? { conditions: definition.conditions } : {}) };
   const problem = definitionProblem({ id, name, priority, ...stored });
-  if (problem) {
-    const field = /^([a-zA-Z.]+)[: ]/.exec(problem)?.[1];
-    const path = field && /^(mechanic|conditions|stacking|trigger|schedule)/.test(field) ? `body.${field.startsWith('schedule') ? `conditions.${field}` : field}` : 'body';
-    throw new AppError('VALIDATION_FAILED', `The offer is not valid: ${problem}`, [{ path, message: problem }]);
-  }
+  if (problem) throw new AppError('VALIDATION_FAILED', `The offer is not valid: ${problem}`, [{ path: problemPath(problem), message: problem }]);
   const schedule = stored.conditions?.schedule;
   return {
     name,
@@ -381,6 +377,18 @@ function offerFields(id: string, name: string, priority: number, definition: Sto
     endsOn: schedule?.endsOn ?? null,
     definition: stored,
   };
+}
+
+/**
+ * The request field a `definitionProblem` message is about, for the 400's
+ * details: the message starts with the definition's path ("mechanic.percent
+ * must be 1 to 100", "schedule.recurrence: …", schedule being under
+ * conditions in the body); 'body' when it names none.
+ */
+export function problemPath(problem: string): string {
+  const field = /^([a-zA-Z.]+)[: ]/.exec(problem)?.[1];
+  if (!field || !/^(mechanic|conditions|stacking|trigger|schedule)\b/.test(field)) return 'body';
+  return `body.${field.startsWith('schedule') ? `conditions.${field}` : field}`;
 }
 
 function limitFields(limits: CreateOfferBody['limits']): Pick<Offer, 'maxUses' | 'maxUsesPerMember' | 'memberLimitPeriod' | 'budgetMinor'> {
