@@ -20,7 +20,7 @@ describe('problemPath: the request field of an engine problem', () => {
     expect(problemPath(problem)).toBe(path);
   });
 
-  it.each([
+  it.each<[string, OfferDefinition, string]>([
     ['a percent over 100', { ...base, mechanic: { kind: 'percent_off', percent: 101 } }, 'body.mechanic.percent'],
     ['a multi-buy without a target', { ...base, mechanic: { kind: 'multi_buy', quantity: 3, priceMinor: 500 } } as unknown as OfferDefinition, 'body.mechanic.target'],
     ['a schedule ending before it starts', { ...base, conditions: { schedule: { startsOn: '2026-05-02', endsOn: '2026-05-01', recurrence: null } } }, 'body.conditions.schedule.endsOn'],
