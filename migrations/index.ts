@@ -16,6 +16,7 @@ import { DropStatsRefreshRequests1700000025000 } from './1700000025000-drop-stat
 import { PortalJoin1700000022000 } from './1700000022000-portal-join';
 import { Offers1700000026000 } from './1700000026000-offers';
 import { OfferUsesVoided1700000026100 } from './1700000026100-offer-uses-voided';
+import { Imports1700000027000 } from './1700000027000-imports';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   DropStatsRefreshRequests1700000025000,
   Offers1700000026000,
   OfferUsesVoided1700000026100,
+  Imports1700000027000,
 ];

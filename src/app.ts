@@ -58,10 +58,10 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** A body on POST/PUT/PATCH must be JSON; anything else is a 415 before it is parsed. */
+/** A body on POST/PUT/PATCH must be JSON; anything else is a 415 before it is parsed. The history import streams CSV. */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json')) {
+  if (hasBody && !req.is('application/json') && !(req.path.startsWith('/v1/imports/') && req.is('text/csv'))) {
     return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json'));
   }
   next();

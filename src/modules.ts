@@ -3,6 +3,7 @@ import { authModule } from './auth/auth.module';
 import { cardsModule } from './cards/cards.module';
 import { statisticsModule } from './db/statistics.module';
 import { healthModule } from './health/health.module';
+import { importsModule } from './imports/imports.module';
 import { outboxModule } from './jobs/outbox.module';
 import { membersModule } from './members/members.module';
 import { merchantsModule } from './merchants/merchants.module';
@@ -42,6 +43,7 @@ export const modules = [
   outboxModule,
   statisticsModule,
   rateLimitsModule,
+  importsModule,
 ] as const;
 
 /** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */

@@ -6,6 +6,7 @@ import { publish } from '../events/publish';
 import { AppError } from '../http/errors';
 import type { Principal } from '../http/principal';
 import { actorOf, type Member } from '../members';
+import { CardAlias } from './card-alias.entity';
 import { CardBatch } from './card-batch.entity';
 import { DEFAULT_CARD_PREFIX, generateCardNumber, parseScannedCode } from './card-number';
 import { CardStatusChange } from './card-status-change.entity';
@@ -40,6 +41,13 @@ export class CardsService {
   async resolveForTill(merchantId: string, code: string): Promise<{ card: Card; member: Member }> {
     const parsed = parseScannedCode(code);
     if (!parsed.ok) {
+      // An old card of the system the shop used before (kept by the history import) finds its holder and their current card.
+      const holder = await this.aliasHolder(merchantId, code);
+      if (holder) {
+        const member = await this.use.members.get(merchantId, holder);
+        if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `This membership is ${member.status}`, { status: member.status });
+        return { card: await this.currentForMember(merchantId, member.id), member };
+      }
       throw new AppError('CARD_INVALID', parsed.reason === 'check-digit' ? 'The card number has a wrong check digit: scan or type it again' : 'Not a card number: expected 13 digits', {
         reason: parsed.reason,
       });
@@ -66,7 +74,68 @@ export class CardsService {
   /** The member holding the card with this number (any status), or null: member search by card number. */
   async holderOf(merchantId: string, number: string): Promise<string | null> {
     const card = await this.deps.db.manager.findOne(Card, { select: { memberId: true }, where: { merchantId, number } });
-    return card?.memberId ?? null;
+    return card?.memberId ?? (await this.aliasHolder(merchantId, number));
+  }
+
+  /** The member an old card code of another system names, or null. */
+  async aliasHolder(merchantId: string, code: string, tx: EntityManager = this.deps.db.manager): Promise<string | null> {
+    const alias = await tx.findOne(CardAlias, { select: { memberId: true }, where: { merchantId, code: code.trim() } });
+    return alias?.memberId ?? null;
+  }
+
+  /**
+   * Who holds each of these codes (history import): Tally card numbers and
+   * other systems' codes. A code maps to its member, to null for a
+   * pre-printed card not handed out yet, and is absent when unknown.
+   */
+  async codeHolders(tx: EntityManager, merchantId: string, codes: readonly string[]): Promise<Map<string, string | null>> {
+    const holders = new Map<string, string | null>();
+    const trimmed = [...new Set(codes.map((c) => c.trim()))];
+    for (let i = 0; i < trimmed.length; i += CHUNK) {
+      const chunk = trimmed.slice(i, i + CHUNK);
+      const cards = await tx.find(Card, { select: { number: true, memberId: true }, where: { merchantId, number: In(chunk) } });
+      for (const card of cards) holders.set(card.number, card.memberId);
+      const aliases = await tx.find(CardAlias, { select: { code: true, memberId: true }, where: { merchantId, code: In(chunk) } });
+      for (const alias of aliases) holders.set(alias.code, alias.memberId);
+    }
+    return holders;
+  }
+
+  /**
+   * Gives an imported member their existing card codes, inside the caller's
+   * transaction (the caller checked with `codeHolders` that none belongs to
+   * someone else): a Tally card number attaches the pre-printed card or
+   * records the card as physical and active; any other code is kept as an
+   * alias. A code the member already holds is left as it is.
+   */
+  async importCodes(tx: EntityManager, merchantId: string, memberId: string, codes: readonly string[], now = new Date()): Promise<void> {
+    const holders = await this.codeHolders(tx, merchantId, codes);
+    for (const code of new Set(codes.map((c) => c.trim()))) {
+      if (holders.get(code) === memberId) continue;
+      const parsed = parseScannedCode(code);
+      if (!parsed.ok) {
+        await tx.insert(CardAlias, { merchantId, code, memberId, createdAt: now });
+      } else if (holders.has(parsed.number)) {
+        await this.attachPrinted(tx, null, merchantId, memberId, parsed.number, now);
+      } else {
+        const card = tx.create(Card, {
+          id: newId(now.getTime()),
+          merchantId,
+          number: parsed.number,
+          memberId,
+          kind: 'physical',
+          batchId: null,
+          status: 'active',
+          statusReason: null,
+          replacedById: null,
+          issuedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await tx.insert(Card, card);
+        await this.recordStatus(tx, card, null, 'active', 'imported', null, now);
+      }
+    }
   }
 
   async listForMember(merchantId: string, memberId: string, tx: EntityManager = this.deps.db.manager): Promise<Card[]> {
@@ -184,6 +253,7 @@ export class CardsService {
   /** Moves every card of one member to another (member merge), inside the caller's transaction. */
   async moveToMember(tx: EntityManager, merchantId: string, fromMemberId: string, intoMemberId: string, now = new Date()): Promise<number> {
     const result = await tx.update(Card, { merchantId, memberId: fromMemberId }, { memberId: intoMemberId, updatedAt: now });
+    await tx.update(CardAlias, { merchantId, memberId: fromMemberId }, { memberId: intoMemberId });
     return result.affected ?? 0;
   }
 

@@ -40,6 +40,8 @@ export interface RouteSpec<
   status?: 200 | 201 | 202 | 204;
   /** Extra documented request headers, e.g. Idempotency-Key. */
   headers?: z.ZodObject;
+  /** A request body the handler reads itself as a stream (e.g. text/csv), documented instead of `body`. */
+  consumes?: string;
   /** Non-JSON success content (e.g. image/png), documented instead of `response`. */
   produces?: string;
   /** Middleware run before authentication and validation, e.g. a rate limit. */
@@ -119,6 +121,7 @@ function toOpenApi(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType, A
     security: spec.access === 'public' ? [] : [{ bearerAuth: [] }],
     request: {
       ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } }, required: true } } : {}),
+      ...(spec.consumes ? { body: { content: { [spec.consumes]: { schema: z.string() } }, required: true } } : {}),
       ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
       ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
       ...(spec.headers ? { headers: spec.headers } : {}),

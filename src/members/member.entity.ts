@@ -26,6 +26,10 @@ export class Member {
   @Column({ name: 'last_name', type: 'varchar', length: TEXT_LIMITS.personName, nullable: true })
   lastName: string | null;
 
+  /** The customer's id in the system the merchant used before (history import); unique per merchant. */
+  @Column({ name: 'external_id', type: 'varchar', length: 64, nullable: true })
+  externalId: string | null;
+
   /** E.164, normalised in code with the merchant's phone region. */
   @Column({ type: 'varchar', length: 20, nullable: true })
   phone: string | null;

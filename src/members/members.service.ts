@@ -1,4 +1,4 @@
-import { Brackets, type EntityManager } from 'typeorm';
+import { Brackets, In, type EntityManager } from 'typeorm';
 import { audit } from '../audit';
 import { isValidEan13, type Card } from '../cards';
 import type { Buckets } from '../db/buckets';
@@ -80,8 +80,40 @@ export interface MemberProfile {
   cards: Card[];
 }
 
+/** One member row of a history import, checked for form by the imports module; contact details as written in the file. */
+export interface ImportedMember {
+  /** The row number in the file, for errors. */
+  row: number;
+  externalId: string | null;
+  firstName: string;
+  lastName: string | null;
+  phone: string | null;
+  email: string | null;
+  birthDate: string | null;
+  /** Consent answers with where and when the previous system got them. */
+  consents: ConsentAnswers;
+  consentSource: CaptureSource;
+  consentAt: Date | null;
+  /** Existing card codes: Tally card numbers or other systems' barcodes. */
+  cardCodes: string[];
+  /** Opening points balance, written as one ledger entry. */
+  openingPoints: number;
+}
+
+export interface RowError {
+  row: number;
+  field: string;
+  message: string;
+}
+
+/** What an import did with one row: created a member, found the member it names, or refused it. */
+export type MemberImportOutcome = { row: number; status: 'created' | 'existing'; memberId: string } | { row: number; status: 'error'; errors: RowError[] };
+
 /** Rows per page when an export reads another module's history. */
 const EXPORT_PAGE = 200;
+
+/** Values per IN (...) list when matching imported rows, well under SQLite's bound-parameter limit. */
+const KEY_CHUNK = 500;
 
 /** Profile fields whose changes are kept in member_changes. */
 const TRACKED_FIELDS = ['firstName', 'lastName', 'phone', 'email', 'birthDate', 'locale', 'tierOverride'] as const;
@@ -142,6 +174,7 @@ export class MembersService {
         memberNumber: await this.freshMemberNumber(tx, merchantId),
         firstName: input.firstName.trim(),
         lastName: input.lastName?.trim() || null,
+        externalId: null,
         phone: contact.phone ?? null,
         email: contact.email ?? null,
         birthDate: input.birthDate ?? null,
@@ -183,6 +216,122 @@ export class MembersService {
   async selfEnrol(merchantId: string, input: EnrolInput, now = new Date()): Promise<{ member: Member; card: Card }> {
     const memberId = newId(now.getTime());
     return this.enrol({ kind: 'member', merchantId, memberId }, input, 'portal', now, memberId);
+  }
+
+  /**
+   * Writes a batch of imported members inside the caller's transaction. A row
+   * naming a member that exists (same external id, phone or email, in that
+   * order; earlier rows of the batch included) creates nothing: a second run
+   * of the same file adds nothing. An existing member without an external id
+   * gets the row's. New members get their consents (with the file's source
+   * and date), their card codes (a digital card when there are none) and
+   * their opening balance as one ledger entry. No events are published: an
+   * import is not an enrolment, and must not send a welcome to everyone.
+   */
+  async importBatch(tx: EntityManager, merchantId: string, rows: readonly ImportedMember[], now = new Date()): Promise<MemberImportOutcome[]> {
+    const region = await this.phoneRegion(merchantId, tx);
+    const prepared = rows.map((row) => {
+      const phone = row.phone ? normalizePhone(row.phone, region) : null;
+      return { row, phone, email: row.email ? normalizeEmail(row.email) : null, phoneInvalid: row.phone !== null && phone === null };
+    });
+    const known = await this.findByKeys(tx, merchantId, {
+      externalIds: rows.flatMap((r) => (r.externalId ? [r.externalId] : [])),
+      phones: prepared.flatMap((p) => (p.phone ? [p.phone] : [])),
+      emails: prepared.flatMap((p) => (p.email ? [p.email] : [])),
+    });
+    const holders = await this.use.cards.codeHolders(tx, merchantId, rows.flatMap((r) => r.cardCodes));
+    const outcomes: MemberImportOutcome[] = [];
+    for (const { row, phone, email, phoneInvalid } of prepared) {
+      const errors: RowError[] = [];
+      if (phoneInvalid) errors.push({ row: row.row, field: 'phone', message: "not a valid phone number for this shop's region; add the country code" });
+      if (!row.externalId && !phone && !email && !phoneInvalid) errors.push({ row: row.row, field: 'phone', message: 'a phone, an email or an external id is required' });
+      if (errors.length) {
+        outcomes.push({ row: row.row, status: 'error', errors });
+        continue;
+      }
+      const existing = (row.externalId ? known.byExternalId.get(row.externalId) : undefined) ?? (phone ? known.byPhone.get(phone) : undefined) ?? (email ? known.byEmail.get(email) : undefined);
+      if (existing) {
+        if (row.externalId && !existing.externalId && !known.byExternalId.has(row.externalId)) {
+          await tx.update(Member, { id: existing.id }, { externalId: row.externalId, updatedAt: now });
+          existing.externalId = row.externalId;
+          known.byExternalId.set(row.externalId, existing);
+        }
+        outcomes.push({ row: row.row, status: 'existing', memberId: existing.id });
+        continue;
+      }
+      const taken = row.cardCodes.find((code) => typeof holders.get(code.trim()) === 'string');
+      if (taken) {
+        outcomes.push({ row: row.row, status: 'error', errors: [{ row: row.row, field: 'cardCodes', message: `card ${taken} already belongs to another member` }] });
+        continue;
+      }
+      const member = tx.create(Member, {
+        id: newId(now.getTime()),
+        merchantId,
+        memberNumber: await this.freshMemberNumber(tx, merchantId),
+        firstName: row.firstName,
+        lastName: row.lastName,
+        externalId: row.externalId,
+        phone,
+        email,
+        birthDate: row.birthDate,
+        locale: null,
+        status: 'active',
+        statusReason: null,
+        tierOverride: null,
+        mergedIntoId: null,
+        enrolledAt: now,
+        enrolledStoreId: null,
+        enrolledBy: 'import',
+        deletionRequestedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(Member, member);
+      for (const key of Object.keys(CONSENT_FIELDS) as (keyof ConsentAnswers)[]) {
+        const granted = row.consents[key];
+        if (granted === undefined) continue;
+        await tx.insert(MemberConsent, { merchantId, memberId: member.id, kind: CONSENT_FIELDS[key], granted, source: row.consentSource, ...actorOf(null), createdAt: row.consentAt ?? now });
+      }
+      if (row.cardCodes.length) {
+        await this.use.cards.importCodes(tx, merchantId, member.id, row.cardCodes, now);
+        for (const code of row.cardCodes) holders.set(code.trim(), member.id);
+      } else {
+        await this.use.cards.issueDigital(tx, null, merchantId, member.id, now);
+      }
+      if (row.openingPoints > 0) {
+        await this.use.points.adjust(tx, { merchantId, memberId: member.id, points: row.openingPoints, reason: 'opening balance (import)', actor: 'import', sourceId: null, now });
+      }
+      if (member.externalId) known.byExternalId.set(member.externalId, member);
+      if (phone) known.byPhone.set(phone, member);
+      if (email) known.byEmail.set(email, member);
+      outcomes.push({ row: row.row, status: 'created', memberId: member.id });
+    }
+    return outcomes;
+  }
+
+  /**
+   * Members named by external id, phone (E.164) or email (lower case), for
+   * matching imported rows: one query per key kind and chunk.
+   */
+  async findByKeys(
+    tx: EntityManager,
+    merchantId: string,
+    keys: { externalIds?: readonly string[]; phones?: readonly string[]; emails?: readonly string[] },
+  ): Promise<{ byExternalId: Map<string, Member>; byPhone: Map<string, Member>; byEmail: Map<string, Member> }> {
+    const found = { byExternalId: new Map<string, Member>(), byPhone: new Map<string, Member>(), byEmail: new Map<string, Member>() };
+    const kinds = [
+      ['externalId', keys.externalIds, found.byExternalId],
+      ['phone', keys.phones, found.byPhone],
+      ['email', keys.emails, found.byEmail],
+    ] as const;
+    for (const [column, values, into] of kinds) {
+      const distinct = [...new Set(values ?? [])];
+      for (let i = 0; i < distinct.length; i += KEY_CHUNK) {
+        const members = await tx.find(Member, { where: { merchantId, [column]: In(distinct.slice(i, i + KEY_CHUNK)) } });
+        for (const member of members) into.set(member[column] as string, member);
+      }
+    }
+    return found;
   }
 
   /** Search by name, phone, email, member number or card number; paged. */

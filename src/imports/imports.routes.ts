@@ -1,0 +1,38 @@
+import type { Api } from '../http/api';
+import { AppError } from '../http/errors';
+import { MANAGERS } from '../http/principal';
+import { route } from '../http/route';
+import { parseMapPairs } from './mapping';
+import { MEMBER_FIELDS } from './member-rows';
+import { ImportResultOut, MembersImportQuery } from './imports.schemas';
+import type { ImportsService } from './imports.service';
+
+/**
+ * History import for owners and managers: the CSV is the request body
+ * (`Content-Type: text/csv`), streamed; mapping and options are in the query.
+ * The answer comes when the file is through (see docs/imports.md: large
+ * files are better imported with `npm run import`).
+ */
+export function importsRoutes(api: Api<{ imports: ImportsService }>): void {
+  const { imports } = api.services;
+
+  route(api, {
+    method: 'post',
+    path: '/v1/imports/members',
+    summary: 'Import members from a CSV body (dry run with dryRun=true)',
+    tag: 'imports',
+    access: { staff: MANAGERS },
+    query: MembersImportQuery,
+    consumes: 'text/csv',
+    response: ImportResultOut,
+    handler: async ({ principal, query, req }) => {
+      requireCsv(req.is('text/csv'));
+      const mapping = parseMapPairs(query.map, MEMBER_FIELDS, 'query.map');
+      return imports.importMembers({ merchantId: principal.merchantId, principal }, req, { mapping, dryRun: query.dryRun });
+    },
+  });
+}
+
+function requireCsv(type: string | false | null): void {
+  if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as the request body with Content-Type: text/csv');
+}

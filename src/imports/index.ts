@@ -1,0 +1,3 @@
+import type { ImportsService, ImportResult } from './imports.service';
+
+export type { ImportsService, ImportResult };
