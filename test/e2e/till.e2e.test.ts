@@ -288,7 +288,14 @@ suite('the till in Chromium', () => {
     await page.context().close();
   });
 
-  test('the cashier changes, then the receipt and lines in Thai, in the Thai currency format', async () => {
+  test('the cashier changes, then the receipt and lines in Thai, in the Thai currency format, with the offer applied', async () => {
+    // An offer for this test only: 10% off milk.
+    const offer = await api()
+      .post('/v1/offers')
+      .set(bearer(owner.accessToken))
+      .send({ name: 'นม ลด 10%', mechanic: { kind: 'percent_off', target: { skus: ['MILK'] }, percent: 10 } })
+      .expect(201);
+    await api().post(`/v1/offers/${offer.body.id}/activate`).set(bearer(owner.accessToken)).expect(200);
     const page = await tillAt(TILL, 'th');
     // The shift ends on "change cashier": the PIN screen, in Thai.
     await page.getByRole('button', { name: 'เปลี่ยนแคชเชียร์' }).click();
@@ -310,14 +317,19 @@ suite('the till in Chromium', () => {
     await page.getByRole('button', { name: 'เพิ่มรายการ' }).click();
     await page.getByTestId('basket-lines').locator('fieldset').nth(1).getByLabel('รหัสสินค้า').fill('MILK');
     await page.getByTestId('basket-lines').locator('fieldset').nth(1).getByLabel('ราคา (THB)').fill('50');
+    await page.getByTestId('member-offers').getByText('นม ลด 10%').waitFor();
     await page.getByRole('button', { name: 'คำนวณ' }).click();
-    await page.getByTestId('points-to-earn').filter({ hasText: /^50$/ }).waitFor();
+    // Milk 50.00 less 10%: 45 points (beer earns nothing).
+    await page.getByTestId('points-to-earn').filter({ hasText: /^45$/ }).waitFor();
+    await page.getByTestId('applied-offer').getByText('นม ลด 10%').waitFor();
     await expectNoAxeViolations(page, 'till basket with lines (th)');
     await page.getByRole('button', { name: 'ปิดการขาย' }).click();
     const text = (await page.getByTestId('receipt').textContent()) ?? '';
     expect(text).toContain('แคชเชียร์: Chen Cashier');
     expect(text).toContain('BEER (beer)');
-    expect(text).toContain('฿150.00');
+    expect(text).toContain('รวม: ฿150.00');
+    expect(text).toContain('นม ลด 10%: −฿5.00');
+    expect(text).toContain('ยอดชำระ: ฿145.00');
     expect(text).not.toMatch(/Points|Total|To pay|Cashier:/);
     await expectNoAxeViolations(page, 'receipt (th)');
     await page.screenshot({ path: shot('terminal-receipt-desktop-th') });
@@ -325,6 +337,7 @@ suite('the till in Chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'ยกเลิกการขาย' }).click();
     await page.getByText('ยกเลิกการขายแล้ว').waitFor();
     expect((await page.getByTestId('receipt').textContent()) ?? '').toContain('ยกเลิกโดย Chen Cashier');
+    await api().post(`/v1/offers/${offer.body.id}/end`).set(bearer(owner.accessToken)).expect(200);
   });
 
   test('errors say what to do: redemption rule, a card in the amount field, an unknown phone, the server unreachable (zh and en)', async () => {

@@ -345,6 +345,8 @@ export const en = {
     reason: 'Reason',
     returnSubmit: 'Record return',
     returnDone: 'Return recorded: {{refund}} refunded, {{points}} points taken back.',
+    bonusPoints: '{{points}} points',
+    offerUntil: 'until {{date}}',
     voidSale: 'Void sale',
     voidQuestion: 'Void sale {{receipt}}? Its points are taken back and points paid with are given back.',
     saleVoided: 'Sale voided.',

@@ -344,6 +344,8 @@ export const ru: Messages = {
     reason: 'Причина',
     returnSubmit: 'Провести возврат',
     returnDone: 'Возврат проведён: возвращено {{refund}}, списано баллов: {{points}}.',
+    bonusPoints: '{{points}} баллов',
+    offerUntil: 'до {{date}}',
     voidSale: 'Аннулировать продажу',
     voidQuestion: 'Аннулировать продажу {{receipt}}? Начисленные баллы будут списаны, а потраченные — возвращены.',
     saleVoided: 'Продажа аннулирована.',

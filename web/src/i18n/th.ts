@@ -344,6 +344,8 @@ export const th: Messages = {
     reason: 'เหตุผล',
     returnSubmit: 'บันทึกการคืน',
     returnDone: 'บันทึกการคืนแล้ว: คืนเงิน {{refund}} หักแต้มคืน {{points}} แต้ม',
+    bonusPoints: '{{points}} แต้ม',
+    offerUntil: 'ถึง {{date}}',
     voidSale: 'ยกเลิกการขาย',
     voidQuestion: 'ยกเลิกการขาย {{receipt}}? แต้มที่ได้จะถูกหักคืน และแต้มที่ใช้จ่ายจะได้คืน',
     saleVoided: 'ยกเลิกการขายแล้ว',

@@ -344,6 +344,8 @@ export const zh: Messages = {
     reason: '原因',
     returnSubmit: '记录退货',
     returnDone: '退货已记录：退款 {{refund}}，扣回 {{points}} 积分。',
+    bonusPoints: '{{points}} 积分',
+    offerUntil: '至 {{date}}',
     voidSale: '作废销售',
     voidQuestion: '作废销售 {{receipt}}？其获得的积分将被扣回，用于支付的积分将退还。',
     saleVoided: '销售已作废。',

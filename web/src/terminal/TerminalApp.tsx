@@ -427,12 +427,15 @@ function Till() {
                                   <td>{t('terminal.totalLabel')}</td>
                                   <td className="num">{money(evaluation.totalMinor)}</td>
                                 </tr>
-                                {evaluation.discountMinor > 0 && (
-                                  <tr>
-                                    <td>{t('terminal.discounts')}</td>
-                                    <td className="num">−{money(evaluation.discountMinor)}</td>
+                                {evaluation.appliedOffers.map((o) => (
+                                  <tr key={o.offerId} data-testid="applied-offer">
+                                    <td>{o.name}</td>
+                                    <td className="num">
+                                      {o.discountMinor > 0 && `−${money(o.discountMinor)}`}
+                                      {o.points > 0 && ` +${t('terminal.bonusPoints', { points: formatNumber(o.points, locale) })}`}
+                                    </td>
                                   </tr>
-                                )}
+                                ))}
                                 {evaluation.pointsToRedeem > 0 && (
                                   <tr>
                                     <td>{t('terminal.pointsPaid', { points: formatNumber(evaluation.pointsToRedeem, locale) })}</td>
@@ -523,7 +526,18 @@ function MemberPanel({ member, locale, onClear }: { member: MemberSummary | null
         </Notice>
       )}
       <h3>{t('terminal.offers')}</h3>
-      {member.offers.length === 0 ? <p className="muted">{t('terminal.noOffers')}</p> : null}
+      {member.offers.length === 0 ? (
+        <p className="muted">{t('terminal.noOffers')}</p>
+      ) : (
+        <ul className="offer-list" data-testid="member-offers">
+          {member.offers.map((o) => (
+            <li key={o.id}>
+              {o.name}
+              {o.endsOn && <span className="muted"> · {t('terminal.offerUntil', { date: formatDate(o.endsOn, locale) })}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       {member.completeness.missing.length > 0 && (
         <p className="muted">{t('terminal.askFor', { fields: member.completeness.missing.map((f) => t(`profileField.${f}`, { defaultValue: f })).join(', ') })}</p>
       )}

@@ -70,6 +70,11 @@ export function ReceiptSlip({
     rows.push(`  ${quantityText(l, money, locale)} = ${money(l.amountMinor)}`);
   }
   rows.push('', `${t('terminal.totalLabel')}: ${money(p.totalMinor)}`);
+  // Each offer the sale applied, by its name, with what it took off or gave.
+  for (const o of receipt.appliedOffers ?? []) {
+    const gave = [o.discountMinor > 0 ? `−${money(o.discountMinor)}` : '', o.points > 0 ? `+${t('terminal.bonusPoints', { points: formatNumber(o.points, locale) })}` : ''].filter(Boolean).join(' ');
+    rows.push(`${o.name}: ${gave}`);
+  }
   if (p.discountMinor > 0) rows.push(`${t('terminal.discounts')}: −${money(p.discountMinor)}`);
   if (p.pointsRedeemed > 0) rows.push(`${t('terminal.pointsPaid', { points: formatNumber(p.pointsRedeemed, locale) })}: −${money(p.redeemValueMinor)}`);
   rows.push(`${t('terminal.payable')}: ${money(p.payableMinor)}`);
