@@ -15,7 +15,8 @@ import { createTestRuntime } from '../../test/support/test-runtime';
  *
  *   npx tsx bench/web/lighthouse.ts [--pages portal,admin,terminal,signin] [--runs 1]
  *
- * Prints one line per page: performance score, FCP, LCP, total transferred KB.
+ * Prints one line per page: performance score, FCP, LCP, total blocking time,
+ * total transferred KB.
  */
 const ROOT = resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,6 +31,7 @@ interface Figures {
   score: number;
   fcpMs: number;
   lcpMs: number;
+  tbtMs: number;
   transferKb: number;
 }
 
@@ -49,6 +51,7 @@ async function lighthouse(url: string): Promise<Figures> {
     score: Math.round(report.categories.performance.score * 100),
     fcpMs: Math.round(report.audits['first-contentful-paint'].numericValue ?? 0),
     lcpMs: Math.round(report.audits['largest-contentful-paint'].numericValue ?? 0),
+    tbtMs: Math.round(report.audits['total-blocking-time'].numericValue ?? 0),
     transferKb: Math.round((report.audits['total-byte-weight'].numericValue ?? 0) / 1024),
   };
 }
@@ -80,11 +83,11 @@ async function main(): Promise<void> {
       terminal: `${base}/terminal`,
       signin: `${base}/signin`,
     };
-    process.stdout.write('page      run  score  FCP ms  LCP ms  transferred KB\n');
+    process.stdout.write('page      run  score  FCP ms  LCP ms  TBT ms  transferred KB\n');
     for (const page of pages) {
       for (let run = 1; run <= runs; run++) {
         const f = await lighthouse(urls[page]);
-        process.stdout.write(`${page.padEnd(9)} ${String(run).padStart(3)}  ${String(f.score).padStart(5)}  ${String(f.fcpMs).padStart(6)}  ${String(f.lcpMs).padStart(6)}  ${String(f.transferKb).padStart(14)}\n`);
+        process.stdout.write(`${page.padEnd(9)} ${String(run).padStart(3)}  ${String(f.score).padStart(5)}  ${String(f.fcpMs).padStart(6)}  ${String(f.lcpMs).padStart(6)}  ${String(f.tbtMs).padStart(6)}  ${String(f.transferKb).padStart(14)}\n`);
       }
     }
   } finally {

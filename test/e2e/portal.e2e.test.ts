@@ -118,6 +118,7 @@ suite('the shopper portal of a real shop', () => {
     return res.status === 204 ? null : res.json();
   }
 
+  /** The code last sent to a destination; call it once the page shows the code field (the request has been answered). */
   async function latestCode(destination: string): Promise<string> {
     const rows: { body: string }[] = await live.rt.db.manager.query('SELECT body FROM notifications WHERE merchant_id = ? AND destination = ? ORDER BY created_at DESC LIMIT 1', [merchantId, destination]);
     const code = /\b(\d{6})\b/.exec(rows[0]?.body ?? '')?.[1];
@@ -174,6 +175,7 @@ suite('the shopper portal of a real shop', () => {
     await page.getByLabel('เบอร์โทรศัพท์หรืออีเมล').fill(phone);
     await page.getByLabel('รับข้อเสนอทาง SMS').check();
     await page.getByRole('button', { name: 'สมัคร', exact: true }).click();
+    await page.getByLabel('รหัส', { exact: true }).waitFor();
     await page.getByLabel('รหัส', { exact: true }).fill(await latestCode(phone));
     await page.getByRole('button', { name: 'เข้าสู่ระบบ' }).click();
     await page.waitForURL(`**/portal/${merchantId}`);
@@ -260,6 +262,7 @@ suite('the shopper portal of a real shop', () => {
 
     await p.getByLabel('Phone number or email').fill(phone);
     await p.getByRole('button', { name: 'Send me a code' }).click();
+    await p.getByLabel('Code', { exact: true }).waitFor();
     await p.getByLabel('Code', { exact: true }).fill(await latestCode(phone));
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('link', { name: 'How points work' }).click();
@@ -297,6 +300,7 @@ suite('the shopper portal of a real shop', () => {
     await p.getByLabel('Phone number or email').fill('ann@example.test');
     await p.getByLabel('Offers by email').check();
     await p.getByRole('button', { name: 'Join', exact: true }).click();
+    await p.getByLabel('Code', { exact: true }).waitFor();
     await p.getByLabel('Code', { exact: true }).fill(await latestCode('ann@example.test'));
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('heading', { name: 'Hello, Ann' }).waitFor();

@@ -7,10 +7,22 @@ import { lastPortalMerchant } from './portal/portal-cache';
 
 // Each app and page is its own chunk: the till never downloads the charts of the back office,
 // a shopper's phone only the portal.
-const TerminalApp = lazy(() => import('./terminal/TerminalApp'));
-const PortalApp = lazy(() => import('./portal/PortalApp'));
+const importPortal = () => import('./portal/PortalApp');
+const importTerminal = () => import('./terminal/TerminalApp');
+const TerminalApp = lazy(importTerminal);
+const PortalApp = lazy(importPortal);
 const AdminApp = lazy(() => import('./admin/AdminApp'));
 const OperatorApp = lazy(() => import('./operator/OperatorApp'));
+
+/**
+ * Starts fetching the app of this address while the language chunk loads
+ * (main.tsx), instead of after it: one round trip less before a phone shows
+ * the portal or a till its screen. The lazy route reuses the same module.
+ */
+export function preloadApp(pathname: string): void {
+  if (pathname.startsWith('/portal/') || pathname.startsWith('/j/')) void importPortal();
+  else if (pathname.startsWith('/terminal')) void importTerminal();
+}
 const SetupPage = lazy(() => import('./pages/SetupPage').then((m) => ({ default: m.SetupPage })));
 const StaffSignIn = lazy(() => import('./pages/StaffSignIn').then((m) => ({ default: m.StaffSignIn })));
 
