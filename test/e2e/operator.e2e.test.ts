@@ -1,4 +1,5 @@
 import type { Browser } from 'playwright-core';
+import { expectNoAxeViolations } from './axe';
 import { browserAvailable, DESKTOP, launchBrowser, shot, startServer, type LiveServer } from './browser';
 
 /**
@@ -29,6 +30,8 @@ suite('platform operator and shop choice in Chromium', () => {
   it('creates two shops whose owners sign up with their links; one email in both shops chooses at sign-in', async () => {
     const operator = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await operator.goto(url('/operator'));
+    await operator.getByLabel('Email').waitFor();
+    await expectNoAxeViolations(operator, 'operator sign-in');
     await operator.getByLabel('Email').fill('ops@platform.test');
     await operator.getByLabel('Password').fill('operator password');
     await operator.getByRole('button', { name: 'Sign in' }).click();
@@ -41,6 +44,7 @@ suite('platform operator and shop choice in Chromium', () => {
       links.push((await operator.getByTestId('owner-link').textContent())!);
     }
     await operator.screenshot({ path: shot('operator/merchants') });
+    await expectNoAxeViolations(operator, 'operator shops');
 
     // Each owner opens their link: only the owner account is asked for. The same person owns both shops.
     for (const link of links) {
@@ -65,6 +69,7 @@ suite('platform operator and shop choice in Chromium', () => {
     await pat.getByRole('button', { name: 'Sign in' }).click();
     await pat.getByText('This email and password open several shops. Which one?').waitFor();
     await pat.screenshot({ path: shot('operator/choose-shop') });
+    await expectNoAxeViolations(pat, 'sign-in: choose the shop');
     await pat.getByRole('button', { name: 'South Shop' }).click();
     await pat.waitForURL('**/admin');
     const state = JSON.parse((await pat.evaluate("localStorage.getItem('tally.staff')")) as string) as { merchantId?: string; accessToken?: string };

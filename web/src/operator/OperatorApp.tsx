@@ -133,7 +133,9 @@ function Merchants() {
               <th>{t('setup.merchantName')}</th>
               <th>{t('setup.currency')}</th>
               <th>{t('operator.status')}</th>
-              <th />
+              <th>
+                <span className="sr-only">{t('common.actions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
