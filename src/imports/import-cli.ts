@@ -9,6 +9,7 @@ import { openRuntime } from '../runtime';
 import { CliError, ensureMigrated } from '../auth';
 import { parseMapPairs } from './mapping';
 import { MEMBER_FIELDS } from './member-rows';
+import { PURCHASE_FIELDS } from './purchase-rows';
 import type { ImportResult } from './imports.service';
 
 const USAGE = `Usage:
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
       const mapping = parseMapPairs(values.map, MEMBER_FIELDS, '--map');
       result = await runtime.services.imports.importMembers(actor, open(values.members), { mapping, dryRun: values['dry-run'] });
     } else {
-      throw new CliError('--purchases is not available yet');
+      const mapping = parseMapPairs(values.map, PURCHASE_FIELDS, '--map');
+      result = await runtime.services.imports.importPurchases(actor, open(values.purchases as string), { mapping, dryRun: values['dry-run'], awardPoints: values['award-points'] });
     }
     process.stdout.write(report(result));
     if (result.failed) process.exitCode = 2;

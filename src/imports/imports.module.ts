@@ -7,7 +7,7 @@ import { ImportsService, type ImportsServiceUses } from './imports.service';
 export const importsModule = defineModule({
   name: 'imports',
   entities: [],
-  uses: ['members'],
+  uses: ['members', 'merchants', 'purchases', 'terminals'],
   create: (deps: Deps, use: ImportsServiceUses) => ({ imports: new ImportsService(deps, use) }),
   routes: importsRoutes,
 });

@@ -4,7 +4,8 @@ import { MANAGERS } from '../http/principal';
 import { route } from '../http/route';
 import { parseMapPairs } from './mapping';
 import { MEMBER_FIELDS } from './member-rows';
-import { ImportResultOut, MembersImportQuery } from './imports.schemas';
+import { ImportResultOut, MembersImportQuery, PurchasesImportQuery } from './imports.schemas';
+import { PURCHASE_FIELDS } from './purchase-rows';
 import type { ImportsService } from './imports.service';
 
 /**
@@ -29,6 +30,22 @@ export function importsRoutes(api: Api<{ imports: ImportsService }>): void {
       requireCsv(req.is('text/csv'));
       const mapping = parseMapPairs(query.map, MEMBER_FIELDS, 'query.map');
       return imports.importMembers({ merchantId: principal.merchantId, principal }, req, { mapping, dryRun: query.dryRun });
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/imports/purchases',
+    summary: 'Import past purchases from a CSV body (dry run with dryRun=true; points only with awardPoints=true)',
+    tag: 'imports',
+    access: { staff: MANAGERS },
+    query: PurchasesImportQuery,
+    consumes: 'text/csv',
+    response: ImportResultOut,
+    handler: async ({ principal, query, req }) => {
+      requireCsv(req.is('text/csv'));
+      const mapping = parseMapPairs(query.map, PURCHASE_FIELDS, 'query.map');
+      return imports.importPurchases({ merchantId: principal.merchantId, principal }, req, { mapping, dryRun: query.dryRun, awardPoints: query.awardPoints });
     },
   });
 }

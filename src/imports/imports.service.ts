@@ -2,11 +2,16 @@ import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { audit } from '../audit';
 import type { Deps } from '../deps';
-import type { Principal } from '../http/principal';
+import { canUseStore, type Principal } from '../http/principal';
 import type { MembersService, RowError } from '../members';
+import type { MerchantsService, Store, TerminalsService } from '../merchants';
+import { currencyDigits } from '../pricing';
+import type { ImportedPurchase, PurchasesService } from '../purchases';
+import { fromWall } from '../rules';
 import { csvRecords } from './csv';
-import { resolveColumns, type Mapping } from './mapping';
+import { cell, resolveColumns, type Mapping } from './mapping';
 import { MEMBER_FIELDS, memberRow } from './member-rows';
+import { PURCHASE_FIELDS, purchaseRow, REQUIRED_PURCHASE_FIELDS, type PurchaseRow } from './purchase-rows';
 
 /** Rows written per transaction: big enough to amortise the commit, small enough to keep locks and memory short. */
 export const IMPORT_BATCH_ROWS = 500;
@@ -20,12 +25,17 @@ export interface ImportOptions {
   dryRun: boolean;
 }
 
+export interface PurchaseImportOptions extends ImportOptions {
+  /** Earn points for members' past purchases by the program at each date; off: history only. */
+  awardPoints: boolean;
+}
+
 export interface ImportResult {
   kind: 'members' | 'purchases';
   dryRun: boolean;
   /** Data rows read (the header not counted). */
   rows: number;
-  /** Members or purchases written (in a dry run: that would be written). */
+  /** Members or purchases (not rows: a purchase may span several line rows) written; in a dry run, that would be written. */
   created: number;
   /** Rows naming a member or purchase that exists: a second run adds nothing. */
   existing: number;
@@ -44,7 +54,14 @@ export interface ImportActor {
 /** Thrown inside a dry run's transaction so that everything it wrote is rolled back. */
 class DryRunRollback extends Error {}
 
-export interface ImportsServiceUses { members: MembersService }
+export interface ImportsServiceUses { members: MembersService; merchants: MerchantsService; purchases: PurchasesService; terminals: TerminalsService }
+
+/** The rows of one receipt in the file (consecutive rows with the same store and receipt number). */
+interface ReceiptGroup {
+  key: string;
+  rows: PurchaseRow[];
+  errors: RowError[];
+}
 
 /**
  * History import from CSV (docs/imports.md): streamed, checked row by row,
@@ -89,6 +106,115 @@ export class ImportsService {
     return result;
   }
 
+  /**
+   * Past purchases: consecutive rows with the same store and receipt number
+   * are one purchase (its lines); the purchase-level fields come from its
+   * first row. Returns are negative amounts or quantities.
+   */
+  async importPurchases(actor: ImportActor, input: Readable, options: PurchaseImportOptions, now = new Date()): Promise<ImportResult> {
+    const result = emptyResult('purchases', options.dryRun);
+    const merchant = await this.use.merchants.getMerchant(actor.merchantId);
+    const digits = currencyDigits(merchant.currency);
+    const stores = storeIndex(await this.use.merchants.allStores(actor.merchantId));
+    let columns: Map<string, number> | null = null;
+    let group: ReceiptGroup | null = null;
+    let batch: ReceiptGroup[] = [];
+    let batchRows = 0;
+    /** Members whose purchases were written: their stats are refreshed at the end. */
+    const touched = new Set<string>();
+    const flush = async () => {
+      const groups = batch;
+      batch = [];
+      batchRows = 0;
+      const ok = groups.filter((g) => g.errors.length === 0);
+      const written = ok.length ? await this.inBatch(options.dryRun, (tx) => this.writePurchases(tx, actor, merchant.timeZone, stores, ok, options, now)) : { outcomes: [], memberIds: [] };
+      // Outcomes in file order, so the errors read from top to bottom.
+      const writes = written.outcomes.values();
+      for (const g of groups) {
+        const outcome = g.errors.length ? g.errors : (writes.next().value as 'created' | 'existing' | RowError[]);
+        if (Array.isArray(outcome)) addErrors(result, outcome);
+        else result[outcome]++;
+      }
+      if (!options.dryRun) for (const id of written.memberIds) touched.add(id);
+    };
+    const close = async () => {
+      if (!group) return;
+      batch.push(group);
+      batchRows += group.rows.length + group.errors.length;
+      group = null;
+      if (batchRows >= IMPORT_BATCH_ROWS) await flush();
+    };
+    for await (const item of csvRecords(input)) {
+      if ('header' in item) {
+        columns = resolveColumns(item.header, options.mapping, PURCHASE_FIELDS, REQUIRED_PURCHASE_FIELDS);
+        continue;
+      }
+      result.rows++;
+      const cols = columns as Map<string, number>;
+      const key = `${cell(item.record, cols, 'store')?.toLowerCase()}\u0000${cell(item.record, cols, 'receiptNumber')}`;
+      let current = group as ReceiptGroup | null;
+      if (current?.key !== key) {
+        await close();
+        current = group = { key, rows: [], errors: [] };
+      }
+      const parsed = purchaseRow(item.record, cols, item.row, digits);
+      if (Array.isArray(parsed)) current.errors.push(...parsed);
+      else current.rows.push(parsed);
+    }
+    await close();
+    await flush();
+    // Once per member at the end: a regular's receipts span many batches.
+    await this.use.purchases.refreshMemberStats(actor.merchantId, [...touched], now);
+    await this.record(actor, result, now);
+    return result;
+  }
+
+  /** Matches a batch's receipts to stores and members and records them; returns each receipt's outcome and the members touched. */
+  private async writePurchases(
+    tx: EntityManager,
+    actor: ImportActor,
+    merchantZone: string,
+    stores: Map<string, Store>,
+    groups: ReceiptGroup[],
+    options: PurchaseImportOptions,
+    now: Date,
+  ): Promise<{ outcomes: ('created' | 'existing' | RowError[])[]; memberIds: string[] }> {
+    const customers = await this.use.members.matchCustomers(tx, actor.merchantId, groups.map((g) => g.rows[0].customer));
+    const terminals = new Map<string, string>();
+    const outcomes: ('created' | 'existing' | RowError[])[] = [];
+    const valid: { at: number; purchase: ImportedPurchase }[] = [];
+    for (const [i, g] of groups.entries()) {
+      const first = g.rows[0];
+      const fail = (field: string, message: string) => outcomes.push([{ row: first.row, field, message }]);
+      const store = stores.get(first.store.toLowerCase());
+      const customer = customers[i];
+      if (!store) fail('store', `no store with this code or name: ${first.store}`);
+      else if (actor.principal && !canUseStore(actor.principal, store.id)) fail('store', 'not one of your stores');
+      else if ('field' in customer) fail(customer.field, customer.message);
+      else {
+        const occurredAt = first.occurredAt.zoned ? first.occurredAt.wall : fromWall(first.occurredAt.wall, store.timeZone ?? merchantZone);
+        const lines = g.rows.flatMap((r) => (r.line ? [r.line] : []));
+        const totalMinor = first.totalMinor ?? (lines.length ? lines.reduce((sum, l) => sum + l.amountMinor, 0) : null);
+        if (occurredAt.getTime() > now.getTime()) fail('occurredAt', 'in the future: only past purchases are imported');
+        else if (totalMinor === null) fail('total', 'a purchase needs a total or lines');
+        else {
+          if (!terminals.has(store.id)) terminals.set(store.id, (await this.use.terminals.importTerminal(tx, actor.merchantId, store.id, now)).id);
+          const purchase = { row: first.row, storeId: store.id, terminalId: terminals.get(store.id) as string, receiptNumber: first.receiptNumber, occurredAt, memberId: customer.memberId, totalMinor, lines };
+          valid.push({ at: outcomes.length, purchase });
+          outcomes.push('created');
+        }
+      }
+    }
+    const written = await this.use.purchases.importHistory(tx, actor.merchantId, valid.map((v) => v.purchase), { awardPoints: options.awardPoints }, now);
+    const memberIds: string[] = [];
+    written.forEach((status, j) => {
+      outcomes[valid[j].at] = status;
+      const memberId = valid[j].purchase.memberId;
+      if (status === 'created' && memberId) memberIds.push(memberId);
+    });
+    return { outcomes, memberIds };
+  }
+
   /** Runs one batch in its own transaction; a dry run's is rolled back after its outcomes are taken. */
   private async inBatch<T>(dryRun: boolean, write: (tx: EntityManager) => Promise<T>): Promise<T> {
     if (!dryRun) return this.deps.db.transaction(write);
@@ -110,6 +236,15 @@ export class ImportsService {
     const { errors: _errors, ...counts } = result;
     await this.deps.db.transaction((tx) => audit(tx, actor.merchantId, actor.principal, { action: `import.${result.kind}`, entity: 'import', data: counts }, now));
   }
+}
+
+/** Stores by lower-cased code and name: a file names its store either way. */
+function storeIndex(stores: readonly Store[]): Map<string, Store> {
+  const index = new Map<string, Store>();
+  for (const store of stores) index.set(store.name.toLowerCase(), store);
+  // Codes win over names: a code is unique, a name need not be.
+  for (const store of stores) index.set(store.code.toLowerCase(), store);
+  return index;
 }
 
 function emptyResult(kind: ImportResult['kind'], dryRun: boolean): ImportResult {

@@ -310,6 +310,33 @@ export class MembersService {
   }
 
   /**
+   * The member each imported purchase names, by external id, phone, email or
+   * card code (the first given decides): a member id, null when the row names
+   * nobody (an anonymous sale), or a problem when it names an unknown member.
+   */
+  async matchCustomers(
+    tx: EntityManager,
+    merchantId: string,
+    refs: readonly { externalId: string | null; phone: string | null; email: string | null; card: string | null }[],
+  ): Promise<({ memberId: string | null } | { field: string; message: string })[]> {
+    const region = await this.phoneRegion(merchantId, tx);
+    const phones = refs.map((r) => (r.phone ? normalizePhone(r.phone, region) : null));
+    const known = await this.findByKeys(tx, merchantId, {
+      externalIds: refs.flatMap((r) => (r.externalId ? [r.externalId] : [])),
+      phones: phones.flatMap((p) => (p ? [p] : [])),
+      emails: refs.flatMap((r) => (r.email ? [normalizeEmail(r.email)] : [])),
+    });
+    const holders = await this.use.cards.codeHolders(tx, merchantId, refs.flatMap((r) => (r.card ? [r.card] : [])));
+    return refs.map((r, i) => {
+      if (r.externalId) return found(known.byExternalId.get(r.externalId)?.id, 'customerId', 'no member with this customer id: import the members first');
+      if (r.phone) return phones[i] ? found(known.byPhone.get(phones[i])?.id, 'phone', 'no member with this phone') : { field: 'phone', message: 'not a valid phone number' };
+      if (r.email) return found(known.byEmail.get(normalizeEmail(r.email))?.id, 'email', 'no member with this email');
+      if (r.card) return found(holders.get(r.card.trim()) ?? undefined, 'card', 'no member holds this card');
+      return { memberId: null };
+    });
+  }
+
+  /**
    * Members named by external id, phone (E.164) or email (lower case), for
    * matching imported rows: one query per key kind and chunk.
    */
@@ -686,4 +713,8 @@ function currentOf(history: MemberConsent[]): CurrentConsents {
 /** Escapes LIKE wildcards with '!' (an escape character both dialects accept the same way). */
 function escapeLike(value: string): string {
   return value.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+function found(memberId: string | undefined, field: string, message: string): { memberId: string } | { field: string; message: string } {
+  return memberId ? { memberId } : { field, message };
 }

@@ -85,6 +85,11 @@ export class MerchantsService {
     return found(await tx.findOneBy(Store, { id: storeId, merchantId }), 'store');
   }
 
+  /** Every store of the merchant (a history import matches its store column against their codes and names). */
+  async allStores(merchantId: string, tx: EntityManager = this.deps.db.manager): Promise<Store[]> {
+    return tx.find(Store, { where: { merchantId }, order: { code: 'ASC' } });
+  }
+
   /** A store by its receipt code (case-insensitive), or 404. */
   async getStoreByCode(merchantId: string, code: string): Promise<Store> {
     return found(await this.deps.db.manager.findOneBy(Store, { merchantId, code: code.toUpperCase() }), 'store');

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { audit } from '../audit';
 import { newPairingCode, newTerminalKey } from '../auth';
 import { newId } from '../db/ids';
@@ -8,6 +9,10 @@ import { containsPattern, pageOf, storeLimit, type MerchantsService, type Page }
 import type { PageQuery } from './merchants.schemas';
 import { Terminal } from './terminal.entity';
 import type { AuthService } from '../auth';
+
+/** The revoked terminal each store's imported purchases are recorded under; its key hash matches no key. */
+const IMPORT_TERMINAL_NAME = 'History import';
+const IMPORT_KEY_HASH = 'history-import';
 
 /** A pairing code is typed at the till within minutes of being shown. */
 export const PAIRING_CODE_MINUTES = 15;
@@ -55,6 +60,31 @@ export class TerminalsService {
       await audit(tx, principal.merchantId, principal, { action: 'terminal.create', entity: 'terminal', entityId: terminal.id, data: { storeId: store.id, name: terminal.name, keyPrefix: key.prefix } }, now);
       return { terminal, apiKey: key.apiKey };
     });
+  }
+
+  /**
+   * The terminal a store's imported history is recorded under (purchases name
+   * a terminal; receipt numbers are unique per terminal, so per store here).
+   * Created on first use, already revoked: no till can ever sign in with it.
+   */
+  async importTerminal(tx: EntityManager, merchantId: string, storeId: string, now = new Date()): Promise<Terminal> {
+    const existing = await tx.findOneBy(Terminal, { merchantId, storeId, name: IMPORT_TERMINAL_NAME, keyHash: IMPORT_KEY_HASH });
+    if (existing) return existing;
+    const terminal = tx.create(Terminal, {
+      id: newId(now.getTime()),
+      merchantId,
+      storeId,
+      name: IMPORT_TERMINAL_NAME,
+      keyPrefix: newTerminalKey().prefix,
+      keyHash: IMPORT_KEY_HASH,
+      pairingCodeHash: null,
+      pairingExpiresAt: null,
+      revokedAt: now,
+      lastSeenAt: null,
+      createdAt: now,
+    });
+    await tx.insert(Terminal, terminal);
+    return terminal;
   }
 
   /**

@@ -4,5 +4,5 @@ import type { PurchasesService } from './purchases.service';
 export { claimCodeOf } from './claim-code';
 export { requestHash } from './purchase-math';
 export { saleReplay } from './purchases.service';
-export type { Cashier } from './purchases.service';
+export type { Cashier, ImportedPurchase } from './purchases.service';
 export type { PurchaseFigures, PurchasesService };

@@ -23,6 +23,24 @@ import { PurchaseReturn } from './purchase-return.entity';
 import type { PurchaseListQuery } from './purchases.schemas';
 import { Purchase } from './purchase.entity';
 
+/** A past purchase from a history import, checked for form and matched to its store, terminal and member by the imports module. */
+export interface ImportedPurchase {
+  /** The file's first row of this purchase, for errors. */
+  row: number;
+  storeId: string;
+  /** The store's history-import terminal. */
+  terminalId: string;
+  receiptNumber: string;
+  occurredAt: Date;
+  memberId: string | null;
+  /** Negative for a return. */
+  totalMinor: number;
+  lines: { sku: string; category: string | null; description: string | null; quantityMilli: number; unitPriceMinor: number; amountMinor: number }[];
+}
+
+/** Purchases per IN (...) list when finding receipts an import already recorded. */
+const IMPORT_CHUNK = 500;
+
 /** A terminal may void a sale of its own store this long after it was recorded; managers any time. */
 export const TERMINAL_VOID_WINDOW_MS = 24 * 3600_000;
 
@@ -186,6 +204,109 @@ export class PurchasesService {
       .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.status = :status', { merchantId, memberId, status: 'completed' });
     if (excludePurchaseId) earlier.andWhere('p.id <> :excluded', { excluded: excludePurchaseId });
     return (await earlier.limit(1).getRawOne()) === undefined;
+  }
+
+  // ---- history import ----
+
+  /**
+   * Records past purchases inside the caller's transaction, at their own
+   * dates (no till window applies). A receipt number the store already has
+   * (from the till or an earlier import) is skipped: a second run adds
+   * nothing. With `awardPoints`, a member's purchase earns what the program
+   * in force at its date gives (no tier: the tier at the time is not known);
+   * a return earns nothing. No events are published: history must not fire
+   * webhooks or messages; the caller refreshes the members' stats.
+   */
+  async importHistory(tx: EntityManager, merchantId: string, purchases: readonly ImportedPurchase[], options: { awardPoints: boolean }, now = new Date()): Promise<('created' | 'existing')[]> {
+    const recorded = new Set<string>();
+    for (let i = 0; i < purchases.length; i += IMPORT_CHUNK) {
+      const chunk = purchases.slice(i, i + IMPORT_CHUNK);
+      const rows = await tx
+        .getRepository(Purchase)
+        .createQueryBuilder('p')
+        .select(['p.storeId', 'p.receiptNumber'])
+        .where('p.merchant_id = :merchantId AND p.store_id IN (:...stores) AND p.receipt_number IN (:...receipts)', {
+          merchantId,
+          stores: [...new Set(chunk.map((p) => p.storeId))],
+          receipts: [...new Set(chunk.map((p) => p.receiptNumber))],
+        })
+        .getMany();
+      for (const r of rows) recorded.add(`${r.storeId} ${r.receiptNumber}`);
+    }
+    const outcomes: ('created' | 'existing')[] = [];
+    for (const p of purchases) {
+      const key = `${p.storeId} ${p.receiptNumber}`;
+      if (recorded.has(key)) {
+        outcomes.push('existing');
+        continue;
+      }
+      recorded.add(key);
+      const purchase: Purchase = {
+        id: newId(p.occurredAt.getTime()),
+        merchantId,
+        storeId: p.storeId,
+        terminalId: p.terminalId,
+        receiptNumber: p.receiptNumber,
+        cashierId: null,
+        cashierName: null,
+        memberId: p.memberId,
+        cardId: null,
+        occurredAt: p.occurredAt,
+        recordedAt: now,
+        totalMinor: p.totalMinor,
+        discountMinor: 0,
+        pointsRedeemed: 0,
+        redeemValueMinor: 0,
+        pointsEarned: 0,
+        programVersion: null,
+        status: 'completed',
+        refundedMinor: 0,
+        pointsReversed: 0,
+        pointsRestored: 0,
+        idempotencyKey: `import:${p.storeId}:${p.receiptNumber}`,
+        requestHash: requestHash({ import: p.storeId, receipt: p.receiptNumber }),
+        response: null,
+        claimedAt: null,
+        claimedBy: null,
+        voidedAt: null,
+        voidCashierId: null,
+        voidIdempotencyKey: null,
+        voidRequestHash: null,
+        voidResponse: null,
+      };
+      const lines: PurchaseLine[] = p.lines.map((l, i) => ({
+        purchaseId: purchase.id,
+        lineNo: i + 1,
+        merchantId,
+        ...l,
+        points: 0,
+        returnedQuantityMilli: 0,
+        returnedAmountMinor: 0,
+        pointsReversed: 0,
+      }));
+      if (options.awardPoints && p.memberId && p.totalMinor > 0) await this.awardImported(tx, purchase, lines, p.memberId, now);
+      await insertOnly(tx, Purchase, purchase);
+      if (lines.length) await insertOnly(tx, PurchaseLine, lines);
+      outcomes.push('created');
+    }
+    return outcomes;
+  }
+
+  /** Prices an imported purchase's points with the program at its date and credits them; fills the purchase's and lines' points. */
+  private async awardImported(tx: EntityManager, purchase: Purchase, lines: PurchaseLine[], memberId: string, now: Date): Promise<void> {
+    const { merchantId } = purchase;
+    const program = await this.services.rules.programAt(merchantId, purchase.occurredAt, tx);
+    await this.services.points.lockBalance(tx, merchantId, memberId, now);
+    const earning = await this.earningContext(tx, { program, merchantId, storeId: purchase.storeId, memberId, tierCode: null, occurredAt: purchase.occurredAt, excludePurchaseId: null });
+    const basketLines = lines.length
+      ? lines.map((l) => ({ sku: l.sku, category: l.category, quantity: l.quantityMilli, unitPriceMinor: l.unitPriceMinor, amountMinor: l.amountMinor }))
+      : [{ sku: 'import', category: null, quantity: 1000, unitPriceMinor: purchase.totalMinor, amountMinor: purchase.totalMinor }];
+    const { earn } = priceBasket({ lines: basketLines }, { program, available: null, earning });
+    purchase.programVersion = program.version;
+    if (earn.points <= 0) return;
+    await this.services.points.earn(tx, { merchantId, memberId, points: earn.points, sourceType: 'purchase', sourceId: purchase.id, occurredAt: purchase.occurredAt, now, program, cappedPoints: cappedPointsOf(earn) });
+    purchase.pointsEarned = earn.points;
+    if (lines.length) for (const l of earn.lines) lines[l.index].points = l.points;
   }
 
   // ---- returns, voids and claims ----

@@ -190,6 +190,7 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'POST /v1/offers/{offerId}/pause': {},
   'POST /v1/offers/{offerId}/end': {},
   'GET /v1/offers/{offerId}/report': {},
+  'POST /v1/imports/purchases': { scoped: 'imports into the caller’s merchant; stores and members are matched in it only (imports test)' },
   'POST /v1/imports/members': { scoped: 'imports into the caller’s merchant; a file naming another merchant’s members matches none of them (imports test)' },
 };
 
