@@ -9,7 +9,7 @@
  *
  * Run by hand, never in tests (the brief: benches under 60 s on the shared
  * machine). MySQL uses BENCH_MYSQL_URL (default root@127.0.0.1:3306, a new
- * database per run).
+ * database per run, dropped at the end).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -105,6 +105,11 @@ async function main(): Promise<void> {
   const again = await measured(() => services.imports.importPurchases(actor, Readable.from(purchasesFile()), { ...options, awardPoints: false }));
   process.stdout.write(`again:     ${again.seconds.toFixed(1)} s, ${again.result.created} created, ${again.result.existing} existing\n`);
   await dataSource.destroy();
+  if (target.kind === 'mysql') {
+    const admin = await mysql.createConnection(target.url);
+    await admin.query(`DROP DATABASE ${target.url.slice(target.url.lastIndexOf('/') + 1)}`);
+    await admin.end();
+  }
 }
 
 void main();
