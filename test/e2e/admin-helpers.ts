@@ -12,7 +12,14 @@ export async function fitsEveryWidth(page: Page, name: string): Promise<void> {
     // Two frames: what reacts to the resize (charts) has laid itself out again.
     await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
     const [scroll, inner] = (await page.evaluate('[document.scrollingElement.scrollWidth, window.innerWidth]')) as [number, number];
-    expect({ page: name, width, scroll: Math.min(scroll, inner) }).toEqual({ page: name, width, scroll });
+    // On failure, name the elements that stick out (innermost first).
+    const outside =
+      scroll > inner
+        ? ((await page.evaluate(
+            `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).reverse().slice(0, 4).map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + JSON.stringify((e.textContent || '').slice(0, 30)))`,
+          )) as string[])
+        : [];
+    expect({ page: name, width, scroll: Math.min(scroll, inner), outside }).toEqual({ page: name, width, scroll, outside: [] });
   }
   await page.setViewportSize(before);
 }

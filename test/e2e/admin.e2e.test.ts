@@ -11,14 +11,14 @@ import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, sta
 /**
  * The back office in a real Chromium, in English and Chinese: card batches
  * listed and printed again after a reload, and the member page (profile edit,
- * tier, consents, points expiry, block / lost / unblock / replace a card).
- * Every page visited gets an axe check and no sideways scroll at 390, 1024
- * and 1920 px.
+ * tier, consents, points expiry, block / lost / unblock / replace a card);
+ * then every back-office screen in Thai and Russian. Every page visited gets
+ * an axe check and no sideways scroll at 390, 1024 and 1920 px.
  */
 const suite = browserAvailable() ? describe : describe.skip;
 jest.setTimeout(240_000);
 
-const LOCALES = { en: 'en', zh: 'zh-CN' } as const;
+const LOCALES = { en: 'en', zh: 'zh-CN', th: 'th-TH', ru: 'ru-RU' } as const;
 type Lang = keyof typeof LOCALES;
 
 suite('back office in Chromium: card batches and the member page', () => {
@@ -155,6 +155,30 @@ suite('back office in Chromium: card batches and the member page', () => {
       await page.setViewportSize(DESKTOP);
       await page.screenshot({ path: shot(`admin-member-desktop-${lang}`), fullPage: true });
       keepForDocs(`admin-member-desktop-${lang}`);
+      await context.close();
+    });
+  }
+
+  for (const lang of ['th', 'ru'] as const) {
+    test(`${lang}: every back-office screen passes axe and fits 390, 1024 and 1920 px`, async () => {
+      const { context, page } = await ownerPage(lang);
+      const screens: [string, string][] = [
+        ['/admin', 'admin.nav.dashboard'],
+        ['/admin/members', 'admin.nav.members'],
+        ['/admin/stores', 'admin.nav.stores'],
+        ['/admin/staff', 'admin.nav.staff'],
+        ['/admin/terminals', 'admin.nav.terminals'],
+        ['/admin/program', 'admin.nav.program'],
+        ['/admin/cards', 'admin.nav.cards'],
+        ['/admin/webhooks', 'admin.nav.webhooks'],
+      ];
+      for (const [path, title] of screens) {
+        await page.goto(url(`${path}?lang=${lang}`));
+        await page.getByRole('heading', { name: tr(lang, title), level: 1 }).waitFor();
+        await expectNoAxeViolations(page, `${path} (${lang})`);
+        await fitsEveryWidth(page, `${path} (${lang})`);
+      }
+      await page.screenshot({ path: shot(`admin-webhooks-phone-${lang}`), fullPage: true });
       await context.close();
     });
   }

@@ -4,7 +4,7 @@ import { api, fieldErrors } from '../api/client';
 import { staffSession } from '../api/sessions';
 import { formatDateTime, formatNumber } from '../format';
 import { useLocale } from '../i18n';
-import { ErrorBanner, Field, Pager, useLoad } from '../ui/kit';
+import { ErrorBanner, Field, Pager, TableWrap, useLoad } from '../ui/kit';
 import { PAGE_SIZE, type Page } from './admin-context';
 
 /** The server prints at most this many cards per sheet (a bigger batch prints as several). */
@@ -81,38 +81,40 @@ export function CardBatches() {
           {t('cards.generate')}
         </button>
       </form>
-      <table className="no-print">
-        <thead>
-          <tr>
-            <th>{t('common.date')}</th>
-            <th className="num">{t('cards.count')}</th>
-            <th>{t('cards.prefix')}</th>
-            <th>
-              <span className="sr-only">{t('common.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {batches.map((b) => (
-            <tr key={b.id}>
-              <td>{formatDateTime(b.createdAt, locale)}</td>
-              <td className="num">{formatNumber(b.count, locale)}</td>
-              <td>{b.prefix}</td>
-              <td className="row">
-                {Array.from({ length: Math.ceil(b.count / SHEET_CARDS) }, (_, i) => i * SHEET_CARDS).map((offset) => (
-                  <button key={offset} type="button" className="btn" onClick={() => showSheet(b, offset)}>
-                    {t('cards.sheet')}
-                    {b.count > SHEET_CARDS ? ` ${formatNumber(offset + 1, locale)}–${formatNumber(Math.min(offset + SHEET_CARDS, b.count), locale)}` : ''}
-                  </button>
-                ))}
-                <button type="button" className="btn" onClick={() => download(b)}>
-                  {t('cards.csv')}
-                </button>
-              </td>
+      <TableWrap label={t('admin.nav.cards')}>
+        <table className="no-print">
+          <thead>
+            <tr>
+              <th>{t('common.date')}</th>
+              <th className="num">{t('cards.count')}</th>
+              <th>{t('cards.prefix')}</th>
+              <th>
+                <span className="sr-only">{t('common.actions')}</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {batches.map((b) => (
+              <tr key={b.id}>
+                <td>{formatDateTime(b.createdAt, locale)}</td>
+                <td className="num">{formatNumber(b.count, locale)}</td>
+                <td>{b.prefix}</td>
+                <td className="row">
+                  {Array.from({ length: Math.ceil(b.count / SHEET_CARDS) }, (_, i) => i * SHEET_CARDS).map((offset) => (
+                    <button key={offset} type="button" className="btn" onClick={() => showSheet(b, offset)}>
+                      {t('cards.sheet')}
+                      {b.count > SHEET_CARDS ? ` ${formatNumber(offset + 1, locale)}–${formatNumber(Math.min(offset + SHEET_CARDS, b.count), locale)}` : ''}
+                    </button>
+                  ))}
+                  <button type="button" className="btn" onClick={() => download(b)}>
+                    {t('cards.csv')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
       {listed.data && listed.data.total === 0 && <p className="muted no-print">{t('cards.none')}</p>}
       {listed.data && listed.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={listed.data.total} onOffset={setOffset} />}
       {sheet && (

@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import { staffSession } from '../api/sessions';
 import { currencyDigits, formatDate, formatMoney, formatNumber, formatPercent } from '../format';
 import { useLocale } from '../i18n';
-import { ErrorBanner, Select, useLoad } from '../ui/kit';
+import { ErrorBanner, Select, TableWrap, useLoad } from '../ui/kit';
 import { useAdmin } from './admin-context';
 import { FirstRunChecklist } from './FirstRunChecklist';
 import { useStores } from './Organisation';
@@ -115,12 +115,11 @@ export function Dashboard() {
             </section>
           </div>
           <section className="card">
-            <h2 id="by-store">{t('dashboard.byStore')}</h2>
+            <h2>{t('dashboard.byStore')}</h2>
             {d.stores.length === 0 ? (
               <p className="muted">{t('dashboard.noSales')}</p>
             ) : (
-              // Focusable, so a keyboard can scroll the table sideways on a phone.
-              <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="by-store">
+              <TableWrap label={t('dashboard.byStore')}>
                 <table data-testid="by-store">
                   <thead>
                     <tr>
@@ -141,7 +140,7 @@ export function Dashboard() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
           </section>
         </>

@@ -5,7 +5,7 @@ import { ApiError, api, fieldErrors, newIdempotencyKey } from '../api/client';
 import { staffSession } from '../api/sessions';
 import { formatDate, formatDateTime, formatMoney, formatNumber } from '../format';
 import { useLocale } from '../i18n';
-import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, useLoad } from '../ui/kit';
+import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, TableWrap, useLoad } from '../ui/kit';
 import { PAGE_SIZE, useAdmin, type Page } from './admin-context';
 import type { EntryRow, PurchaseRow } from '../api/history-types';
 import { CardsPanel, ConsentsPanel, ExpiryPanel, ProfileForm, TierPanel, type MemberCard } from './MemberPanels';
@@ -63,7 +63,7 @@ export function Members() {
         }}
       />
       <ErrorBanner error={list.error} />
-      <div className="table-wrap">
+      <TableWrap label={t('admin.nav.members')}>
         <table>
           <thead>
             <tr>
@@ -93,7 +93,7 @@ export function Members() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.data && <Pager offset={offset} limit={PAGE_SIZE} total={list.data.total} onOffset={setOffset} />}
     </>
   );
@@ -288,7 +288,7 @@ export function MemberDetail() {
           )}
           <h2>{t('members.history')}</h2>
           <ErrorBanner error={purchases.error} />
-          <div className="table-wrap">
+          <TableWrap label={t('members.history')}>
             <table>
               <thead>
                 <tr>
@@ -313,10 +313,10 @@ export function MemberDetail() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <h2>{t('members.ledger')}</h2>
           <ErrorBanner error={entries.error} />
-          <div className="table-wrap">
+          <TableWrap label={t('members.ledger')}>
             <table>
               <thead>
                 <tr>
@@ -337,7 +337,7 @@ export function MemberDetail() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <h2>{t('profile.changes')}</h2>
           {changes.data?.items.length === 0 && <p className="muted">{t('profile.noChanges')}</p>}
           <ul>

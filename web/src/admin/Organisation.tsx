@@ -4,7 +4,7 @@ import { api, fieldErrors } from '../api/client';
 import { staffSession } from '../api/sessions';
 import { formatDateTime } from '../format';
 import { useLocale } from '../i18n';
-import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, Select, useLoad } from '../ui/kit';
+import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, Select, TableWrap, useLoad } from '../ui/kit';
 import { CardQr } from '../portal/CardQr';
 import { PAGE_SIZE, useAdmin, type Page } from './admin-context';
 
@@ -112,7 +112,7 @@ export function Stores() {
         </button>
       </form>
       <SearchBox value={list.q} onSearch={list.search} label={t('common.search')} />
-      <div className="table-wrap">
+      <TableWrap label={t('admin.nav.stores')}>
         <table>
           <thead>
             <tr>
@@ -150,7 +150,7 @@ export function Stores() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.data && <Pager offset={list.offset} limit={PAGE_SIZE} total={list.data.total} onOffset={list.setOffset} />}
     </>
   );
@@ -262,7 +262,7 @@ export function Staff() {
         </form>
       )}
       <SearchBox value={list.q} onSearch={list.search} label={t('common.search')} />
-      <div className="table-wrap">
+      <TableWrap label={t('admin.nav.staff')}>
         <table>
           <thead>
             <tr>
@@ -311,7 +311,7 @@ export function Staff() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.data && <Pager offset={list.offset} limit={PAGE_SIZE} total={list.data.total} onOffset={list.setOffset} />}
     </>
   );
@@ -409,7 +409,7 @@ export function Terminals() {
         </button>
       </form>
       <SearchBox value={list.q} onSearch={list.search} label={t('common.search')} />
-      <div className="table-wrap">
+      <TableWrap label={t('admin.nav.terminals')}>
         <table>
           <thead>
             <tr>
@@ -452,7 +452,7 @@ export function Terminals() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.data && <Pager offset={list.offset} limit={PAGE_SIZE} total={list.data.total} onOffset={list.setOffset} />}
     </>
   );

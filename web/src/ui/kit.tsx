@@ -265,3 +265,16 @@ export function PasswordSignInForm({
     </form>
   );
 }
+
+/**
+ * A table that scrolls sideways on a narrow screen: a named region that takes
+ * keyboard focus, so the scroll can be reached without a mouse (axe:
+ * scrollable-region-focusable).
+ */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
+}
