@@ -65,7 +65,8 @@ function open(path: string): Readable {
 }
 
 function report(r: ImportResult): string {
-  const lines = [`${r.dryRun ? 'Dry run: nothing written. ' : ''}${r.kind}: ${r.rows} rows, ${r.created} created, ${r.existing} already there, ${r.failed} refused`];
+  const created = r.dryRun ? `${r.created} would be created` : `${r.created} created`;
+  const lines = [`${r.dryRun ? 'Dry run, nothing written. ' : ''}${r.kind}: ${r.rows} rows read, ${created}, ${r.existing} already there, ${r.failed} refused`];
   for (const e of r.errors) lines.push(`  row ${e.row}, ${e.field}: ${e.message}`);
   if (r.errors.length < r.failed) lines.push(`  (first ${r.errors.length} problems shown)`);
   return `${lines.join('\n')}\n`;
