@@ -150,6 +150,8 @@ suite('the till in Chromium', () => {
     const page = await context.newPage();
     await page.goto(url('/terminal?lang=en'));
     const field = page.getByLabel('Pairing code or terminal key');
+    // The till's code and language arrive as chunks after the page: check the screen once it is there.
+    await field.waitFor();
     await expectNoAxeViolations(page, 'till pairing (en)');
     // A wrong key says so, in the till's words (not "wrong email or password").
     await field.fill(`tly_0000000000_${'A'.repeat(43)}`);
