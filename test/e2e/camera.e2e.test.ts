@@ -72,7 +72,7 @@ suite('camera scanning at the till', () => {
     await context.grantPermissions(['camera'], { origin: live.baseUrl });
     const page = await context.newPage();
     await page.goto(`${live.baseUrl}/terminal?lang=ru`);
-    await page.getByLabel('API-ключ кассы').fill(apiKey);
+    await page.getByLabel('Код подключения или ключ кассы').fill(apiKey);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByRole('button', { name: 'Сканировать камерой' }).click();
     await page.getByTestId('member-panel').getByText('Мария').waitFor({ timeout: 30_000 });
