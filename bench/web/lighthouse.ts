@@ -16,7 +16,8 @@ import { createTestRuntime } from '../../test/support/test-runtime';
  *   npx tsx bench/web/lighthouse.ts [--pages portal,admin,terminal,signin] [--runs 1]
  *
  * Prints one line per page: performance score, FCP, LCP, total blocking time,
- * total transferred KB.
+ * total transferred KB, and the accessibility and best-practices scores
+ * (issue 14: both were 100 on every sign-in page; keep them there).
  */
 const ROOT = resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,6 +34,8 @@ interface Figures {
   lcpMs: number;
   tbtMs: number;
   transferKb: number;
+  accessibility: number;
+  bestPractices: number;
 }
 
 /** Asynchronous: the server under test runs in this process and must keep answering. */
@@ -40,11 +43,11 @@ async function lighthouse(url: string): Promise<Figures> {
   const out = join(mkdtempSync(join(tmpdir(), 'tally-lh-')), 'report.json');
   await promisify(execFile)(
     'npx',
-    ['--yes', LIGHTHOUSE, url, '--only-categories=performance', '--output=json', `--output-path=${out}`, '--quiet', '--chrome-flags=--headless=new --no-sandbox --disable-gpu'],
+    ['--yes', LIGHTHOUSE, url, '--only-categories=performance,accessibility,best-practices', '--output=json', `--output-path=${out}`, '--quiet', '--chrome-flags=--headless=new --no-sandbox --disable-gpu'],
     { cwd: ROOT, env: { ...process.env, CHROME_PATH: CHROMIUM } },
   );
   const report = JSON.parse(readFileSync(out, 'utf8')) as {
-    categories: { performance: { score: number } };
+    categories: { performance: { score: number }; accessibility: { score: number }; 'best-practices': { score: number } };
     audits: Record<string, { numericValue?: number }>;
   };
   return {
@@ -53,6 +56,8 @@ async function lighthouse(url: string): Promise<Figures> {
     lcpMs: Math.round(report.audits['largest-contentful-paint'].numericValue ?? 0),
     tbtMs: Math.round(report.audits['total-blocking-time'].numericValue ?? 0),
     transferKb: Math.round((report.audits['total-byte-weight'].numericValue ?? 0) / 1024),
+    accessibility: Math.round(report.categories.accessibility.score * 100),
+    bestPractices: Math.round(report.categories['best-practices'].score * 100),
   };
 }
 
@@ -83,11 +88,11 @@ async function main(): Promise<void> {
       terminal: `${base}/terminal`,
       signin: `${base}/signin`,
     };
-    process.stdout.write('page      run  score  FCP ms  LCP ms  TBT ms  transferred KB\n');
+    process.stdout.write('page      run  score  FCP ms  LCP ms  TBT ms  transferred KB  accessibility  best practices\n');
     for (const page of pages) {
       for (let run = 1; run <= runs; run++) {
         const f = await lighthouse(urls[page]);
-        process.stdout.write(`${page.padEnd(9)} ${String(run).padStart(3)}  ${String(f.score).padStart(5)}  ${String(f.fcpMs).padStart(6)}  ${String(f.lcpMs).padStart(6)}  ${String(f.tbtMs).padStart(6)}  ${String(f.transferKb).padStart(14)}\n`);
+        process.stdout.write(`${page.padEnd(9)} ${String(run).padStart(3)}  ${String(f.score).padStart(5)}  ${String(f.fcpMs).padStart(6)}  ${String(f.lcpMs).padStart(6)}  ${String(f.tbtMs).padStart(6)}  ${String(f.transferKb).padStart(14)}  ${String(f.accessibility).padStart(13)}  ${String(f.bestPractices).padStart(14)}\n`);
       }
     }
   } finally {
