@@ -118,22 +118,7 @@ export class CardsService {
       } else if (holders.has(parsed.number)) {
         await this.attachPrinted(tx, null, merchantId, memberId, parsed.number, now);
       } else {
-        const card = tx.create(Card, {
-          id: newId(now.getTime()),
-          merchantId,
-          number: parsed.number,
-          memberId,
-          kind: 'physical',
-          batchId: null,
-          status: 'active',
-          statusReason: null,
-          replacedById: null,
-          issuedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await tx.insert(Card, card);
-        await this.recordStatus(tx, card, null, 'active', 'imported', null, now);
+        await this.insertActiveCard(tx, null, { merchantId, memberId, number: parsed.number, kind: 'physical' }, 'imported', now);
       }
     }
   }
@@ -155,13 +140,21 @@ export class CardsService {
 
   /** Issues a new digital card to a member, inside the caller's transaction. */
   async issueDigital(tx: EntityManager, principal: Principal | null, merchantId: string, memberId: string, now = new Date()): Promise<Card> {
-    const number = await this.freshNumbers(tx, merchantId, DEFAULT_CARD_PREFIX, 1);
+    const [number] = await this.freshNumbers(tx, merchantId, DEFAULT_CARD_PREFIX, 1);
+    return this.insertActiveCard(tx, principal, { merchantId, memberId, number, kind: 'digital' }, 'issued', now);
+  }
+
+  /** A new card, active and the member's from the start, with its first status change recorded. */
+  private async insertActiveCard(
+    tx: EntityManager,
+    principal: Principal | null,
+    owner: { merchantId: string; memberId: string; number: string; kind: 'physical' | 'digital' },
+    reason: string,
+    now: Date,
+  ): Promise<Card> {
     const card = tx.create(Card, {
       id: newId(now.getTime()),
-      merchantId,
-      number: number[0],
-      memberId,
-      kind: 'digital',
+      ...owner,
       batchId: null,
       status: 'active',
       statusReason: null,
@@ -171,7 +164,7 @@ export class CardsService {
       updatedAt: now,
     });
     await tx.insert(Card, card);
-    await this.recordStatus(tx, card, null, 'active', 'issued', principal, now);
+    await this.recordStatus(tx, card, null, 'active', reason, principal, now);
     return card;
   }
 

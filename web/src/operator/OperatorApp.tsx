@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, fieldErrors } from '../api/client';
 import { operatorSession, operatorSlot, useStored } from '../api/sessions';
 import { LANGUAGES } from '../i18n';
-import { ErrorBanner, Field, Notice, Pager, PublicTopbar, SearchBox, Select, useLoad, PasswordSignInForm } from '../ui/kit';
+import { ErrorBanner, Field, Notice, Pager, PublicTopbar, SearchBox, Select, TableWrap, useLoad, PasswordSignInForm } from '../ui/kit';
 import { TimeZoneSelect } from '../ui/TimeZoneSelect';
 
 interface OperatorMerchant {
@@ -126,7 +126,7 @@ function Merchants() {
         }}
         label={t('operator.search')}
       />
-      <div className="table-wrap">
+      <TableWrap label={t('operator.merchants')}>
         <table>
           <thead>
             <tr>
@@ -156,7 +156,7 @@ function Merchants() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {list.data && <Pager offset={offset} limit={PAGE} total={list.data.total} onOffset={setOffset} />}
     </>
   );
