@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { CliError, ensureMigrated, readPassword } from '../auth/cli-support';
+import { CliError, ensureMigrated, readPassword } from '../auth';
 import { ConfigError, loadConfig } from '../config';
 import { AppError } from '../http/errors';
 import { Email, Password } from '../merchants';

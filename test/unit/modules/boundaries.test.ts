@@ -13,7 +13,7 @@ interface AllowListEntry {
  * The allow-list of boundary violations may only shrink: when you fix one,
  * remove its entry and lower this number. Never raise it.
  */
-const MAX_ALLOWED = 10;
+const MAX_ALLOWED = 9;
 
 const allowList: AllowListEntry[] = JSON.parse(readFileSync(join(__dirname, '../../../eslint/boundaries-allow-list.json'), 'utf8'));
 
