@@ -216,10 +216,10 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
       balanceAfter: 115,
     });
     expect(evaluated.body.lines).toEqual([
-      { lineNo: 1, amountMinor: 599, points: 12 },
-      { lineNo: 2, amountMinor: 1250, points: 0 },
-      { lineNo: 3, amountMinor: 9990, points: 100 },
-      { lineNo: 4, amountMinor: 350, points: 3 },
+      { lineNo: 1, amountMinor: 599, discountMinor: 0, points: 12 },
+      { lineNo: 2, amountMinor: 1250, discountMinor: 0, points: 0 },
+      { lineNo: 3, amountMinor: 9990, discountMinor: 0, points: 100 },
+      { lineNo: 4, amountMinor: 350, discountMinor: 0, points: 3 },
     ]);
     expect(evaluated.body.breakdown).toEqual([
       { rule: 'base', label: '1 per 100', points: 109 },
