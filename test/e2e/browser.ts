@@ -1,5 +1,7 @@
 import { execSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
@@ -36,9 +38,37 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
-/** Builds the web app first (a few seconds), so the suite never tests a stale bundle. */
+/**
+ * Builds the web app (a few seconds) once per test run, so no suite tests a
+ * stale bundle. Once: a build empties web/dist, and a browser suite running
+ * in the other worker would lose its files mid-test. The first suite takes a
+ * lock (an atomic mkdir) and builds; the others wait for it and find the
+ * run's marker (the run id comes from the global setup).
+ */
 export function buildWeb(): void {
-  execSync('npm run build:web', { cwd: ROOT, stdio: 'ignore' });
+  const tag = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
+  const marker = join(tmpdir(), `tally-web-built-${tag}-${process.env.TALLY_TEST_RUN ?? process.pid}`);
+  const lock = join(tmpdir(), `tally-web-build-${tag}.lock`);
+  for (;;) {
+    if (existsSync(marker)) return;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a run that was killed mid-build is stale after two minutes.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (!existsSync(marker)) {
+      execSync('npm run build:web', { cwd: ROOT, stdio: 'ignore' });
+      writeFileSync(marker, '');
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface LiveServer {

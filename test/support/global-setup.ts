@@ -12,6 +12,8 @@ export default async function globalSetup(): Promise<void> {
   const redisUp = await probeRedis();
   process.env.TALLY_TEST_MYSQL = mysqlUp ? 'up' : 'down';
   process.env.TALLY_TEST_REDIS = redisUp ? 'up' : 'down';
+  // One id per jest run: the browser suites build the web app once per run (test/e2e/browser.ts).
+  process.env.TALLY_TEST_RUN = `${process.pid}-${Date.now()}`;
   const missing = [!mysqlUp && `MySQL at ${TEST_MYSQL_URL}`, !redisUp && `Redis at ${TEST_REDIS_URL}`].filter(Boolean);
   if (missing.length === 0) return;
   const banner = `\n${'!'.repeat(78)}\n  NOT REACHABLE: ${missing.join(' and ')}\n`;
