@@ -78,6 +78,22 @@ const CLAIM_LIMITS = {
 /** The other modules' services this one calls. */
 export interface PurchasesServiceUses { members: MembersService; merchants: MerchantsService; points: PointsService; rateLimits: RateLimitsService; rules: RulesService }
 
+/** A purchase as recorded: completed, nothing refunded, claimed or voided, no stored answer yet. */
+const NOTHING_HAPPENED_YET = {
+  status: 'completed',
+  refundedMinor: 0,
+  pointsReversed: 0,
+  pointsRestored: 0,
+  response: null,
+  claimedAt: null,
+  claimedBy: null,
+  voidedAt: null,
+  voidCashierId: null,
+  voidIdempotencyKey: null,
+  voidRequestHash: null,
+  voidResponse: null,
+} as const satisfies Partial<Purchase>;
+
 /**
  * The purchase records: sales as the till recorded them, returns, voids and
  * receipt claims, and the purchase history other modules read. Points move
@@ -117,20 +133,9 @@ export class PurchasesService {
       redeemValueMinor: priced.redeemValueMinor,
       pointsEarned: priced.earn.points,
       programVersion: sale.programVersion,
-      status: 'completed',
-      refundedMinor: 0,
-      pointsReversed: 0,
-      pointsRestored: 0,
+      ...NOTHING_HAPPENED_YET,
       idempotencyKey: sale.idempotencyKey,
       requestHash: sale.requestHash,
-      response: null,
-      claimedAt: null,
-      claimedBy: null,
-      voidedAt: null,
-      voidCashierId: null,
-      voidIdempotencyKey: null,
-      voidRequestHash: null,
-      voidResponse: null,
     };
     const lines = priced.lines.map((l) => lineEntity(purchase, l));
     const receipt = answer(purchaseView(purchase, lines));
@@ -259,20 +264,9 @@ export class PurchasesService {
         redeemValueMinor: 0,
         pointsEarned: 0,
         programVersion: null,
-        status: 'completed',
-        refundedMinor: 0,
-        pointsReversed: 0,
-        pointsRestored: 0,
+        ...NOTHING_HAPPENED_YET,
         idempotencyKey: `import:${p.storeId}:${p.receiptNumber}`,
         requestHash: requestHash({ import: p.storeId, receipt: p.receiptNumber }),
-        response: null,
-        claimedAt: null,
-        claimedBy: null,
-        voidedAt: null,
-        voidCashierId: null,
-        voidIdempotencyKey: null,
-        voidRequestHash: null,
-        voidResponse: null,
       };
       const lines: PurchaseLine[] = p.lines.map((l, i) => ({
         purchaseId: purchase.id,
