@@ -1,19 +1,9 @@
-import type { BgNbdParams, GammaGammaParams } from '../../src/analytics';
+import { seededRandom, type BgNbdParams, type GammaGammaParams } from '../../src/analytics';
+
+export { seededRandom };
 
 // Bound once: global lookups are slow inside Jest's vm context and these run per simulated purchase.
-const { log, sqrt, cos, pow, PI, imul } = Math;
-
-/** Seeded uniform [0, 1) generator (mulberry32): the same seed, the same members, on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { log, sqrt, cos, pow, PI } = Math;
 
 function normal(random: () => number): number {
   // Box–Muller; 1 − u keeps the logarithm finite.

@@ -43,6 +43,9 @@ export interface OpenApiOperation {
   security?: unknown[];
 }
 
+// Same seed, same requests.
+export { seededRandom } from '../../../src/analytics';
+
 /** One request to send: `body` is JSON unless `rawBody` is set. */
 export interface FuzzRequest {
   label: string;
@@ -53,18 +56,7 @@ export interface FuzzRequest {
   rawBody?: string;
 }
 
-/** Deterministic PRNG (mulberry32): same seed, same requests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** A seed from a route's name: the same route, the same requests. */
 export function hashSeed(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
