@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 /** The platform every module may use directly; every other folder under src/ is a business module. */
-const PLATFORM = new Set(['db', 'events', 'http', 'jobs', 'metrics', 'web']);
+const PLATFORM = new Set(['db', 'events', 'http', 'jobs', 'metrics', 'numeric', 'web']);
 const modules = new Set(readdirSync(src, { withFileTypes: true }).filter((d) => d.isDirectory() && !PLATFORM.has(d.name)).map((d) => d.name));
 const DATA_ACCESS = /\.(entity|repository|service)\.ts$/;
 const SQL = /^\s*(SELECT\s[\s\S]*\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s)/i;

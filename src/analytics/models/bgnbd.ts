@@ -1,6 +1,6 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { hyp2f1 } from './hyp2f1';
-import { minimizeWithRestarts } from './nelder-mead';
+import { minimizeWithRestarts } from '../../numeric/nelder-mead';
 
 // Bound once: inside Jest's vm context every global lookup (Math.log …) is slow, and
 // these run for every member in every likelihood evaluation.

@@ -1,5 +1,5 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
-import { minimizeWithRestarts } from './nelder-mead';
+import { minimizeWithRestarts } from '../../numeric/nelder-mead';
 
 // Bound once: inside Jest's vm context every global lookup (Math.log …) is slow, and
 // these run for every member in every likelihood evaluation.

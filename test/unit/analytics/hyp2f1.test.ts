@@ -1,5 +1,5 @@
 import { hyp2f1 } from '../../../src/analytics/models/hyp2f1';
-import { nelderMead } from '../../../src/analytics/models/nelder-mead';
+import { nelderMead } from '../../../src/numeric/nelder-mead';
 
 describe('hyp2f1 against closed forms', () => {
   it.each([0, 0.1, 0.5, 0.9, 0.99])('z = %s', (z) => {
