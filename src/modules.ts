@@ -2,6 +2,7 @@ import { auditModule } from './audit/audit.module';
 import { authModule } from './auth/auth.module';
 import { cardsModule } from './cards/cards.module';
 import { statisticsModule } from './db/statistics.module';
+import { feedbackModule } from './feedback/feedback.module';
 import { healthModule } from './health/health.module';
 import { importsModule } from './imports/imports.module';
 import { outboxModule } from './jobs/outbox.module';
@@ -44,6 +45,7 @@ export const modules = [
   statisticsModule,
   rateLimitsModule,
   importsModule,
+  feedbackModule,
 ] as const;
 
 /** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */

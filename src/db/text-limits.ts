@@ -22,6 +22,8 @@ export const TEXT_LIMITS = {
   email: 254,
   /** A notification's subject: a business name and a few words. */
   notificationSubject: 255,
+  /** A shopper's feedback comment, a case note or a resolution message (text columns). */
+  feedbackComment: 2000,
 } as const;
 
 /**

@@ -51,6 +51,9 @@ export const errorStatus = {
   OFFER_NOT_APPLICABLE: 422,
   // offers
   OFFER_STATUS_CONFLICT: 409,
+  // feedback
+  ALREADY_ANSWERED: 409,
+  CASE_RESOLVED: 409,
   // points and rules
   INSUFFICIENT_POINTS: 409,
   REDEMPTION_NOT_ALLOWED: 422,

@@ -22,6 +22,8 @@ export interface ReceiptFacts {
   claimCode?: string;
   /** One line per applied offer, as the offer engine wrote it ("3 for 5.00 Yoghurt −1.00"). */
   offerLines?: string[];
+  /** The address of the receipt's feedback question (printed as a link and a QR code). */
+  feedbackUrl?: string;
 }
 
 /**
@@ -65,6 +67,7 @@ export function receiptText(f: ReceiptFacts): string[] {
   const lines: string[] = [...(f.offerLines ?? [])];
   if (f.balance === null) {
     if (f.claimCode) lines.push(`Forgot your card? Collect the points with claim code ${f.claimCode}`);
+    if (f.feedbackUrl) lines.push(`How did we do? ${f.feedbackUrl}`);
     return lines;
   }
   if (f.pointsRedeemed > 0) lines.push(`Points redeemed: ${pts(f.pointsRedeemed)} (${formatMinor(f.redeemValueMinor, f.currency, f.locale)})`);
@@ -79,6 +82,7 @@ export function receiptText(f: ReceiptFacts): string[] {
   if (f.expiringSoon && f.expiringSoon.points > 0) {
     lines.push(`${pts(f.expiringSoon.points)} points expire on ${formatDate(f.expiringSoon.expiresAt, f.timeZone)}`);
   }
+  if (f.feedbackUrl) lines.push(`How did we do? ${f.feedbackUrl}`);
   return lines;
 }
 

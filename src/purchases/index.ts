@@ -4,5 +4,6 @@ import type { PurchasesService } from './purchases.service';
 export { claimCodeOf } from './claim-code';
 export { requestHash } from './purchase-math';
 export { saleReplay } from './purchases.service';
-export type { Cashier, ImportedPurchase } from './purchases.service';
+export type { Cashier, ImportedPurchase, SaleFacts } from './purchases.service';
+export type { Purchase } from './purchase.entity';
 export type { PurchaseFigures, PurchasesService };

@@ -64,6 +64,23 @@ export interface NewSale {
 }
 
 /** A staff member working a till, as receipts name them. */
+/** What other modules need of a sale to relate something to it. */
+export interface SaleFacts {
+  id: string;
+  merchantId: string;
+  storeId: string;
+  memberId: string | null;
+  receiptNumber: string;
+  occurredAt: Date;
+  status: Purchase['status'];
+  totalMinor: number;
+  refundedMinor: number;
+}
+
+function factsOf(p: Purchase): SaleFacts {
+  return { id: p.id, merchantId: p.merchantId, storeId: p.storeId, memberId: p.memberId, receiptNumber: p.receiptNumber, occurredAt: p.occurredAt, status: p.status, totalMinor: p.totalMinor, refundedMinor: p.refundedMinor };
+}
+
 export interface Cashier {
   id: string;
   name: string;
@@ -672,6 +689,55 @@ export class PurchasesService {
       .limit(limit)
       .getRawMany<{ category: string }>();
     return rows.map((r) => r.category);
+  }
+
+  /**
+   * The facts a shopper's feedback is tied to. Without a merchant id it finds
+   * the purchase by id alone: the caller holds a signed token for it.
+   */
+  async saleFacts(purchaseId: string, merchantId?: string): Promise<SaleFacts | null> {
+    const p = await this.deps.db.manager.findOneBy(Purchase, merchantId ? { id: purchaseId, merchantId } : { id: purchaseId });
+    return p ? factsOf(p) : null;
+  }
+
+  /** A member's latest sales since `since`, newest first (the portal asks about the last one not yet answered). */
+  async recentSales(merchantId: string, memberId: string, since: Date, limit: number): Promise<SaleFacts[]> {
+    const rows = await this.deps.db.manager
+      .getRepository(Purchase)
+      .createQueryBuilder('p')
+      .where('p.merchant_id = :merchantId AND p.member_id = :memberId AND p.occurred_at >= :since', { merchantId, memberId, since })
+      .orderBy('p.occurred_at', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.map(factsOf);
+  }
+
+  /**
+   * The completed sales of some members in [from, to), oldest first: what
+   * they did around an event (feedback follow-up). Callers pass a batch of
+   * members (a few hundred) and a window, so the answer stays small.
+   */
+  async salesOfMembers(merchantId: string, memberIds: readonly string[], from: Date, to: Date): Promise<{ memberId: string; occurredAt: Date; spendMinor: number }[]> {
+    if (memberIds.length === 0) return [];
+    const rows = await this.deps.db.manager
+      .getRepository(Purchase)
+      .createQueryBuilder('p')
+      .select(['p.member_id AS member_id', 'p.occurred_at AS occurred_at', 'p.total_minor - p.refunded_minor AS spend'])
+      .where('p.merchant_id = :merchantId AND p.member_id IN (:...memberIds) AND p.status = :status', { merchantId, memberIds, status: 'completed' })
+      .andWhere('p.occurred_at >= :from AND p.occurred_at < :to', { from, to })
+      .orderBy('p.occurred_at', 'ASC')
+      .getRawMany<{ member_id: string; occurred_at: Date | string; spend: unknown }>();
+    return rows.map((r) => ({ memberId: r.member_id, occurredAt: toDate(r.occurred_at) as Date, spendMinor: toInt(r.spend) }));
+  }
+
+  /**
+   * One page of the merchant's purchases for a CSV export, by id after
+   * `afterId` (keyset: each page costs the same however deep the export is).
+   */
+  async exportPage(merchantId: string, afterId: string | null, limit: number): Promise<Purchase[]> {
+    const qb = this.deps.db.manager.getRepository(Purchase).createQueryBuilder('p').where('p.merchant_id = :merchantId', { merchantId });
+    if (afterId) qb.andWhere('p.id > :afterId', { afterId });
+    return qb.orderBy('p.id', 'ASC').limit(limit).getMany();
   }
 
   /** Moves a merged member's purchases to the surviving member, inside the merge transaction. */

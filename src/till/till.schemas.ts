@@ -272,6 +272,8 @@ export const PurchaseReceipt = z.object({
   pointsPendingUntil: timestamp.nullable(),
   /** An anonymous sale's claim code (also in receiptText), for a till that prints the receipt in its own words. */
   claimCode: z.string().nullable().optional(),
+  /** The receipt's feedback question (a link and QR code; answered without signing in). Absent from receipts recorded before feedback. */
+  feedbackUrl: z.string().optional(),
   /** The offers the sale applied and those it skipped, as evaluate shows them (absent from receipts recorded before offers). */
   appliedOffers: z.array(AppliedOfferView).optional(),
   skippedOffers: z.array(SkippedOfferView).optional(),

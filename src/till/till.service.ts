@@ -10,6 +10,7 @@ import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
 import type { ActiveOfferSet, LimitRefusal, OffersService } from '../offers';
 import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
+import { feedbackUrlOf } from '../feedback';
 import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
 import { cappedPointsOf, programCategories, uniqueCategories, type Program, type RulesService } from '../rules';
 import type { AppliedOfferView, BasketEvaluation, CommitPurchaseRequest, EvaluateBasketRequest, MemberLookupQuery, MemberSummary, PurchaseReceipt, SkippedOfferView } from './till.schemas';
@@ -210,11 +211,13 @@ export class TillService {
           },
           (purchase): PurchaseReceipt => {
             const claimCode = memberId ? null : claimCodeOf(this.deps.config.jwtSecret, purchase.id);
+            const feedbackUrl = feedbackUrlOf(this.deps.config.publicUrl, this.deps.config.jwtSecret, purchase.id);
             return {
               purchase,
               balance: after ? { available: after.available, pending: after.pending } : null,
               pointsPendingUntil: pendingUntil?.toISOString() ?? null,
               claimCode,
+              feedbackUrl,
               ...offersView(priced, refused, body.offerIds ?? []),
               receiptText: receiptText({
                 locale: merchant.locale,
@@ -229,6 +232,7 @@ export class TillService {
                 expiringSoon,
                 claimCode: claimCode ?? undefined,
                 offerLines: priced.offers.applied.map((a) => a.receiptLine),
+                feedbackUrl,
               }),
             };
           },

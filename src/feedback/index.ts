@@ -1,0 +1,4 @@
+import type { FeedbackService, MemberGroups } from './feedback.service';
+
+export { feedbackUrlOf } from './token';
+export type { FeedbackService, MemberGroups };
