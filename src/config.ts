@@ -35,6 +35,14 @@ const EnvSchema = z.object({
    * (text included outside production only).
    */
   NOTIFY_WEBHOOK_URL: z.url().optional(),
+  /**
+   * smtp://user:pass@host:587 or smtps://…:465: email to members (sign-in
+   * codes, feedback thank-yous and resolutions) goes to this mail server;
+   * SMS still go to the webhook gateway or the log.
+   */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** The From address of that email, e.g. "Corner Shop <shop@example.com>". */
+  SMTP_FROM: z.string().min(3).max(254).optional(),
   /** HMAC-SHA256 key for the X-Tally-Signature header of webhook deliveries. */
   NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits, _ : . - (at most 64)').default('tally'),
@@ -89,6 +97,8 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   notifyWebhook: { url: string; secret: string | undefined } | undefined;
+  /** The mail server for email to members; absent: email goes where SMS go (webhook or log). */
+  smtp: { url: string; from: string } | undefined;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
@@ -143,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     notifyWebhook: e.NOTIFY_WEBHOOK_URL ? { url: e.NOTIFY_WEBHOOK_URL, secret: e.NOTIFY_WEBHOOK_SECRET } : undefined,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? `Tally <no-reply@${new URL(e.PUBLIC_URL ?? 'http://localhost').hostname}>` } : undefined,
     jwtSecret,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from '../logger';
 import type { NotificationChannel } from './notification.entity';
 
@@ -66,5 +67,32 @@ export class WebhookChannelAdapter implements ChannelAdapter {
     if (this.secret) headers['x-tally-signature'] = `sha256=${createHmac('sha256', this.secret).update(body).digest('hex')}`;
     const res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
     if (!res.ok) throw new Error(`notification webhook answered ${res.status}`);
+  }
+}
+
+/**
+ * Email through the shop's mail server (nodemailer's SMTP transport, pooled
+ * connections). The notification id is the Message-ID, so a retried job
+ * that did reach the server is recognisable as the same message. A refusal
+ * or a dropped connection throws, so the job retries.
+ */
+export class SmtpChannelAdapter implements ChannelAdapter {
+  readonly name = 'smtp';
+  private readonly transport: Transporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
+    this.transport = createTransport({ url, pool: true, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  }
+
+  async send(message: OutgoingMessage): Promise<void> {
+    const host = this.from.replace(/^.*@/, '').replace(/>.*$/, '');
+    await this.transport.sendMail({ from: this.from, to: message.destination, subject: message.subject ?? '', text: message.body, messageId: `<${message.id}@${host}>` });
+  }
+
+  close(): void {
+    this.transport.close();
   }
 }

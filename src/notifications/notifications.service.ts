@@ -2,7 +2,7 @@ import { LessThan, type EntityManager } from 'typeorm';
 import type { Deps } from '../deps';
 import { newId } from '../db/ids';
 import { enqueueInTransaction } from '../jobs/outbox';
-import { LogChannelAdapter, WebhookChannelAdapter, type ChannelAdapter } from './channels';
+import { LogChannelAdapter, SmtpChannelAdapter, WebhookChannelAdapter, type ChannelAdapter } from './channels';
 import { Notification, type NotificationChannel } from './notification.entity';
 
 export const SEND_NOTIFICATION_JOB = 'notifications.send';
@@ -25,7 +25,8 @@ export interface NewNotification {
 /**
  * The notification outbox: a message is stored in the caller's transaction
  * and delivered afterwards by the `notifications.send` job through a channel
- * adapter: the shop's webhook gateway when configured, otherwise the log.
+ * adapter: email to the shop's mail server when SMTP_URL is set; the rest to
+ * the shop's webhook gateway when configured, otherwise the log.
  */
 export class NotificationsService {
   private readonly adapters: Record<NotificationChannel, ChannelAdapter>;
@@ -35,11 +36,11 @@ export class NotificationsService {
     adapters?: Partial<Record<NotificationChannel, ChannelAdapter>>,
     console?: (line: string) => void,
   ) {
-    const { notifyWebhook, env, logLevel } = deps.config;
+    const { notifyWebhook, smtp, env, logLevel } = deps.config;
     // LOG_LEVEL=silent (the test suites) keeps the console quiet too.
     const print = console ?? (logLevel === 'silent' ? () => undefined : undefined);
     const fallback = notifyWebhook ? new WebhookChannelAdapter(notifyWebhook.url, notifyWebhook.secret) : new LogChannelAdapter(deps.log, env !== 'production', print);
-    this.adapters = { sms: adapters?.sms ?? fallback, email: adapters?.email ?? fallback };
+    this.adapters = { sms: adapters?.sms ?? fallback, email: adapters?.email ?? (smtp ? new SmtpChannelAdapter(smtp.url, smtp.from) : fallback) };
   }
 
   async enqueue(tx: EntityManager, input: NewNotification, now = new Date()): Promise<string> {

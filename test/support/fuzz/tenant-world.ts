@@ -42,6 +42,9 @@ export interface TenantWorld {
     terminalId: string;
     subscriptionId: string;
     offerId: string;
+    /** The anonymous sale's receipt feedback token (answered: a detractor's, so it opened a case). */
+    feedbackToken: string;
+    caseId: string;
   };
   /** A merchant of its own for the platform operator's routes to act on (suspend, resume), so they never stop this one. */
   operatorMerchantId: string;
@@ -80,7 +83,11 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
   const purchase = (await sale(victim.member.id, receiptNumber)).body.purchase;
   const selfPurchase = (await sale(self.member.id, `R-${tag}-2`)).body.purchase;
   const anonymousReceiptNumber = `R-${tag}-3`;
-  const anonymousReceiptText = (await sale(undefined, anonymousReceiptNumber)).body.receiptText as string[];
+  const anonymousSale = (await sale(undefined, anonymousReceiptNumber)).body as { receiptText: string[]; feedbackUrl: string };
+  const anonymousReceiptText = anonymousSale.receiptText;
+  const feedbackToken = anonymousSale.feedbackUrl.split('/f/')[1];
+  await ok(request(app).post(`/v1/receipt-feedback/${feedbackToken}`).send({ score: 0, comment: `Complaint ${tag}`, email: `shopper-${tag}@example.test` }), 201);
+  const caseId = (await ok(request(app).get('/v1/feedback/cases').set(auth(f.tokens.owner)), 200)).body.items[0].id as string;
   const anonymousClaimCode = /claim code (\w{4}-\w{4})/.exec(anonymousReceiptText.join('\n'))?.[1] ?? 'missing';
   const batch = (await ok(request(app).post('/v1/card-batches').set(auth(f.tokens.owner)).send({ count: 2 }), 201)).body;
   const [unassigned] = await rt.db.manager.find(Card, { where: { merchantId: f.merchant.id, batchId: batch.id } });
@@ -116,6 +123,8 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     terminalId: terminal.id,
     subscriptionId: subscription.id,
     offerId: offer.id,
+    feedbackToken,
+    caseId,
   };
   const secrets = [
     ...Object.values(ids),
@@ -131,6 +140,8 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     `victim-${tag}@example.test`,
     `Annex ${tag}`,
     webhookUrl,
+    `Complaint ${tag}`,
+    `shopper-${tag}@example.test`,
   ];
   return {
     fixture: f,
