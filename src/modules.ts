@@ -2,6 +2,7 @@ import { auditModule } from './audit/audit.module';
 import { authModule } from './auth/auth.module';
 import { cardsModule } from './cards/cards.module';
 import { statisticsModule } from './db/statistics.module';
+import { exportsModule } from './exports/exports.module';
 import { feedbackModule } from './feedback/feedback.module';
 import { healthModule } from './health/health.module';
 import { importsModule } from './imports/imports.module';
@@ -46,6 +47,7 @@ export const modules = [
   rateLimitsModule,
   importsModule,
   feedbackModule,
+  exportsModule,
 ] as const;
 
 /** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */

@@ -4,10 +4,8 @@ import type { Principal } from '../http/principal';
 import { AppError } from '../http/errors';
 import { route } from '../http/route';
 import {
-  CardOut,
   ChangeOut,
   changeView,
-  CompletenessOut,
   ConsentsInput,
   ConsentsOut,
   consentHistoryView,
@@ -26,9 +24,6 @@ import {
   SignInCodeParams,
   SignInOut,
   SignInVerifyBody,
-  StatsOut,
-  cardView,
-  statsView,
 } from './members.schemas';
 import type { MembersService } from './members.service';
 import type { MemberSignInService } from './member-sign-in.service';
@@ -214,42 +209,6 @@ export function meRoutes(api: Api<{ members: MembersService; memberSignIn: Membe
     handler: async ({ principal, body }) => {
       const me = await members.self(asMember(principal));
       return consentsView(await members.setConsents(principal, me.id, body, 'portal'));
-    },
-  });
-
-  route(api, {
-    method: 'get',
-    path: '/v1/me/export',
-    summary: 'Everything kept about me, as JSON',
-    tag: 'portal',
-    access: { member: true },
-    response: z.object({
-      member: MemberOut,
-      stats: StatsOut,
-      completeness: CompletenessOut,
-      consents: CurrentConsentsOut,
-      consentHistory: ConsentsOut.shape.history,
-      changes: z.array(ChangeOut),
-      cards: z.array(CardOut),
-      points: z.object({ balance: z.unknown(), entries: z.array(z.unknown()) }),
-      purchases: z.array(z.unknown()),
-      exportedAt: z.string(),
-    }),
-    handler: async ({ principal }) => {
-      const me = await members.self(asMember(principal));
-      const data = await members.exportData({ kind: 'member', merchantId: me.merchantId, memberId: me.id });
-      return {
-        member: memberView(data.member),
-        stats: statsView(data.stats),
-        completeness: data.completeness,
-        consents: consentsView(data.consents),
-        consentHistory: consentHistoryView(data.consentHistory),
-        changes: data.changes.map(changeView),
-        cards: data.cards.map(cardView),
-        points: data.points,
-        purchases: data.purchases,
-        exportedAt: data.exportedAt.toISOString(),
-      };
     },
   });
 

@@ -12,6 +12,7 @@ import type { Principal } from '../http/principal';
 import { actorOf } from './actor';
 import { completenessOf, type Completeness } from './completeness';
 import { MemberChange } from './member-change.entity';
+import { SignInCode } from './sign-in-code.entity';
 import { MemberConsent, type ConsentKind } from './member-consent.entity';
 import { generateMemberNumber, isValidMemberNumber } from './member-number';
 import { MemberStats } from './member-stats.entity';
@@ -619,6 +620,36 @@ export class MembersService {
       if (page.items.length < EXPORT_PAGE) break;
     }
     return { ...profile, changes, consentHistory: consents.history, points: { balance, entries }, purchases, exportedAt: now };
+  }
+
+  /**
+   * Erases what identifies a member, for a deletion request: name, contact,
+   * birth date and external id go, the membership is closed, the change
+   * history keeps which fields changed but not their values, and pending
+   * sign-in codes are dropped. The member row, number, cards and points
+   * ledger stay, so balances, receipts and the ledger's sums do not move.
+   * Runs in the caller's transaction (the erasure spans modules).
+   */
+  async erase(tx: EntityManager, principal: Principal, memberId: string, now = new Date()): Promise<Member> {
+    const member = await this.lock(tx, principal.merchantId, memberId);
+    const erased = { firstName: 'Erased', lastName: null, phone: null, email: null, birthDate: null, externalId: null, locale: null, status: 'closed' as const, statusReason: 'erased', updatedAt: now };
+    await tx.update(Member, { id: member.id }, erased);
+    await tx.update(MemberChange, { merchantId: member.merchantId, memberId: member.id }, { oldValue: null, newValue: null });
+    await tx.delete(SignInCode, { merchantId: member.merchantId, memberId: member.id });
+    await this.recordChange(tx, principal, member, 'erased', null, now.toISOString(), now);
+    await audit(tx, member.merchantId, principal, { action: 'member.erase', entity: 'member', entityId: member.id }, now);
+    await publish(tx, member.merchantId, 'member.updated', { memberId: member.id, fields: ['firstName', 'lastName', 'phone', 'email', 'birthDate', 'externalId', 'locale', 'status'] }, now);
+    return { ...member, ...erased };
+  }
+
+  /**
+   * One page of the merchant's members for a CSV export, by id after
+   * `afterId` (keyset: a page costs the same however deep the export is).
+   */
+  async exportPage(merchantId: string, afterId: string | null, limit: number): Promise<Member[]> {
+    const qb = this.deps.db.manager.getRepository(Member).createQueryBuilder('m').where('m.merchant_id = :merchantId', { merchantId });
+    if (afterId) qb.andWhere('m.id > :afterId', { afterId });
+    return qb.orderBy('m.id', 'ASC').limit(limit).getMany();
   }
 
   /** The merchant's region for reading phone numbers without a country code. */

@@ -65,6 +65,11 @@ export class NotificationsService {
     return id;
   }
 
+  /** Erasure: the member's messages keep their kind and status but lose their address and text (a queued one without text is never sent). */
+  async forgetMember(tx: EntityManager, merchantId: string, memberId: string): Promise<void> {
+    await tx.update(Notification, { merchantId, memberId }, { destination: '', subject: null, body: null });
+  }
+
   /**
    * Gives up on sensitive messages still queued after `cutoff` (a sign-in
    * code nobody delivered in time is useless): marked failed, text cleared.

@@ -304,6 +304,17 @@ export class PointsService {
   }
 
   /** The member's ledger, newest first, keyset-paged by entry id. */
+  /** One page of the merchant's ledger for a CSV export, oldest first, by entry id after `afterId`. */
+  async ledgerPage(merchantId: string, afterId: number, limit: number): Promise<PointEntry[]> {
+    return this.deps.db.manager
+      .getRepository(PointEntry)
+      .createQueryBuilder('e')
+      .where('e.merchant_id = :merchantId AND e.id > :afterId', { merchantId, afterId })
+      .orderBy('e.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   async entries(merchantId: string, memberId: string, page: { limit: number; before?: number }): Promise<EntryPage> {
     const qb = this.deps.db.manager
       .createQueryBuilder(PointEntry, 'e')

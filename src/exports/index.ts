@@ -1,0 +1,3 @@
+import type { ExportsService } from './exports.service';
+
+export type { ExportsService };
