@@ -17,6 +17,7 @@ import { PortalJoin1700000022000 } from './1700000022000-portal-join';
 import { Offers1700000026000 } from './1700000026000-offers';
 import { OfferUsesVoided1700000026100 } from './1700000026100-offer-uses-voided';
 import { Imports1700000027000 } from './1700000027000-imports';
+import { OfflineOffersReturns1700000030000 } from './1700000030000-offline-offers-returns';
 import { Feedback1700000033000 } from './1700000033000-feedback';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
@@ -40,5 +41,6 @@ export const migrations = [
   Offers1700000026000,
   OfferUsesVoided1700000026100,
   Imports1700000027000,
+  OfflineOffersReturns1700000030000,
   Feedback1700000033000,
 ];

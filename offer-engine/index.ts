@@ -7,5 +7,7 @@
  */
 export { applyOffers } from './engine';
 export { definitionProblem, eligibility } from './definition';
+export { keptDiscounts, termsOf, type OfferTerms } from './returns';
+export { lineAmount, offerLinesOf, type TillLine } from './till-lines';
 export type { Schedule } from './recurrence';
 export * from './types';

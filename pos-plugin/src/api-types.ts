@@ -15,10 +15,13 @@ export type {
   EvaluateBasketRequest,
   MemberLookupQuery,
   MemberSummary,
+  OfflineAppliedOffer,
+  OfflinePricing,
   PurchaseReceipt,
   PurchaseView,
   ReturnReceipt,
   ReturnRequest,
+  TillOfferSet,
   VoidReceipt,
   VoidRequest,
 } from '../../src/till/till.schemas';

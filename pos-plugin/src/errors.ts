@@ -55,3 +55,24 @@ export class InvalidCardCodeError extends Error {
     this.name = 'InvalidCardCodeError';
   }
 }
+
+/**
+ * Offline the till cannot use an offer only the server can keep: one with
+ * limits or a budget (uses must be counted across tills), a single-use code
+ * (it must not be used twice), or one its offer set does not have. The
+ * cashier takes the sale without it, or waits for the server.
+ */
+export class OfflineOfferRefusedError extends Error {
+  readonly code = 'OFFLINE_OFFER_REFUSED';
+  constructor(readonly offers: { offerId: string; reason: string; name?: string }[]) {
+    super(`Tally is offline: ${offers.map(describe).join('; ')}. Take the sale without it or try again when Tally is back.`);
+    this.name = 'OfflineOfferRefusedError';
+  }
+}
+
+function describe(o: { offerId: string; reason: string; name?: string }): string {
+  const what = o.name ? `"${o.name}"` : `offer ${o.offerId}`;
+  if (o.reason === 'SINGLE_USE_CODE') return `${what} is a single-use code and cannot be checked`;
+  if (o.reason === 'UNKNOWN') return `${what} is not in the till's offer set`;
+  return `${what} has limits only the server can keep`;
+}

@@ -4,7 +4,8 @@ export { OfflineJournal, type JournalEntry, type JournalStatus, type JournalSumm
 export { backoffMs, type ReplayReport } from './replay';
 export { ScannerInput, type ScannerOptions } from './scanner';
 export { checkCardCode, ean13CheckDigit, isValidEan13, type CardCodeCheck } from './card-code';
-export { InvalidCardCodeError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from './errors';
+export { InvalidCardCodeError, OfflineOfferRefusedError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from './errors';
+export { priceOffline, type KeptOfferSet, type OfferSet, type OfflineOffers } from './offline-offers';
 export { createBridgeServer, listenBridge } from './bridge/http-bridge';
 export { DropFolderWatcher, type DropEvent, type DropFolderOptions } from './bridge/drop-folder';
 export { readReceiptFile, fileReceiptKey, ReceiptFileError, CSV_COLUMNS, type FileReceipt } from './receipt-file';

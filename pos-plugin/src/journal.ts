@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CommitPurchaseRequest } from './api-types';
+import type { KeptOfferSet, OfferSet } from './offline-offers';
 
 export type JournalStatus = 'pending' | 'sent' | 'rejected' | 'discarded';
 
@@ -48,7 +49,7 @@ interface Row {
   settled_at: number | null;
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
  * The offline journal: purchases that could not reach the server, kept in a
@@ -161,6 +162,22 @@ export class OfflineJournal {
     };
   }
 
+  /** The offer set kept for pricing offline, if the till has fetched one. */
+  keptOfferSet(): KeptOfferSet | null {
+    const row = this.db.prepare('SELECT version, body, fetched_at FROM offer_set WHERE id = 1').get() as { version: string; body: string; fetched_at: number } | undefined;
+    return row ? { version: row.version, fetchedAt: new Date(row.fetched_at), set: JSON.parse(row.body) as OfferSet } : null;
+  }
+
+  /** Keeps a new offer set in place of the old one, on disk like the sales, so a till restarted offline still has it. */
+  keepOfferSet(kept: KeptOfferSet): void {
+    this.db
+      .prepare(
+        `INSERT INTO offer_set (id, version, body, fetched_at) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version, body = excluded.body, fetched_at = excluded.fetched_at`,
+      )
+      .run(kept.version, JSON.stringify(kept.set), kept.fetchedAt.getTime());
+  }
+
   close(): void {
     this.db.close();
   }
@@ -181,7 +198,15 @@ function migrate(db: Database.Database): void {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`journal file is from a newer plugin (schema ${version}); upgrade tally-pos`);
     if (version === SCHEMA_VERSION) return;
-    db.exec(`
+    if (version < 1) createJournal(db);
+    // Version 2: the offer set the till prices with offline.
+    db.exec('CREATE TABLE offer_set (id INTEGER PRIMARY KEY CHECK (id = 1), version TEXT NOT NULL, body TEXT NOT NULL, fetched_at INTEGER NOT NULL)');
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+function createJournal(db: Database.Database): void {
+  db.exec(`
       CREATE TABLE journal (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         idempotency_key TEXT NOT NULL UNIQUE,
@@ -198,8 +223,6 @@ function migrate(db: Database.Database): void {
       );
       CREATE INDEX journal_status ON journal (status, id);
     `);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
 }
 
 function toEntry(row: Row): JournalEntry {

@@ -11,12 +11,14 @@ import type {
   ReturnReceipt,
   ReturnRequest,
   TerminalTokenResponse,
+  TillOfferSet,
   VoidReceipt,
   VoidRequest,
 } from './api-types';
 import { IdempotencyKeySchema } from './api-types';
 import { checkCardCode } from './card-code';
 import { InvalidCardCodeError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from './errors';
+import { priceOffline, type KeptOfferSet, type OfflineOffers } from './offline-offers';
 import { httpCall, type HttpAnswer } from './http';
 import type { JournalSummary, OfflineJournal } from './journal';
 import { replayJournal, type ReplayReport } from './replay';
@@ -40,7 +42,7 @@ export interface TallyTerminalOptions {
   clockSkewToleranceMs?: number;
 }
 
-export type CommitPurchaseInput = Omit<CommitPurchaseRequest, 'occurredAt'> & {
+export type CommitPurchaseInput = Omit<CommitPurchaseRequest, 'occurredAt' | 'offline'> & {
   /** Defaults to now by the (corrected) till clock. */
   occurredAt?: string;
   /** Supply one to retry a sale the POS already tried; otherwise the SDK makes one. */
@@ -49,13 +51,21 @@ export type CommitPurchaseInput = Omit<CommitPurchaseRequest, 'occurredAt'> & {
 
 export type CommitOutcome =
   | { status: 'recorded'; idempotencyKey: string; receipt: PurchaseReceipt }
-  /** Saved in the offline journal; the points will appear when it is replayed. */
-  | { status: 'queued'; idempotencyKey: string; journalId: number; occurredAt: string };
+  /**
+   * Saved in the offline journal; the points will appear when it is replayed.
+   * `offers`: the offers priced offline with the kept offer set (print them:
+   * the server records them as printed); null when the till has no offer set yet.
+   */
+  | { status: 'queued'; idempotencyKey: string; journalId: number; occurredAt: string; offers: OfflineOffers | null };
 
 /** Refresh this long before the token runs out, so a sale never meets an expired token. */
 const REFRESH_MARGIN_MS = 60_000;
 /** With auto-replay on, a sale queued behind a backlog retries the journal at most this often, whatever the backoff. */
 const PROBE_EVERY_MS = 5000;
+/** With auto-replay on, the offer set is checked for a new version this often. */
+const OFFERS_EVERY_MS = 60_000;
+/** Members whose tier the till remembers from their last scan, for offers offline. */
+const REMEMBERED_MEMBERS = 1000;
 
 /**
  * A till's connection to Tally. One instance per terminal; it signs in with
@@ -72,6 +82,10 @@ export class TallyTerminal {
   private replaying: Promise<ReplayReport> | null = null;
   private replayTimer: NodeJS.Timeout | null = null;
   private lastProbeAt = 0;
+  private lastOffersAt = 0;
+  private kept: KeptOfferSet | null | undefined = undefined;
+  /** Tier codes of scanned members by `card:<code>` and `member:<id>`, oldest first. */
+  private readonly tiers = new Map<string, string | null>();
   /** Who Tally says this till is; known after the first sign-in. */
   terminalInfo: TerminalTokenResponse['terminal'] | null = null;
 
@@ -109,15 +123,53 @@ export class TallyTerminal {
   async lookupCard(code: string): Promise<MemberSummary> {
     const check = checkCardCode(code);
     if (!check.ok) throw new InvalidCardCodeError(code, check.reason);
-    return this.read<MemberSummary>(`/v1/pos/cards/${encodeURIComponent(code)}`);
+    return this.remember(await this.read<MemberSummary>(`/v1/pos/cards/${encodeURIComponent(code)}`), code);
   }
 
-  lookupPhone(phone: string): Promise<MemberSummary> {
-    return this.read<MemberSummary>(`/v1/pos/members?phone=${encodeURIComponent(phone)}`);
+  async lookupPhone(phone: string): Promise<MemberSummary> {
+    return this.remember(await this.read<MemberSummary>(`/v1/pos/members?phone=${encodeURIComponent(phone)}`));
   }
 
-  lookupMemberNumber(memberNumber: string): Promise<MemberSummary> {
-    return this.read<MemberSummary>(`/v1/pos/members?number=${encodeURIComponent(memberNumber)}`);
+  async lookupMemberNumber(memberNumber: string): Promise<MemberSummary> {
+    return this.remember(await this.read<MemberSummary>(`/v1/pos/members?number=${encodeURIComponent(memberNumber)}`));
+  }
+
+  // ---- offers offline ----
+
+  /**
+   * Fetches the offer set when its version changed (`GET /v1/pos/offers?since=`)
+   * and keeps it in the journal file, so a till restarted offline still has
+   * it. Auto-replay calls this every minute; a POS may call it at start-up.
+   */
+  async refreshOffers(): Promise<{ version: string; changed: boolean }> {
+    const since = this.keptOffers()?.version;
+    const answer = await this.read<TillOfferSet>(`/v1/pos/offers${since ? `?since=${encodeURIComponent(since)}` : ''}`);
+    this.lastOffersAt = this.clock().getTime();
+    if (answer.changed && answer.offerSet) {
+      this.kept = { version: answer.version, fetchedAt: this.clock(), set: answer.offerSet };
+      this.options.journal?.keepOfferSet(this.kept);
+    }
+    return { version: answer.version, changed: answer.changed };
+  }
+
+  /** The offer set the till prices with offline, if it has fetched one. */
+  keptOffers(): KeptOfferSet | null {
+    if (this.kept === undefined) this.kept = this.options.journal?.keptOfferSet() ?? null;
+    return this.kept;
+  }
+
+  /**
+   * Prices a basket's offers as the server would, without the server: for the
+   * POS screen while Tally is unreachable. Null when the till has no offer set
+   * yet. Throws OfflineOfferRefusedError for a chosen offer only the server can
+   * apply (limits, budget, single-use code).
+   */
+  priceOffline(basket: Pick<EvaluateBasketRequest, 'lines' | 'offerIds' | 'memberId' | 'cardCode' | 'occurredAt'>): OfflineOffers | null {
+    const kept = this.keptOffers();
+    if (!kept) return null;
+    const known = basket.cardCode !== undefined ? this.tiers.get(`card:${basket.cardCode}`) : basket.memberId !== undefined ? this.tiers.get(`member:${basket.memberId}`) : undefined;
+    const member = basket.cardCode !== undefined || basket.memberId !== undefined ? { tierCode: known ?? null, segmentIds: [], isFirstPurchase: false } : null;
+    return priceOffline(kept, basket, { now: basket.occurredAt ? new Date(basket.occurredAt) : this.now(), member });
   }
 
   evaluateBasket(basket: EvaluateBasketRequest): Promise<BasketEvaluation> {
@@ -199,7 +251,9 @@ export class TallyTerminal {
   startAutoReplay(intervalMs = 5000): void {
     if (this.replayTimer) return;
     const tick = () => {
+      const offersDue = this.clock().getTime() - this.lastOffersAt >= OFFERS_EVERY_MS;
       this.replayJournal()
+        .then(() => (offersDue ? this.refreshOffers() : undefined))
         .catch(() => undefined)
         .finally(() => {
           if (this.replayTimer) this.replayTimer = setTimeout(tick, intervalMs).unref();
@@ -217,14 +271,26 @@ export class TallyTerminal {
 
   // ---- transport ----
 
+  /** Journals a sale priced offline: the journal stores the offers applied with it, which the server records as printed. */
   private enqueue(journal: OfflineJournal, idempotencyKey: string, body: CommitPurchaseRequest): CommitOutcome {
-    const entry = journal.append({ idempotencyKey, body, now: this.clock() });
+    const offers = this.priceOffline(body);
+    const priced: CommitPurchaseRequest = offers ? { ...body, offline: { offerSetVersion: offers.offerSetVersion, appliedOffers: offers.appliedOffers } } : body;
+    const entry = journal.append({ idempotencyKey, body: priced, now: this.clock() });
     // A new sale is a natural moment to probe the server: without it a backlog could wait out a long backoff after the server is back.
     if (this.replayTimer && Date.now() - this.lastProbeAt >= PROBE_EVERY_MS) {
       this.lastProbeAt = Date.now();
       void this.replayJournal({ ignoreBackoff: true }).catch(() => undefined);
     }
-    return { status: 'queued', idempotencyKey, journalId: entry.id, occurredAt: entry.body.occurredAt };
+    return { status: 'queued', idempotencyKey, journalId: entry.id, occurredAt: entry.body.occurredAt, offers };
+  }
+
+  private remember(summary: MemberSummary, cardCode?: string): MemberSummary {
+    for (const key of [`member:${summary.member.id}`, ...(cardCode ? [`card:${cardCode}`] : [])]) {
+      this.tiers.delete(key);
+      this.tiers.set(key, summary.tier?.code ?? null);
+    }
+    while (this.tiers.size > REMEMBERED_MEMBERS) this.tiers.delete(this.tiers.keys().next().value as string);
+    return summary;
   }
 
   private async read<T>(path: string): Promise<T> {

@@ -172,5 +172,22 @@ export const OfferReport = z.object({
   salesMinor: z.number().int(),
   firstUseAt: z.string().nullable(),
   lastUseAt: z.string().nullable(),
+  /** Uses a till priced offline (the server recorded them as printed). */
+  offlineUses: z.number().int(),
+  /** Offline uses the server would have refused: for the owner to look at. */
+  flaggedUses: z.number().int(),
+  /**
+   * The latest 50 of them: OFFER_ENDED (after the offer ended), OFFER_NOT_ACTIVE
+   * (not running then), OVER_TOTAL_LIMIT, OVER_BUDGET, OVER_MEMBER_LIMIT.
+   */
+  flags: z.array(
+    z.object({
+      purchaseId: z.string(),
+      occurredAt: z.string(),
+      flag: z.enum(['OFFER_ENDED', 'OFFER_NOT_ACTIVE', 'OVER_TOTAL_LIMIT', 'OVER_BUDGET', 'OVER_MEMBER_LIMIT']),
+      discountMinor: z.number().int(),
+      memberId: z.string().nullable(),
+    }),
+  ),
 });
 export type OfferReport = z.infer<typeof OfferReport>;

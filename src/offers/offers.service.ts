@@ -1,5 +1,5 @@
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { definitionProblem, eligibility, type AppliedOffer, type OfferContext, type OfferDefinition } from '../../offer-engine';
+import { definitionProblem, eligibility, termsOf, type AppliedOffer, type OfferContext, type OfferDefinition, type OfferTerms } from '../../offer-engine';
 import { audit } from '../audit';
 import { toInt } from '../db/columns';
 import { newId } from '../db/ids';
@@ -9,7 +9,7 @@ import { AppError, found } from '../http/errors';
 import type { Principal } from '../http/principal';
 import { localPeriod } from '../rules';
 import { OfferCounter } from './offer-counter.entity';
-import { OfferUse } from './offer-use.entity';
+import { OfferUse, type OfflineUseFlag } from './offer-use.entity';
 import { isLimited, Offer, type OfferStatus, type StoredDefinition } from './offer.entity';
 import type { CreateOfferBody, OfferOut, OfferReport, UpdateOfferBody } from './offers.schemas';
 
@@ -57,6 +57,15 @@ export interface SaleOfOffers {
   occurredAt: Date;
   basketTotalMinor: number;
 }
+
+/** A sale a till priced offline: its offers are recorded as printed, and checked against the limits afterwards. */
+export interface OfflineSaleOfOffers extends SaleOfOffers {
+  /** The store's zone: the schedule and per-member periods are local. */
+  timeZone: string;
+}
+
+/** An offer a sale used, as a return re-prices what is kept: its terms at the sale. */
+export type UsedOfferTerms = OfferTerms;
 
 /** An offer shown at the till when a member is scanned. */
 export interface OfferSummary {
@@ -183,8 +192,17 @@ export class OffersService {
       .addSelect('SUM(u.basket_total_minor)', 'sales')
       .addSelect('MIN(u.occurred_at)', 'first')
       .addSelect('MAX(u.occurred_at)', 'last')
-      .where('u.merchant_id = :merchantId AND u.offer_id = :id AND u.voided_at IS NULL', { merchantId, id })
+      .addSelect('SUM(CASE WHEN u.offline = :yes THEN 1 ELSE 0 END)', 'offline')
+      .addSelect('SUM(CASE WHEN u.flag IS NULL THEN 0 ELSE 1 END)', 'flagged')
+      .where('u.merchant_id = :merchantId AND u.offer_id = :id AND u.voided_at IS NULL', { merchantId, id, yes: true })
       .getRawOne<Record<string, unknown>>();
+    const flagged = await this.deps.db.manager
+      .createQueryBuilder(OfferUse, 'u')
+      .where('u.merchant_id = :merchantId AND u.offer_id = :id AND u.voided_at IS NULL AND u.flag IS NOT NULL', { merchantId, id })
+      .orderBy('u.occurred_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .limit(FLAGS_IN_REPORT)
+      .getMany();
     return {
       offerId: id,
       uses: toInt(row?.uses),
@@ -195,6 +213,9 @@ export class OffersService {
       salesMinor: toInt(row?.sales),
       firstUseAt: instant(row?.first),
       lastUseAt: instant(row?.last),
+      offlineUses: toInt(row?.offline),
+      flaggedUses: toInt(row?.flagged),
+      flags: flagged.map((u) => ({ purchaseId: u.purchaseId, occurredAt: u.occurredAt.toISOString(), flag: u.flag as OfflineUseFlag, discountMinor: u.discountMinor, memberId: u.memberId })),
     };
   }
 
@@ -284,6 +305,9 @@ export class OffersService {
         basketTotalMinor: sale.basketTotalMinor,
         lines: a.lines.map((l) => ({ lineNo: l.index + 1, discountMinor: l.discountMinor, points: l.points, unitsUsed: l.unitsUsed })),
         receiptLine: a.receiptLine.slice(0, 300),
+        offline: false,
+        flag: null,
+        terms: termsOrNull(set.definitions.find((d) => d.id === a.offerId)),
         voidedAt: null,
       })),
     );
@@ -299,11 +323,76 @@ export class OffersService {
   }
 
   /**
+   * Records the offers a till applied offline, as it printed them: the
+   * shopper was told. Each offer must be one of this merchant's (any status:
+   * it may have ended since the till last refreshed its set). A limited
+   * offer's counter is locked and the use added like any other, and a use
+   * the server would have refused is flagged for the owner (the offers
+   * report lists them): the offer had ended or was not running
+   * (`OFFER_ENDED`, `OFFER_NOT_ACTIVE`), or the use goes past its total
+   * uses, budget or the member's uses in the period.
+   */
+  async recordOfflineUses(tx: EntityManager, sale: OfflineSaleOfOffers, applied: readonly AppliedOffer[]): Promise<void> {
+    if (applied.length === 0) return;
+    const { merchantId } = sale;
+    const ids = [...new Set(applied.map((a) => a.offerId))].sort();
+    const offers = await tx.find(Offer, { where: { merchantId, id: In(ids) } });
+    const unknown = ids.find((id) => !offers.some((o) => o.id === id));
+    if (unknown) throw new AppError('OFFER_NOT_APPLICABLE', `Offer ${unknown} is not one of this merchant's offers`, [{ path: 'body.offline.appliedOffers', message: 'must name offers of this merchant' }]);
+    const at = sale.occurredAt.getTime();
+    for (const offer of offers.sort((x, y) => (x.id < y.id ? -1 : 1))) {
+      const use = applied.find((a) => a.offerId === offer.id) as AppliedOffer;
+      const limited = isLimited(offer);
+      const counter = limited ? await this.counterOf(tx, merchantId, offer.id, true) : null;
+      const flag = offerFlag(offer, sale) ?? (counter ? await this.limitFlag(tx, offer, counter, use, sale) : null);
+      await tx.insert(OfferUse, {
+        id: newId(at),
+        merchantId,
+        offerId: offer.id,
+        purchaseId: sale.purchaseId,
+        memberId: sale.memberId,
+        storeId: sale.storeId,
+        occurredAt: sale.occurredAt,
+        discountMinor: use.discountMinor,
+        points: use.points,
+        basketTotalMinor: sale.basketTotalMinor,
+        lines: use.lines.map((l) => ({ lineNo: l.index + 1, discountMinor: l.discountMinor, points: l.points, unitsUsed: l.unitsUsed })),
+        receiptLine: use.receiptLine.slice(0, 300),
+        offline: true,
+        flag,
+        terms: termsOrNull(definitionOf(offer)),
+        voidedAt: null,
+      });
+      if (counter) {
+        await tx
+          .createQueryBuilder()
+          .update(OfferCounter)
+          .set({ uses: () => 'uses + 1', discountMinor: () => `discount_minor + ${Number(use.discountMinor)}`, points: () => `points + ${Number(use.points)}` })
+          .where('offer_id = :offerId AND merchant_id = :merchantId', { offerId: offer.id, merchantId })
+          .execute();
+      }
+    }
+  }
+
+  /** The terms of the offers a sale used (not voided), in `tx`: what a return re-prices the kept goods with. */
+  async termsOfSale(tx: EntityManager, merchantId: string, purchaseId: string): Promise<UsedOfferTerms[]> {
+    const uses = await tx.find(OfferUse, { where: { merchantId, purchaseId, voidedAt: IsNull() }, order: { offerId: 'ASC' } });
+    const missing = uses.filter((u) => u.terms === null).map((u) => u.offerId);
+    // Uses recorded before terms were kept: the offer as it is now.
+    const current = missing.length ? await tx.find(Offer, { where: { merchantId, id: In(missing) } }) : [];
+    return uses.flatMap((u) => {
+      if (u.terms) return [u.terms];
+      const offer = current.find((o) => o.id === u.offerId);
+      return offer ? [termsOf(definitionOf(offer))] : [];
+    });
+  }
+
+  /**
    * Voided sales give their offer uses back: each use is marked voided (once:
    * a repeated event finds nothing left to mark), and a limited offer's
    * counter, locked first, is set again from the uses that still count.
    */
-  async releaseVoided(merchantId: string, purchaseIds: string[], now = new Date()): Promise<void> {
+  async releaseVoided(merchantId: string, purchaseIds: string[], now = new Date(), outer?: EntityManager): Promise<void> {
     if (purchaseIds.length === 0) return;
     await this.deps.db.transaction(async (tx) => {
       const uses = await tx.find(OfferUse, { where: { merchantId, purchaseId: In(purchaseIds), voidedAt: IsNull() } });
@@ -314,7 +403,7 @@ export class OffersService {
         const offer = await tx.findOneBy(Offer, { merchantId, id: offerId });
         if (offer && isLimited(offer)) await this.recount(tx, merchantId, offerId);
       }
-    });
+    }, outer);
   }
 
   /** A merged member's offer uses move to the member kept, so per-member limits count them together (repeatable: moves what is left). */
@@ -335,6 +424,26 @@ export class OffersService {
     return qb.getOne();
   }
 
+  /** Whether an offline use goes past the offer's limits, the counter (locked) holding the uses before it. */
+  private async limitFlag(tx: EntityManager, offer: Offer, counter: OfferCounter, use: AppliedOffer, sale: OfflineSaleOfOffers): Promise<OfflineUseFlag | null> {
+    if (offer.maxUses !== null && counter.uses + 1 > offer.maxUses) return 'OVER_TOTAL_LIMIT';
+    if (offer.budgetMinor !== null && counter.discountMinor + use.discountMinor > offer.budgetMinor) return 'OVER_BUDGET';
+    if (offer.maxUsesPerMember !== null && sale.memberId) {
+      const period = localPeriod(sale.occurredAt, offer.memberLimitPeriod ?? 'day', sale.timeZone);
+      const used = await tx
+        .createQueryBuilder(OfferUse, 'u')
+        .where('u.offer_id = :offerId AND u.member_id = :memberId AND u.occurred_at >= :from AND u.occurred_at < :to AND u.voided_at IS NULL', {
+          offerId: offer.id,
+          memberId: sale.memberId,
+          from: period.from,
+          to: period.to,
+        })
+        .getCount();
+      if (used + 1 > offer.maxUsesPerMember) return 'OVER_MEMBER_LIMIT';
+    }
+    return null;
+  }
+
   private async recount(tx: EntityManager, merchantId: string, offerId: string): Promise<void> {
     const uses = (await this.usesOf(merchantId, [offerId], tx)).get(offerId) ?? NO_USES;
     await tx.update(OfferCounter, { offerId, merchantId }, { uses: uses.uses, discountMinor: uses.discountMinor, points: uses.points });
@@ -353,6 +462,34 @@ export class OffersService {
       .getRawMany<{ offerId: string; uses: unknown; discount: unknown; points: unknown }>();
     return new Map(rows.map((r) => [r.offerId, { uses: toInt(r.uses), discountMinor: toInt(r.discount), points: toInt(r.points) }]));
   }
+}
+
+/** Flagged uses listed in an offer's report, newest first. */
+const FLAGS_IN_REPORT = 50;
+
+/**
+ * Whether the offer ran at an offline sale's time: ended before it (by the
+ * back office, or its schedule's last day had passed), or not running
+ * (not yet activated, paused, outside its schedule). Null: it ran.
+ */
+export function offerFlag(offer: Offer, sale: { occurredAt: Date; timeZone: string; storeId: string }): OfflineUseFlag | null {
+  const at = sale.occurredAt.getTime();
+  if (offer.endedAt && offer.endedAt.getTime() <= at) return 'OFFER_ENDED';
+  const def = definitionOf(offer);
+  const skipped = eligibility(def, { now: sale.occurredAt, timeZone: sale.timeZone, storeId: sale.storeId, member: { tierCode: null, segmentIds: [], isFirstPurchase: false }, chosenOfferIds: [offer.id] });
+  if (skipped?.reason === 'NOT_ACTIVE_NOW') return offer.endsOn !== null && offer.endsOn < localDate(sale.occurredAt, sale.timeZone) ? 'OFFER_ENDED' : 'OFFER_NOT_ACTIVE';
+  if (offer.activatedAt === null || offer.activatedAt.getTime() > at) return 'OFFER_NOT_ACTIVE';
+  if (offer.status === 'paused' && offer.updatedAt.getTime() <= at) return 'OFFER_NOT_ACTIVE';
+  return null;
+}
+
+/** YYYY-MM-DD of an instant in a time zone. */
+function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function termsOrNull(def: OfferDefinition | undefined): OfferTerms | null {
+  return def ? termsOf(def) : null;
 }
 
 interface Uses {

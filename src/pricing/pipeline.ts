@@ -1,4 +1,4 @@
-import { applyOffers, type AppliedOffer, type IssuedCoupon, type OfferContext, type OfferDefinition, type SkippedOffer } from '../../offer-engine';
+import { applyOffers, lineAmount, offerLinesOf, type AppliedOffer, type IssuedCoupon, type OfferContext, type OfferDefinition, type SkippedOffer } from '../../offer-engine';
 import { AppError } from '../http/errors';
 import { allocate, categoryKey, evaluateEarning, evaluateRedemption, type EarnContext, type EarnResult, type Program } from '../rules';
 
@@ -36,6 +36,22 @@ export interface PricingContext {
   earning: EarnContext | null;
   /** The active offers and the sale's side of their conditions; absent: no offers (the merchant has none active). */
   offers?: ActiveOffers;
+  /**
+   * The offers a till applied offline, accepted as it printed them instead of
+   * pricing the offers again (the shopper was told): a journalled sale's
+   * `offline.appliedOffers`.
+   */
+  accepted?: readonly TillAppliedOffer[];
+}
+
+/** An offer as a till applied it offline, per basket line (1-based `lineNo`). */
+export interface TillAppliedOffer {
+  offerId: string;
+  name: string;
+  discountMinor: number;
+  points: number;
+  receiptLine: string;
+  lines: { lineNo: number; discountMinor: number; points: number; unitsUsed: number }[];
 }
 
 export interface ActiveOffers {
@@ -86,15 +102,12 @@ export interface PricedBasket {
 /** Prices a basket: every step of the pipeline in order. */
 export function priceBasket(basket: BasketInput, ctx: PricingContext): PricedBasket {
   const lines = linesStep(basket.lines);
-  const offers = offersStep(lines, basket.offerIds ?? [], ctx);
+  const offers = ctx.accepted ? acceptedOffersStep(lines, ctx.accepted) : offersStep(lines, basket.offerIds ?? [], ctx);
   const redeemed = redemptionStep(offers, basket.redeemPoints ?? 0, ctx);
   return earningStep(redeemed, ctx);
 }
 
-/** quantity (thousandths) × unit price, rounded half up to the minor unit. */
-export function lineAmount(quantityMilli: number, unitPriceMinor: number): number {
-  return Math.floor((quantityMilli * unitPriceMinor + 500) / 1000);
-}
+export { lineAmount };
 
 /** Numbers the lines, prices each one and keys its category; no discounts, points or earning yet. */
 export function linesStep(input: BasketLineInput[]): PricedBasket {
@@ -140,16 +153,11 @@ export function offersStep(basket: PricedBasket, offerIds: string[], ctx: Pick<P
     throw new AppError('OFFER_NOT_APPLICABLE', `Offer ${unknown[0]} is not an active offer`, [{ path: 'body.offerIds', message: 'must name active offers' }]);
   }
   if (!ctx.offers || definitions.length === 0) return basket;
-  const excluded = new Set(ctx.program.earning.excludedCategories.map((c) => categoryKey(c)));
   const outcome = applyOffers(
-    basket.lines.map((l) => ({
-      sku: l.sku,
-      categories: l.category === null ? [] : [l.category],
-      quantityMilli: l.quantityMilli,
-      unitPriceMinor: l.unitPriceMinor,
-      amountMinor: l.amountMinor - l.discountMinor,
-      earnsPoints: !excluded.has(l.category),
-    })),
+    offerLinesOf(
+      basket.lines.map((l) => ({ sku: l.sku, category: l.category, quantity: l.quantityMilli, unitPriceMinor: l.unitPriceMinor, amountMinor: l.amountMinor - l.discountMinor })),
+      ctx.program.earning.excludedCategories,
+    ),
     definitions,
     { ...ctx.offers.context, chosenOfferIds: offerIds, baseRate: ctx.program.earning.baseRate },
   );
@@ -159,6 +167,50 @@ export function offersStep(basket: PricedBasket, offerIds: string[], ctx: Pick<P
     discountMinor: basket.discountMinor + outcome.discountMinor,
     payableMinor: basket.payableMinor - outcome.discountMinor,
     offers: { applied: outcome.applied, skipped: outcome.skipped, coupons: outcome.coupons, points: outcome.points },
+  };
+}
+
+/**
+ * Offers a till applied offline, as it printed them: each line's discounts
+ * may not add up to more than the line costs, and an offer's sums must be
+ * the sums of its lines. Anything else is a 400 naming the field: the journal
+ * sets such a sale aside instead of recording a discount nobody can explain.
+ */
+export function acceptedOffersStep(basket: PricedBasket, accepted: readonly TillAppliedOffer[]): PricedBasket {
+  const path = 'body.offline.appliedOffers';
+  const refuse = (message: string) => {
+    throw new AppError('VALIDATION_FAILED', `The offers the till applied offline do not fit the basket: ${message}`, [{ path, message }]);
+  };
+  const discounts = basket.lines.map(() => 0);
+  const applied: AppliedOffer[] = accepted.map((a) => {
+    if (new Set(a.lines.map((l) => l.lineNo)).size !== a.lines.length) refuse(`offer ${a.offerId} names a line twice`);
+    for (const l of a.lines) {
+      if (l.lineNo > basket.lines.length) refuse(`offer ${a.offerId} names line ${l.lineNo}, the basket has ${basket.lines.length}`);
+      discounts[l.lineNo - 1] += l.discountMinor;
+    }
+    if (a.lines.reduce((s, l) => s + l.discountMinor, 0) !== a.discountMinor) refuse(`offer ${a.offerId}: discountMinor is not the sum of its lines`);
+    if (a.lines.reduce((s, l) => s + l.points, 0) > a.points) refuse(`offer ${a.offerId}: its lines give more points than the offer`);
+    return {
+      offerId: a.offerId,
+      name: a.name,
+      discountMinor: a.discountMinor,
+      points: a.points,
+      lines: a.lines.map((l) => ({ index: l.lineNo - 1, discountMinor: l.discountMinor, points: l.points, unitsUsed: l.unitsUsed })),
+      coupon: null,
+      receiptLine: a.receiptLine,
+    };
+  });
+  if (new Set(accepted.map((a) => a.offerId)).size !== accepted.length) refuse('an offer is named twice');
+  basket.lines.forEach((l, i) => {
+    if (discounts[i] > l.amountMinor) refuse(`line ${l.lineNo} is discounted by more than it costs`);
+  });
+  const discountMinor = discounts.reduce((s, d) => s + d, 0);
+  return {
+    ...basket,
+    lines: basket.lines.map((l, i) => ({ ...l, discountMinor: discounts[i] })),
+    discountMinor,
+    payableMinor: basket.payableMinor - discountMinor,
+    offers: { applied, skipped: [], coupons: [], points: applied.reduce((s, a) => s + a.points, 0) },
   };
 }
 

@@ -33,6 +33,10 @@ export class PurchaseLine {
   @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintToNumber })
   amountMinor: number;
 
+  /** The line's share of the offer discounts: a return refunds what was paid, amount less this. */
+  @Column({ name: 'discount_minor', type: 'bigint', default: 0, transformer: bigintToNumber })
+  discountMinor: number;
+
   /** Points this line earned (basket-level bonuses are not attributed to lines). */
   @Column({ type: 'bigint', default: 0, transformer: bigintToNumber })
   points: number;

@@ -23,6 +23,8 @@ import {
   ReturnRequest,
   TillCashiers,
   TillCategories,
+  TillOfferSet,
+  TillOfferSetQuery,
   TillPurchasePage,
   TillPurchaseQuery,
   VoidReceipt,
@@ -121,6 +123,20 @@ export function tillRoutes(api: Api<TillServices>): void {
     access: lookupAccess,
     response: TillCategories,
     handler: async ({ principal }) => ({ categories: await till.categories(principal.merchantId) }),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/offers',
+    summary: "The till's offer set for pricing offline, versioned: active offers, which may apply offline, and the pricing context; nothing new when `since` is the current version",
+    tag: 'pos',
+    access: { terminal: true },
+    query: TillOfferSetQuery,
+    response: TillOfferSet,
+    handler: async ({ principal, query }) => {
+      if (principal.kind !== 'terminal') throw forbidden('A till keeps the offer set of its own store');
+      return till.offerSet(principal.merchantId, principal.storeId, query.since);
+    },
   });
 
   route(api, {

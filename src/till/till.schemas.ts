@@ -83,9 +83,44 @@ export const EvaluateBasketRequest = z
   .refine(oneMember, oneMemberError);
 export type EvaluateBasketRequest = z.infer<typeof EvaluateBasketRequest>;
 
+/** An offer a till applied offline, as it printed it: per basket line (1-based, in the order sent). */
+export const OfflineAppliedOffer = z.strictObject({
+  offerId: id,
+  name: z.string().max(200),
+  discountMinor: minor(MAX_LINE_AMOUNT_MINOR * MAX_BASKET_LINES),
+  points,
+  receiptLine: z.string().max(300),
+  lines: z
+    .array(
+      z.strictObject({
+        lineNo: z.number().int().min(1).max(MAX_BASKET_LINES),
+        discountMinor: minor(MAX_LINE_AMOUNT_MINOR),
+        points,
+        unitsUsed: z.number().int().min(0).max(MAX_QUANTITY_MILLI),
+      }),
+    )
+    .max(MAX_BASKET_LINES),
+});
+export type OfflineAppliedOffer = z.infer<typeof OfflineAppliedOffer>;
+
+/**
+ * A sale a till priced offline with its kept offer set (docs/pos-integration.md,
+ * "Offers offline"): the server records the offers it printed instead of
+ * pricing them again, and flags for the owner any use past a limit or after
+ * an offer ended.
+ */
+export const OfflinePricing = z.strictObject({
+  /** The version of the offer set the till priced with; null: it had none. */
+  offerSetVersion: z.string().max(64).nullable(),
+  appliedOffers: z.array(OfflineAppliedOffer).max(50),
+});
+export type OfflinePricing = z.infer<typeof OfflinePricing>;
+
 export const CommitPurchaseRequest = z
   .strictObject({
     ...basketShape,
+    /** Present when the till priced the sale's offers offline (a journalled sale). */
+    offline: OfflinePricing.optional(),
     receiptNumber: ReceiptNumber,
     /** Till clock at the sale; a journalled offline sale sends its original time. */
     occurredAt: TillTimestamp,
@@ -329,6 +364,45 @@ export const TillPurchasePage = z.object({ items: z.array(PurchaseView), total: 
 
 /** The merchant's categories for the till's category field (until the product catalogue exists). */
 export const TillCategories = z.object({ categories: z.array(z.string()) });
+
+/** `GET /v1/pos/offers?since=<version>`: the till's offer set, unless it has this version already. */
+export const TillOfferSetQuery = z.strictObject({ since: z.string().max(64).optional() });
+
+/**
+ * What a till keeps to price offers offline: the merchant's active offers and
+ * the sale's side of the context the server prices with (the store's time
+ * zone, the currency's digits, the program's base rate and excluded
+ * categories). `version` changes whenever any of it does.
+ */
+export const TillOfferSet = z.object({
+  version: z.string(),
+  /** false: the till's `since` is the current version, and `offerSet` is null. */
+  changed: z.boolean(),
+  offerSet: z
+    .object({
+      storeId: id,
+      timeZone: z.string(),
+      currencyDigits: z.number().int(),
+      baseRate: z.object({ points: z.number().int(), perMinor: z.number().int() }),
+      excludedCategories: z.array(z.string()),
+      offers: z.array(
+        z.object({
+          /** The offer as the offer engine takes it (docs/offers.md, "Offer definitions"). */
+          definition: z.record(z.string(), z.unknown()),
+          /**
+           * apply: the till applies it offline. refuse: it has limits only the
+           * server can keep (total uses, uses per member, a budget) or is a
+           * single-use code; offline the till leaves it out, and refuses it when chosen.
+           */
+          offline: z.enum(['apply', 'refuse']),
+          /** Why it is refused offline: LIMITED or SINGLE_USE_CODE; null when it applies. */
+          refusal: z.string().nullable(),
+        }),
+      ),
+    })
+    .nullable(),
+});
+export type TillOfferSet = z.infer<typeof TillOfferSet>;
 
 /** Who may sign in on this till with a PIN. */
 export const TillCashiers = z.object({ cashiers: z.array(z.object({ id: z.string(), name: z.string() })) });

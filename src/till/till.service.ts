@@ -13,7 +13,18 @@ import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInp
 import { feedbackUrlOf } from '../feedback';
 import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
 import { cappedPointsOf, programCategories, uniqueCategories, type Program, type RulesService } from '../rules';
-import type { AppliedOfferView, BasketEvaluation, CommitPurchaseRequest, EvaluateBasketRequest, MemberLookupQuery, MemberSummary, PurchaseReceipt, SkippedOfferView } from './till.schemas';
+import type {
+  AppliedOfferView,
+  BasketEvaluation,
+  CommitPurchaseRequest,
+  EvaluateBasketRequest,
+  MemberLookupQuery,
+  MemberSummary,
+  OfflinePricing,
+  PurchaseReceipt,
+  SkippedOfferView,
+  TillOfferSet,
+} from './till.schemas';
 
 /** A journalled offline sale is accepted this long after it happened. */
 export const OFFLINE_WINDOW_MS = 14 * 24 * 3600_000;
@@ -40,6 +51,8 @@ interface Priced {
   priced: PricedBasket;
   refused: LimitRefusal[];
   offers: ActiveOfferSet;
+  /** The store's time zone (offers' schedules and per-member periods are local). */
+  timeZone: string;
 }
 
 /** The other modules' services this one calls. */
@@ -165,7 +178,7 @@ export class TillService {
           });
         }
         // Locks the counter of each limited offer the basket gets, until the sale has recorded its use below.
-        const { priced, refused, offers } = await this.price(tx, till, {
+        const { priced, refused, offers, timeZone } = await this.price(tx, till, {
           program,
           body,
           buyer,
@@ -237,12 +250,9 @@ export class TillService {
             };
           },
         );
-        await this.services.offers.recordUses(
-          tx,
-          { merchantId, purchaseId, memberId, storeId: till.storeId, occurredAt, basketTotalMinor: priced.totalMinor },
-          priced.offers.applied,
-          offers,
-        );
+        const sale = { merchantId, purchaseId, memberId, storeId: till.storeId, occurredAt, basketTotalMinor: priced.totalMinor };
+        if (body.offline) await this.services.offers.recordOfflineUses(tx, { ...sale, timeZone }, priced.offers.applied);
+        else await this.services.offers.recordUses(tx, sale, priced.offers.applied, offers);
         return { body: receipt, replay: false };
       },
     });
@@ -256,6 +266,35 @@ export class TillService {
   async categories(merchantId: string, now = new Date()): Promise<string[]> {
     const program = await this.services.rules.programAt(merchantId, now);
     return uniqueCategories([...programCategories(program), ...(await this.services.purchases.categoriesSeen(merchantId))]);
+  }
+
+  /**
+   * What a till keeps to price offers offline: the active offers, each marked
+   * whether it may apply offline (an offer with limits may not: only the
+   * server can keep them), and the context the server prices with. The
+   * version is a digest of all of it, so it changes exactly when the till's
+   * copy is out of date; a till that has it gets `changed: false` and no set.
+   */
+  async offerSet(merchantId: string, storeId: string, since: string | undefined, now = new Date()): Promise<TillOfferSet> {
+    const active = await this.services.offers.activeSet(merchantId);
+    const program = await this.services.rules.programAt(merchantId, now);
+    const store = await this.services.merchants.storeSettings(merchantId, storeId);
+    const merchant = await this.services.merchants.merchantSettings(merchantId);
+    const offerSet = {
+      storeId,
+      timeZone: store.timeZone ?? program.timeZone,
+      currencyDigits: currencyDigits(merchant.currency),
+      baseRate: { points: program.earning.baseRate.points, perMinor: program.earning.baseRate.perMinor },
+      excludedCategories: [...program.earning.excludedCategories],
+      offers: [...active.definitions]
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((definition) => {
+          const refused = active.limited.has(definition.id);
+          return { definition: { ...definition }, offline: refused ? ('refuse' as const) : ('apply' as const), refusal: refused ? 'LIMITED' : null };
+        }),
+    };
+    const version = requestHash(offerSet).slice(0, 32);
+    return since === version ? { version, changed: false, offerSet: null } : { version, changed: true, offerSet };
   }
 
   private async summaryOf(merchantId: string, member: Member, cardId: string | null, storeId: string | null, now: Date): Promise<MemberSummary> {
@@ -318,7 +357,16 @@ export class TillService {
   private async price(
     tx: EntityManager,
     till: TillContext,
-    sale: { program: Program; body: BasketInput; buyer: Buyer | null; available: number | null; tierCode: string | null; occurredAt: Date; currency: string; lock: boolean },
+    sale: {
+      program: Program;
+      body: BasketInput & { offline?: OfflinePricing };
+      buyer: Buyer | null;
+      available: number | null;
+      tierCode: string | null;
+      occurredAt: Date;
+      currency: string;
+      lock: boolean;
+    },
   ): Promise<Priced> {
     const { program, body, buyer, occurredAt } = sale;
     const offers = await this.services.offers.activeSet(till.merchantId);
@@ -335,8 +383,10 @@ export class TillService {
         })
       : null;
     const available = buyer ? sale.available : null;
-    if (offers.definitions.length === 0) return { priced: priceBasket(body, { program, available, earning }), refused: [], offers };
-    const timeZone = earning?.timeZone ?? (await this.services.merchants.storeSettings(till.merchantId, till.storeId)).timeZone ?? program.timeZone;
+    const timeZone = earning?.timeZone ?? (await this.services.merchants.storeSettings(till.merchantId, till.storeId, tx)).timeZone ?? program.timeZone;
+    // A sale the till priced offline: its offers as printed (commit records them and flags what the limits would have refused).
+    if (body.offline) return { priced: priceBasket(body, { program, available, earning, accepted: body.offline.appliedOffers }), refused: [], offers, timeZone };
+    if (offers.definitions.length === 0) return { priced: priceBasket(body, { program, available, earning }), refused: [], offers, timeZone };
     const context = {
       now: occurredAt,
       timeZone,
@@ -354,7 +404,7 @@ export class TillService {
       );
       const scope = { merchantId: till.merchantId, memberId: buyer?.member.id ?? null, occurredAt, timeZone, lock: sale.lock };
       const over = await this.services.offers.overLimit(tx, scope, priced.offers.applied, offers);
-      if (over.length === 0) return { priced, refused, offers };
+      if (over.length === 0) return { priced, refused, offers, timeZone };
       refused.push(...over);
     }
   }

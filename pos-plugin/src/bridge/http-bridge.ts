@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { IdempotencyKeySchema } from '../api-types';
 import type { EnrolMemberRequest, EvaluateBasketRequest, ReturnRequest, VoidRequest } from '../api-types';
-import { InvalidCardCodeError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from '../errors';
+import { InvalidCardCodeError, OfflineOfferRefusedError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from '../errors';
 import { newIdempotencyKey, type CommitPurchaseInput, type TallyTerminal } from '../terminal';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -42,7 +42,21 @@ export function createBridgeServer(terminal: TallyTerminal): Server {
       },
     },
     { method: 'POST', pattern: /^\/members$/, handler: async (req) => ({ status: 201, body: await terminal.enrolMember((await readJson(req)) as EnrolMemberRequest) }) },
-    { method: 'POST', pattern: /^\/baskets\/evaluate$/, handler: async (req) => ({ status: 200, body: await terminal.evaluateBasket((await readJson(req)) as EvaluateBasketRequest) }) },
+    {
+      method: 'POST',
+      pattern: /^\/baskets\/evaluate$/,
+      handler: async (req) => {
+        const basket = (await readJson(req)) as EvaluateBasketRequest;
+        try {
+          return { status: 200, body: await terminal.evaluateBasket(basket) };
+        } catch (err) {
+          // Offline: the offers priced with the kept offer set, marked so the POS knows points are not known yet.
+          const offers = err instanceof TallyUnavailableError ? terminal.priceOffline(basket) : null;
+          if (!offers) throw err;
+          return { status: 200, body: { offline: true, ...offers } };
+        }
+      },
+    },
     {
       method: 'POST',
       pattern: /^\/purchases$/,
@@ -126,6 +140,7 @@ function sendError(res: ServerResponse, err: unknown): void {
   if (err instanceof BridgeError) return send(res, err.status, { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
   if (err instanceof TallyApiError) return send(res, err.status, { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
   if (err instanceof InvalidCardCodeError) return send(res, 400, { error: { code: err.code, message: err.message } });
+  if (err instanceof OfflineOfferRefusedError) return send(res, 409, { error: { code: err.code, message: err.message, details: { offers: err.offers } } });
   if (err instanceof OfflineRedemptionError) return send(res, 409, { error: { code: 'OFFLINE_REDEMPTION', message: err.message, details: { idempotencyKey: err.idempotencyKey } } });
   if (err instanceof TallyUnavailableError) {
     return send(res, 503, { error: { code: 'TALLY_UNAVAILABLE', message: err.message, ...(err.idempotencyKey ? { details: { idempotencyKey: err.idempotencyKey } } : {}) } });

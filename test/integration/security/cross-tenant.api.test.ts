@@ -143,6 +143,7 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   ],
   'GET /v1/pos/categories': { scoped: SELF },
   'GET /v1/pos/cashiers': { scoped: SELF },
+  'GET /v1/pos/offers': { scoped: SELF },
   'POST /v1/pos/purchases/{purchaseId}/returns': { body: () => ({ lines: [{ lineNo: 1, quantity: 1000 }] }) },
   'POST /v1/pos/purchases/{purchaseId}/void': { body: () => ({ reason: 'cross-tenant' }) },
   'GET /v1/purchases': { query: (_a, b) => `memberId=${b.memberId}&storeId=${b.storeId}`, expect: SEARCH },

@@ -1,0 +1,38 @@
+import { categoryKey } from './category-key';
+import type { OfferLine } from './types';
+
+/** A basket line as a till sends it (the server's BasketLine): quantity in thousandths, money in minor units. */
+export interface TillLine {
+  sku: string;
+  category?: string | null;
+  quantity: number;
+  unitPriceMinor: number;
+  /** What the line costs after the till's own line discounts; default quantity × price. */
+  amountMinor?: number;
+}
+
+/** quantity (thousandths) × unit price, rounded half up to the minor unit. */
+export function lineAmount(quantityMilli: number, unitPriceMinor: number): number {
+  return Math.floor((quantityMilli * unitPriceMinor + 500) / 1000);
+}
+
+/**
+ * The engine's lines for a till's basket: the category keyed, the amount
+ * priced as the server prices it, goods of the program's excluded categories
+ * not earning. The server's pricing pipeline and a till offline both build
+ * their lines here, so they give the engine the same input.
+ */
+export function offerLinesOf(lines: readonly TillLine[], excludedCategories: readonly string[]): OfferLine[] {
+  const excluded = new Set(excludedCategories.map((c) => categoryKey(c)));
+  return lines.map((l) => {
+    const category = categoryKey(l.category);
+    return {
+      sku: l.sku,
+      categories: category === null ? [] : [category],
+      quantityMilli: l.quantity,
+      unitPriceMinor: l.unitPriceMinor,
+      amountMinor: l.amountMinor ?? lineAmount(l.quantity, l.unitPriceMinor),
+      earnsPoints: !excluded.has(category),
+    };
+  });
+}
