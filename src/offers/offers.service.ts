@@ -388,9 +388,10 @@ export class OffersService {
   }
 
   /**
-   * Voided sales give their offer uses back: each use is marked voided (once:
-   * a repeated event finds nothing left to mark), and a limited offer's
-   * counter, locked first, is set again from the uses that still count.
+   * Voided sales give their offer uses back, in the void's transaction
+   * (`outer`): each use is marked voided (once: a repeated call finds nothing
+   * left to mark), and a limited offer's counter, locked first, is set again
+   * from the uses that still count.
    */
   async releaseVoided(merchantId: string, purchaseIds: string[], now = new Date(), outer?: EntityManager): Promise<void> {
     if (purchaseIds.length === 0) return;

@@ -12,7 +12,7 @@ import { PurchasesService, type PurchasesServiceUses } from './purchases.service
 export const purchasesModule = defineModule({
   name: 'purchases',
   entities: [Purchase, PurchaseLine, PurchaseReturn],
-  uses: ['members', 'merchants', 'points', 'rateLimits', 'rules'],
+  uses: ['members', 'merchants', 'offers', 'points', 'rateLimits', 'rules'],
   create: (deps: Deps, use: PurchasesServiceUses) => ({ purchases: new PurchasesService(deps, use), purchaseFigures: new PurchaseFigures(deps) }),
   routes: purchasesRoutes,
   subscribers: purchasesSubscribers,

@@ -11,6 +11,7 @@ import { canUseStore, type Principal } from '../http/principal';
 import { publish } from '../events/publish';
 import type { MemberPurchaseStats, MembersService } from '../members';
 import { storeLimit, type MerchantsService } from '../merchants';
+import type { OffersService } from '../offers';
 import type { PointsService } from '../points';
 import { formatMinor, priceBasket, progressAfter, receiptText, type PricedBasket, type PricedLine } from '../pricing';
 import { cappedPointsOf, type EarnContext, type Program, type RulesService } from '../rules';
@@ -20,6 +21,7 @@ import type { Limit, RateLimitsService } from '../rate-limits';
 import { claimCodeMatches } from './claim-code';
 import { proRataStep, requestHash } from './purchase-math';
 import { PurchaseReturn } from './purchase-return.entity';
+import { lineRefund } from './return-pricing';
 import type { PurchaseListQuery } from './purchases.schemas';
 import { Purchase } from './purchase.entity';
 
@@ -93,7 +95,7 @@ const CLAIM_LIMITS = {
 } satisfies Record<string, Limit>;
 
 /** The other modules' services this one calls. */
-export interface PurchasesServiceUses { members: MembersService; merchants: MerchantsService; points: PointsService; rateLimits: RateLimitsService; rules: RulesService }
+export interface PurchasesServiceUses { members: MembersService; merchants: MerchantsService; offers: OffersService; points: PointsService; rateLimits: RateLimitsService; rules: RulesService }
 
 /** A purchase as recorded: completed, nothing refunded, claimed or voided, no stored answer yet. */
 const NOTHING_HAPPENED_YET = {
@@ -354,55 +356,70 @@ export class PurchasesService {
         const lines = await tx.find(PurchaseLine, { where: { purchaseId: purchase.id }, order: { lineNo: 'ASC' } });
 
         const before = purchase.refundedMinor;
+        // What was paid for the goods (points included): the total less the offer discounts.
+        const paid = purchase.totalMinor - purchase.discountMinor;
         const returned: { lineNo: number; quantity: number; amountMinor: number }[] = [];
         let refund = 0;
+        let adjustment = 0;
         let linePoints = 0;
         if (body.lines) {
-          for (const [lineNo, quantity] of mergeReturnLines(body.lines)) {
+          const requested = mergeReturnLines(body.lines);
+          const will = new Map(lines.map((l) => [l.lineNo, l.returnedQuantityMilli]));
+          for (const [lineNo, quantity] of requested) {
             const line = lines.find((l) => l.lineNo === lineNo);
             if (!line) throw new AppError('RETURN_EXCEEDS_PURCHASE', `Line ${lineNo} is not on this receipt`, [{ path: 'body.lines', message: `no line ${lineNo}` }]);
             const left = line.quantityMilli - line.returnedQuantityMilli;
             if (quantity > left) {
               throw new AppError('RETURN_EXCEEDS_PURCHASE', `Line ${lineNo}: ${quantity} returned but only ${left} left`, { lineNo, requested: quantity, left });
             }
-            const amount = proRataStep(line.amountMinor, line.returnedQuantityMilli, line.returnedQuantityMilli + quantity, line.quantityMilli);
-            const points = proRataStep(line.points, line.returnedQuantityMilli, line.returnedQuantityMilli + quantity, line.quantityMilli);
+            will.set(lineNo, line.returnedQuantityMilli + quantity);
+          }
+          // The offers the sale used re-price the goods kept (docs/offers.md, "Returns"); a sale without offers has none to read.
+          const terms = purchase.discountMinor > 0 ? await this.services.offers.termsOfSale(tx, merchantId, purchase.id) : [];
+          // What the line returns so far have refunded: this one brings the sum up to what they should refund in all.
+          const earlierReturns = await tx.find(PurchaseReturn, { where: { merchantId, purchaseId: purchase.id } });
+          const refundedByLines = earlierReturns.filter((r) => r.lines && r.lines.length > 0).reduce((sum, r) => sum + r.refundMinor, 0);
+          refund = Math.max(0, lineRefund(lines, will, terms, program.earning.excludedCategories).refundMinor - refundedByLines);
+          for (const [lineNo, quantity] of requested) {
+            const line = lines.find((l) => l.lineNo === lineNo) as PurchaseLine;
+            const from = line.returnedQuantityMilli;
+            const to = from + quantity;
+            const amount = proRataStep(line.amountMinor, from, to, line.quantityMilli) - proRataStep(line.discountMinor, from, to, line.quantityMilli);
+            const points = proRataStep(line.points, from, to, line.quantityMilli);
             await tx.update(
               PurchaseLine,
               { purchaseId: purchase.id, lineNo },
               {
-                returnedQuantityMilli: line.returnedQuantityMilli + quantity,
+                returnedQuantityMilli: to,
                 returnedAmountMinor: line.returnedAmountMinor + amount,
                 pointsReversed: line.pointsReversed + points,
               },
             );
             returned.push({ lineNo, quantity, amountMinor: amount });
-            refund += amount;
             linePoints += points;
           }
+          adjustment = refund - returned.reduce((sum, r) => sum + r.amountMinor, 0);
         } else {
           refund = body.amountMinor ?? 0;
         }
         const after = before + refund;
-        if (after > purchase.totalMinor) {
+        if (after > paid) {
           const merchant = await this.services.merchants.merchantSettings(merchantId);
-          const left = formatMinor(purchase.totalMinor - before, merchant.currency, merchant.locale);
+          const left = formatMinor(paid - before, merchant.currency, merchant.locale);
           throw new AppError('RETURN_EXCEEDS_PURCHASE', `Only ${left} of this purchase is left to refund`, {
             requested: refund,
-            left: purchase.totalMinor - before,
+            left: paid - before,
           });
         }
         const earnedLeft = purchase.pointsEarned - purchase.pointsReversed;
         const basketPoints = purchase.pointsEarned - lines.reduce((s, l) => s + l.points, 0);
-        const owed = body.lines
-          ? linePoints + proRataStep(basketPoints, before, after, purchase.totalMinor)
-          : proRataStep(purchase.pointsEarned, before, after, purchase.totalMinor);
-        const toReverse = after === purchase.totalMinor ? earnedLeft : Math.min(owed, earnedLeft);
+        const owed = body.lines ? linePoints + proRataStep(basketPoints, before, after, paid) : proRataStep(purchase.pointsEarned, before, after, paid);
+        const toReverse = after === paid ? earnedLeft : Math.min(owed, earnedLeft);
         const toRestore =
-          after === purchase.totalMinor
+          after === paid
             ? purchase.pointsRedeemed - purchase.pointsRestored
-            : Math.min(proRataStep(purchase.pointsRedeemed, before, after, purchase.totalMinor), purchase.pointsRedeemed - purchase.pointsRestored);
-        const restoredValue = proRataStep(purchase.redeemValueMinor, before, after, purchase.totalMinor);
+            : Math.min(proRataStep(purchase.pointsRedeemed, before, after, paid), purchase.pointsRedeemed - purchase.pointsRestored);
+        const restoredValue = proRataStep(purchase.redeemValueMinor, before, after, paid);
 
         const returnId = newId(now.getTime());
         const moved = await this.reversePoints(tx, purchase, returnId, 'return', toReverse, toRestore, program, now);
@@ -413,23 +430,27 @@ export class PurchasesService {
         );
         // Locked above: the points service answers from memory with what reversePoints left.
         const fresh = balance && purchase.memberId ? await this.services.points.lockBalance(tx, merchantId, purchase.memberId, now) : null;
+        const merchant = adjustment !== 0 ? await this.services.merchants.merchantSettings(merchantId) : null;
+        const adjustmentText = merchant
+          ? [`${adjustment < 0 ? 'Offer no longer met by the goods kept' : 'Offer still met by the goods kept'}: ${adjustment < 0 ? '−' : '+'}${formatMinor(Math.abs(adjustment), merchant.currency, merchant.locale)}`]
+          : [];
         const receipt: ReturnReceipt = {
           returnId,
           purchaseId: purchase.id,
           refundMinor: refund,
+          offerAdjustmentMinor: adjustment,
           cashRefundMinor: refund - restoredValue,
           pointsReversed: moved.reversed,
           pointsRestored: toRestore,
           lines: returned,
           cashier,
           balance: fresh ? { available: fresh.available, pending: fresh.pending } : null,
-          receiptText: fresh
-            ? [
-                ...(moved.reversed > 0 ? [`Points reversed: ${moved.reversed}`] : []),
-                ...(toRestore > 0 ? [`Points given back: ${toRestore}`] : []),
-                `Points balance: ${fresh.available}`,
-              ]
-            : [],
+          receiptText: [
+            ...adjustmentText,
+            ...(fresh
+              ? [...(moved.reversed > 0 ? [`Points reversed: ${moved.reversed}`] : []), ...(toRestore > 0 ? [`Points given back: ${toRestore}`] : []), `Points balance: ${fresh.available}`]
+              : []),
+          ],
         };
         await tx.insert(PurchaseReturn, {
           id: returnId,
@@ -531,6 +552,8 @@ export class PurchasesService {
             voidResponse: receipt as unknown as QueryDeepPartialEntity<Purchase>['voidResponse'],
           },
         );
+        // Its offer uses stop counting at once, in this transaction: limits and budgets (and single-use codes) are free again.
+        await this.services.offers.releaseVoided(merchantId, [purchase.id], now, tx);
         await publish(
           tx,
           merchantId,

@@ -319,14 +319,24 @@ export type PurchaseReceipt = z.infer<typeof PurchaseReceipt>;
 export const ReturnReceipt = z.object({
   returnId: id,
   purchaseId: id,
-  /** Value of the goods returned. */
+  /**
+   * What the return refunds: the returned lines at their price after offer
+   * discounts, plus `offerAdjustmentMinor`.
+   */
   refundMinor: z.number().int(),
+  /**
+   * Negative when the goods kept no longer earn the discount they had (a
+   * broken multi-buy or buy X get Y: docs/offers.md, "Returns"), so less is
+   * refunded; positive when a later return gives such an amount back. 0 without offers.
+   */
+  offerAdjustmentMinor: z.number().int().optional(),
   /** What to pay back in money: refundMinor less the value of the points given back. */
   cashRefundMinor: z.number().int(),
   /** Earned points taken back (may be less than owed under a 'cap' clawback policy). */
   pointsReversed: z.number().int(),
   /** Points the shopper had paid with, given back. */
   pointsRestored: z.number().int(),
+  /** Per returned line, its price after offer discounts. */
   lines: z.array(z.object({ lineNo: z.number().int(), quantity: z.number().int(), amountMinor: z.number().int() })),
   /** The cashier who took the return; null when the till had none signed in (or staff returned it in the back office). */
   cashier: CashierRef.nullable(),
