@@ -22,7 +22,8 @@ export function startProcess(entry: string, env: Record<string, string>): ChildP
   return child;
 }
 
-export async function waitForReady(base: string, timeoutMs = 60_000): Promise<void> {
+/** Three minutes: on a machine busy with other work, tsx and the migrations take long before the first answer. */
+export async function waitForReady(base: string, timeoutMs = 180_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
