@@ -18,6 +18,7 @@ import { Offers1700000026000 } from './1700000026000-offers';
 import { OfferUsesVoided1700000026100 } from './1700000026100-offer-uses-voided';
 import { Imports1700000027000 } from './1700000027000-imports';
 import { OfflineOffersReturns1700000030000 } from './1700000030000-offline-offers-returns';
+import { Analytics1700000031000 } from './1700000031000-analytics';
 import { Feedback1700000033000 } from './1700000033000-feedback';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
@@ -42,5 +43,6 @@ export const migrations = [
   OfferUsesVoided1700000026100,
   Imports1700000027000,
   OfflineOffersReturns1700000030000,
+  Analytics1700000031000,
   Feedback1700000033000,
 ];

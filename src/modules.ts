@@ -1,3 +1,4 @@
+import { analyticsModule } from './analytics/analytics.module';
 import { auditModule } from './audit/audit.module';
 import { authModule } from './auth/auth.module';
 import { cardsModule } from './cards/cards.module';
@@ -48,6 +49,7 @@ export const modules = [
   importsModule,
   feedbackModule,
   exportsModule,
+  analyticsModule,
 ] as const;
 
 /** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */

@@ -1,7 +1,11 @@
-// Statistical core of member analytics (issue 10): pure functions on plain
-// arrays, no database yet. See docs/analytics.md.
+// Member analytics (issue 10): the statistical core (pure functions on plain
+// arrays) and the services other modules read scores through. See docs/analytics.md.
+import type { AnalyticsService } from './analytics.service';
+
+export type { AnalyticsService };
+export type { MemberScoreView, TillHint } from './analytics.service';
 export { abcClasses, ABC_DEFAULT, type AbcClass, type AbcShares } from './models/abc';
-export { auc } from './models/auc';
+export { auc, aucFromCounts } from './models/auc';
 export {
   BG_NBD_THRESHOLDS,
   bgNbdLogLikelihood,
@@ -17,7 +21,7 @@ export {
   type MemberForecast,
   type RepeatHistory,
 } from './models/bgnbd';
-export { churnRisk, merchantRhythm, ownRhythm, type ChurnInput, type ChurnRisk, type MerchantRhythm, type Rhythm } from './models/churn';
+export { churnRisk, churnRiskFromFacts, gapSums, merchantRhythm, merchantRhythmFromSums, ownRhythm, ownRhythmFromSums, type GapSums, type ChurnInput, type ChurnRisk, type MerchantRhythm, type Rhythm } from './models/churn';
 export { customerLifetimeValue, type ClvInput, type ClvResult, type ClvSettings } from './models/clv';
 export {
   expectedSpend,

@@ -30,6 +30,7 @@ export const errorStatus = {
   INVALID_PIN: 401,
   // members, cards and member sign-in
   MEMBER_NOT_FOUND: 404,
+  NO_SCORES: 404,
   MEMBER_EXISTS: 409,
   MEMBER_NOT_ACTIVE: 423,
   CARD_INVALID: 400,

@@ -137,6 +137,15 @@ export class MembersService {
     return member;
   }
 
+  /** Names and member numbers of these members of the merchant, by id (for lists built elsewhere, e.g. analytics). */
+  async labelsOf(merchantId: string, memberIds: readonly string[]): Promise<Map<string, { name: string; memberNumber: string }>> {
+    const out = new Map<string, { name: string; memberNumber: string }>();
+    if (memberIds.length === 0) return out;
+    const rows = await this.deps.db.manager.find(Member, { where: { merchantId, id: In([...memberIds]) }, select: { id: true, firstName: true, lastName: true, memberNumber: true } });
+    for (const m of rows) out.set(m.id, { name: [m.firstName, m.lastName].filter(Boolean).join(' '), memberNumber: m.memberNumber });
+    return out;
+  }
+
   /** Finds an active member at the till by phone (any common formatting) or member number. */
   async findForTill(merchantId: string, by: { phone?: string; memberNumber?: string }): Promise<Member> {
     const m = this.deps.db.manager;

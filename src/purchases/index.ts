@@ -1,4 +1,4 @@
-import type { PurchaseFigures } from './purchase-figures.service';
+import type { MemberPurchaseSources, PurchaseFigures } from './purchase-figures.service';
 import type { PurchasesService } from './purchases.service';
 
 export { claimCodeOf } from './claim-code';
@@ -6,4 +6,5 @@ export { requestHash } from './purchase-math';
 export { saleReplay } from './purchases.service';
 export type { Cashier, ImportedPurchase, SaleFacts } from './purchases.service';
 export type { Purchase } from './purchase.entity';
-export type { PurchaseFigures, PurchasesService };
+export type { MemberPurchaseRange, SqlSource } from './purchase-figures.service';
+export type { MemberPurchaseSources, PurchaseFigures, PurchasesService };

@@ -77,3 +77,109 @@ export class PurchaseFigures {
     };
   }
 }
+
+/** A query other modules embed in their own set-based statements: SQL with `?` placeholders and its parameters in order. */
+export interface SqlSource {
+  sql: string;
+  params: unknown[];
+}
+
+/** Which completed purchases of members: before an instant, from an instant on, of some members only. */
+export interface MemberPurchaseRange {
+  before: Date;
+  from?: Date;
+  memberIds?: readonly string[];
+  /**
+   * Minutes the merchant's clock is ahead of UTC, for calendar days (a whole
+   * number; one offset for the range, so an hour around a DST change can fall
+   * on the neighbouring day).
+   */
+  offsetMinutes: number;
+}
+
+/** A UTC instant as both dialects compare a datetime(3) column: 'YYYY-MM-DD HH:MM:SS.mmm'. */
+function sqlInstant(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * The member sources of analytics (issue 10): each is one SELECT over the
+ * purchases tables, set-based, for the analytics module to aggregate into
+ * its own tables without reading purchases row by row.
+ */
+export class MemberPurchaseSources {
+  constructor(private readonly deps: Deps) {}
+
+  /** The calendar day (days since 1970-01-01 at the offset) of `p.occurred_at`. */
+  private day(offsetMinutes: number): string {
+    if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 24 * 60) throw new RangeError('offsetMinutes must be a whole number of minutes within a day');
+    return this.deps.db.isMysql
+      ? `(TO_DAYS(p.occurred_at + INTERVAL ${offsetMinutes} MINUTE) - 719528)`
+      : `CAST(julianday(p.occurred_at) - 2440587.5 + ${offsetMinutes} / 1440.0 AS INTEGER)`;
+  }
+
+  private where(merchantId: string, range: MemberPurchaseRange): SqlSource {
+    const params: unknown[] = [merchantId, sqlInstant(range.before)];
+    let sql = `p.merchant_id = ? AND p.member_id IS NOT NULL AND p.status = 'completed' AND p.occurred_at < ?`;
+    if (range.from) {
+      sql += ' AND p.occurred_at >= ?';
+      params.push(sqlInstant(range.from));
+    }
+    if (range.memberIds) {
+      if (range.memberIds.length === 0) sql += ' AND 1 = 0';
+      else {
+        sql += ` AND p.member_id IN (${range.memberIds.map(() => '?').join(', ')})`;
+        params.push(...range.memberIds);
+      }
+    }
+    return { sql, params };
+  }
+
+  /**
+   * (member_id, day, amount_minor): a member's visits, one row per day whose
+   * net amount (sales less refunds and negative receipts) is positive.
+   */
+  visits(merchantId: string, range: MemberPurchaseRange): SqlSource {
+    const where = this.where(merchantId, range);
+    const day = this.day(range.offsetMinutes);
+    return {
+      sql: `SELECT p.member_id AS member_id, ${day} AS day, SUM(p.total_minor - p.refunded_minor) AS amount_minor FROM purchases p WHERE ${where.sql} GROUP BY p.member_id, ${day} HAVING SUM(p.total_minor - p.refunded_minor) > 0`,
+      params: where.params,
+    };
+  }
+
+  /** (member_id, receipts, stores): receipts (returns included) and distinct stores per member. */
+  reach(merchantId: string, range: MemberPurchaseRange): SqlSource {
+    const where = this.where(merchantId, range);
+    return { sql: `SELECT p.member_id AS member_id, COUNT(*) AS receipts, COUNT(DISTINCT p.store_id) AS stores FROM purchases p WHERE ${where.sql} GROUP BY p.member_id`, params: where.params };
+  }
+
+  /** (member_id, categories): distinct product categories on a member's receipt lines. */
+  categories(merchantId: string, range: MemberPurchaseRange): SqlSource {
+    const where = this.where(merchantId, range);
+    return {
+      sql: `SELECT p.member_id AS member_id, COUNT(DISTINCT l.category) AS categories FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE ${where.sql} AND l.category IS NOT NULL GROUP BY p.member_id`,
+      params: where.params,
+    };
+  }
+
+  /** Net spend, quantity and receipts per product (SKU) of all completed sales in [from, before), members or not. */
+  async productSpend(merchantId: string, from: Date, before: Date): Promise<{ sku: string; name: string | null; category: string | null; spendMinor: number; quantityMilli: number; receipts: number }[]> {
+    const rows: Record<string, unknown>[] = await this.deps.db.manager.query(
+      `SELECT l.sku AS sku, MAX(l.description) AS name, MAX(l.category) AS category, SUM(l.amount_minor - l.returned_amount_minor) AS spend,
+              SUM(l.quantity_milli - l.returned_quantity_milli) AS quantity, COUNT(DISTINCT l.purchase_id) AS receipts
+       FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id
+       WHERE p.merchant_id = ? AND p.status = 'completed' AND p.occurred_at >= ? AND p.occurred_at < ?
+       GROUP BY l.sku`,
+      [merchantId, sqlInstant(from), sqlInstant(before)],
+    );
+    return rows.map((r) => ({
+      sku: String(r.sku),
+      name: r.name === null ? null : String(r.name),
+      category: r.category === null ? null : String(r.category),
+      spendMinor: toInt(r.spend),
+      quantityMilli: toInt(r.quantity),
+      receipts: toInt(r.receipts),
+    }));
+  }
+}

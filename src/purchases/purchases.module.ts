@@ -4,7 +4,7 @@ import { PurchaseLine } from './purchase-line.entity';
 import { PurchaseReturn } from './purchase-return.entity';
 import { Purchase } from './purchase.entity';
 import { purchasesRoutes } from './purchases.routes';
-import { PurchaseFigures } from './purchase-figures.service';
+import { MemberPurchaseSources, PurchaseFigures } from './purchase-figures.service';
 import { purchasesSubscribers } from './purchases.subscribers';
 import { PurchasesService, type PurchasesServiceUses } from './purchases.service';
 
@@ -13,7 +13,11 @@ export const purchasesModule = defineModule({
   name: 'purchases',
   entities: [Purchase, PurchaseLine, PurchaseReturn],
   uses: ['members', 'merchants', 'offers', 'points', 'rateLimits', 'rules'],
-  create: (deps: Deps, use: PurchasesServiceUses) => ({ purchases: new PurchasesService(deps, use), purchaseFigures: new PurchaseFigures(deps) }),
+  create: (deps: Deps, use: PurchasesServiceUses) => ({
+    purchases: new PurchasesService(deps, use),
+    purchaseFigures: new PurchaseFigures(deps),
+    memberPurchaseSources: new MemberPurchaseSources(deps),
+  }),
   routes: purchasesRoutes,
   subscribers: purchasesSubscribers,
 });

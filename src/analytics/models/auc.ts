@@ -27,3 +27,35 @@ export function auc(scores: readonly number[], positive: readonly boolean[]): nu
   if (positives === 0 || negatives === 0) return null;
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
+
+/**
+ * The same AUC from counts per distinct score, as a GROUP BY gives them
+ * (memory flat whatever the number of members): for each score, how many
+ * positives and negatives had it.
+ */
+export function aucFromCounts(counts: readonly { score: number; positives: number; negatives: number }[]): number | null {
+  const order = [...counts].sort((x, y) => x.score - y.score);
+  let positives = 0;
+  let negatives = 0;
+  for (const c of order) {
+    positives += c.positives;
+    negatives += c.negatives;
+  }
+  if (positives === 0 || negatives === 0) return null;
+  // Each positive beats the negatives scored lower and ties half of those scored the same.
+  let wins = 0;
+  let below = 0;
+  let i = 0;
+  while (i < order.length) {
+    let p = 0;
+    let n = 0;
+    const score = order[i].score;
+    for (; i < order.length && order[i].score === score; i++) {
+      p += order[i].positives;
+      n += order[i].negatives;
+    }
+    wins += p * (below + n / 2);
+    below += n;
+  }
+  return wins / (positives * negatives);
+}

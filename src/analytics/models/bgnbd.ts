@@ -23,6 +23,12 @@ export interface RepeatHistory {
   frequency: ArrayLike<number>;
   recency: ArrayLike<number>;
   T: ArrayLike<number>;
+  /**
+   * How many members share each (x, t_x, T), 1 when absent: a merchant's
+   * members aggregated into their distinct triples fit the same with far
+   * fewer entries (whole days repeat a lot).
+   */
+  count?: ArrayLike<number>;
 }
 
 export interface BgNbdParams {
@@ -75,6 +81,7 @@ export function bgNbdLogLikelihood(params: BgNbdParams, history: RepeatHistory):
   // a = 0 is the NBD limit (no drop-out): the Beta terms cancel and the second term vanishes.
   if (!(r > 0 && alpha > 0 && a >= 0 && b > 0)) return -Infinity;
   const n = history.frequency.length;
+  const count = history.count;
   // Per distinct x (small integers): the constant part and ln(a/(b+x−1)); a plain array beats a Map here.
   const constants: number[] = [];
   const dropOut: number[] = [];
@@ -88,7 +95,7 @@ export function bgNbdLogLikelihood(params: BgNbdParams, history: RepeatHistory):
     }
     const first = -(r + x) * log(alpha + history.T[i]);
     const tail = x > 0 ? logAddExp(first, dropOut[x] - (r + x) * log(alpha + history.recency[i])) : first;
-    total += constants[x] + tail;
+    total += (count ? count[i] : 1) * (constants[x] + tail);
   }
   return total;
 }
@@ -101,14 +108,16 @@ export function bgNbdLogLikelihood(params: BgNbdParams, history: RepeatHistory):
  */
 export function fitBgNbd(history: RepeatHistory, thresholds: BgNbdThresholds = BG_NBD_THRESHOLDS): BgNbdFit {
   validate(history);
-  const n = history.frequency.length;
+  let n = 0;
   let repeatBuyers = 0;
   let repeatPurchases = 0;
   let maxT = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < history.frequency.length; i++) {
     const x = history.frequency[i];
-    if (x > 0) repeatBuyers++;
-    repeatPurchases += x;
+    const w = history.count ? history.count[i] : 1;
+    n += w;
+    if (x > 0) repeatBuyers += w;
+    repeatPurchases += w * x;
     maxT = max(maxT, history.T[i]);
   }
   const counts = { members: n, repeatBuyers, repeatPurchases };
@@ -123,6 +132,7 @@ export function fitBgNbd(history: RepeatHistory, thresholds: BgNbdThresholds = B
   const scale = maxT / 10;
   const scaled: RepeatHistory = {
     frequency: history.frequency,
+    count: history.count,
     recency: Float64Array.from(history.recency, (t) => t / scale),
     T: Float64Array.from(history.T, (t) => t / scale),
   };
@@ -240,11 +250,14 @@ function logAddExp(p: number, q: number): number {
 
 function validate(history: RepeatHistory): void {
   const n = history.frequency.length;
-  if (history.recency.length !== n || history.T.length !== n) throw new RangeError('frequency, recency and T must have the same length');
+  if (history.recency.length !== n || history.T.length !== n || (history.count && history.count.length !== n)) {
+    throw new RangeError('frequency, recency, T (and count) must have the same length');
+  }
   for (let i = 0; i < n; i++) {
     const x = history.frequency[i];
     const tx = history.recency[i];
     const T = history.T[i];
+    if (history.count && !(Number.isInteger(history.count[i]) && history.count[i] > 0)) throw new RangeError(`member ${i}: count must be a whole number > 0`);
     if (!(Number.isInteger(x) && x >= 0 && tx >= 0 && T >= tx && (x > 0 || tx === 0))) {
       throw new RangeError(`member ${i}: need integer frequency ≥ 0, 0 ≤ recency ≤ T, recency 0 without repeats (got x=${x}, t_x=${tx}, T=${T})`);
     }

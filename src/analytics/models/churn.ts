@@ -60,6 +60,27 @@ export interface MerchantRhythm extends Rhythm {
 }
 
 /**
+ * Gaps between a member's visits as the sums the facts tables keep: how
+ * many, Σ ln(gap) and Σ ln(gap)². Gaps are whole days ≥ 1 (visits on
+ * distinct days).
+ */
+export interface GapSums {
+  count: number;
+  logSum: number;
+  logSquares: number;
+}
+
+export function gapSums(gaps: readonly number[]): GapSums {
+  const logs = gaps.filter((g) => g > 0).map(log);
+  return { count: logs.length, logSum: logs.reduce((s, v) => s + v, 0), logSquares: logs.reduce((s, v) => s + v * v, 0) };
+}
+
+/** Σ (ln gap − mean)² from the sums (never below 0: rounding). */
+function squaredDeviations(g: GapSums): number {
+  return max(0, g.logSquares - (g.logSum * g.logSum) / g.count);
+}
+
+/**
  * The merchant's typical rhythm, for members with fewer than three visits:
  * the mean and spread of every gap of every member, on the log scale. For a
  * member whose own rhythm is unknown that is the honest prediction: their
@@ -72,21 +93,30 @@ export interface MerchantRhythm extends Rhythm {
  * MERCHANT_RHYTHM_MIN gaps: no rhythm known.
  */
 export function merchantRhythm(gapsPerMember: readonly (readonly number[])[]): MerchantRhythm | null {
-  const all: number[] = [];
-  let squares = 0;
-  let degrees = 0;
+  const all: GapSums = { count: 0, logSum: 0, logSquares: 0 };
+  const within = { squares: 0, degrees: 0 };
   for (const gaps of gapsPerMember) {
-    const logs = gaps.filter((g) => g > 0).map(log);
-    all.push(...logs);
-    if (logs.length < 2) continue;
-    const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
-    squares += logs.reduce((s, v) => s + (v - mean) ** 2, 0);
-    degrees += logs.length - 1;
+    const g = gapSums(gaps);
+    all.count += g.count;
+    all.logSum += g.logSum;
+    all.logSquares += g.logSquares;
+    if (g.count < 2) continue;
+    within.squares += squaredDeviations(g);
+    within.degrees += g.count - 1;
   }
-  if (all.length < MERCHANT_RHYTHM_MIN) return null;
-  const logMean = all.reduce((s, v) => s + v, 0) / all.length;
-  const logSd = max(MIN_LOG_SD, sqrt(all.reduce((s, v) => s + (v - logMean) ** 2, 0) / (all.length - 1)));
-  const withinLogSd = degrees >= MERCHANT_RHYTHM_MIN ? max(MIN_LOG_SD, sqrt(squares / degrees)) : logSd;
+  return merchantRhythmFromSums(all, within);
+}
+
+/**
+ * merchantRhythm from sums, as a set-based query gets them: every gap's
+ * sums, and Σ over members with ≥ 2 gaps of their squared deviations and of
+ * (gaps − 1).
+ */
+export function merchantRhythmFromSums(all: GapSums, within: { squares: number; degrees: number }): MerchantRhythm | null {
+  if (all.count < MERCHANT_RHYTHM_MIN) return null;
+  const logMean = all.logSum / all.count;
+  const logSd = max(MIN_LOG_SD, sqrt(squaredDeviations(all) / (all.count - 1)));
+  const withinLogSd = within.degrees >= MERCHANT_RHYTHM_MIN ? max(MIN_LOG_SD, sqrt(within.squares / within.degrees)) : logSd;
   return { logMean, logSd, withinLogSd };
 }
 
@@ -95,13 +125,14 @@ export function merchantRhythm(gapsPerMember: readonly (readonly number[])[]): M
  * shrunk towards the merchant's: two or three gaps say little about it.
  */
 export function ownRhythm(gaps: readonly number[], merchant: MerchantRhythm | null): Rhythm {
-  const logs = gaps.filter((g) => g > 0).map(log);
-  if (logs.length < 2) throw new RangeError('an own rhythm needs at least two gaps');
-  const mean = logs.reduce((s, v) => s + v, 0) / logs.length;
-  const squares = logs.reduce((s, v) => s + (v - mean) ** 2, 0);
+  return ownRhythmFromSums(gapSums(gaps), merchant);
+}
+
+export function ownRhythmFromSums(gaps: GapSums, merchant: MerchantRhythm | null): Rhythm {
+  if (gaps.count < 2) throw new RangeError('an own rhythm needs at least two gaps');
   const priorSd = merchant?.withinLogSd ?? DEFAULT_LOG_SD;
-  const variance = (squares + SPREAD_PRIOR_GAPS * priorSd ** 2) / (logs.length - 1 + SPREAD_PRIOR_GAPS);
-  return { logMean: mean, logSd: max(MIN_LOG_SD, sqrt(variance)) };
+  const variance = (squaredDeviations(gaps) + SPREAD_PRIOR_GAPS * priorSd ** 2) / (gaps.count - 1 + SPREAD_PRIOR_GAPS);
+  return { logMean: gaps.logSum / gaps.count, logSd: max(MIN_LOG_SD, sqrt(variance)) };
 }
 
 export interface ChurnInput {
@@ -115,13 +146,34 @@ export interface ChurnInput {
 
 /** Risk score with its reason; null for a member with no visit by the as-of day. */
 export function churnRisk(input: ChurnInput): ChurnRisk | null {
-  const { visitDays, asOfDay, merchant } = input;
+  const { visitDays, asOfDay } = input;
   // Visits after the as-of day do not exist yet; sorted and distinct whatever the caller passed.
   const days = [...new Set(visitDays.filter((d) => d <= asOfDay))].sort((p, q) => p - q);
   if (days.length === 0) return null;
-  const daysSinceLast = asOfDay - days[days.length - 1];
-  const own = days.length >= OWN_RHYTHM_MIN_PURCHASES;
-  const rhythm = own ? ownRhythm(gapsOf(days), merchant) : merchant;
+  return churnRiskFromFacts({
+    visits: days.length,
+    daysSinceLast: asOfDay - days[days.length - 1],
+    gaps: gapSums(gapsOf(days)),
+    probabilityAlive: input.probabilityAlive,
+    merchant: input.merchant,
+  });
+}
+
+export interface ChurnFacts {
+  /** Visits (distinct days) up to the as-of day, at least 1. */
+  visits: number;
+  daysSinceLast: number;
+  /** The sums of the gaps between those visits. */
+  gaps: GapSums;
+  probabilityAlive: number | null;
+  merchant: MerchantRhythm | null;
+}
+
+/** churnRisk from a member's facts (what the facts tables keep) instead of their visit days. */
+export function churnRiskFromFacts(input: ChurnFacts): ChurnRisk {
+  const { visits, daysSinceLast, merchant } = input;
+  const own = visits >= OWN_RHYTHM_MIN_PURCHASES && input.gaps.count >= 2;
+  const rhythm = own ? ownRhythmFromSums(input.gaps, merchant) : merchant;
   const stillAwayIfActive = rhythm === null ? null : survival(daysSinceLast, rhythm);
   const probabilityAlive = input.probabilityAlive ?? ALIVE_CEILING;
   const prior = min(ALIVE_CEILING, max(ALIVE_FLOOR, probabilityAlive));
@@ -132,7 +184,7 @@ export function churnRisk(input: ChurnInput): ChurnRisk | null {
     reason: {
       usualGapDays: rhythm === null ? null : max(1, round(exp(rhythm.logMean))),
       daysSinceLast,
-      purchases: days.length,
+      purchases: visits,
       rhythm: rhythm === null ? 'unknown' : own ? 'own' : 'merchant',
     },
     stillAwayIfActive,

@@ -213,6 +213,19 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/offers/{offerId}/report': {},
   'POST /v1/imports/purchases': { scoped: 'imports into the caller’s merchant; stores and members are matched in it only (imports test)' },
   'POST /v1/imports/members': { scoped: 'imports into the caller’s merchant; a file naming another merchant’s members matches none of them (imports test)' },
+  'POST /v1/analytics/runs': { scoped: 'scores the caller’s merchant only; the merchant comes from the principal (analytics test)' },
+  'GET /v1/analytics/runs': { scoped: SELF },
+  'GET /v1/analytics/runs/{runId}': { label: 'a run id A does not have', params: () => ({ runId: '01900000-0000-7000-8000-000000000000' }) },
+  // A has no scoring run in this world, so its managers get 404 NO_SCORES; B's scores are never reachable (the run comes from the principal's merchant).
+  'GET /v1/analytics/overview': { label: 'A has no scores', expect: [403, 404] },
+  'GET /v1/analytics/members': { label: 'A has no scores', expect: [403, 404] },
+  'GET /v1/analytics/members.csv': { label: 'A has no scores', expect: [403, 404] },
+  'GET /v1/analytics/members/{memberId}': {},
+  'GET /v1/analytics/products': { label: 'A has no scores', expect: [403, 404] },
+  'GET /v1/analytics/products.csv': { label: 'A has no scores', expect: [403, 404] },
+  'GET /v1/analytics/pareto': { label: 'A has no scores', expect: [403, 404] },
+  'GET /v1/analytics/diagnostics': { label: 'A has no scores', expect: [403, 404] },
+  'GET /v1/analytics/backtest': { label: 'A has no scores', expect: [403, 404] },
 };
 
 describeEachDb('cross-tenant requests on every route', (rt, dialect) => {
