@@ -60,7 +60,7 @@ export class MemberScore extends FactColumns {
   @Column({ name: 'clv_minor', type: 'bigint', nullable: true, transformer: bigintToNumber })
   clvMinor: number | null;
 
-  /** What the member's leaving would cost in a year: churn risk × their yearly spend on their rhythm. */
+  /** What the member's leaving would cost in a year: churn risk × their spend in an average year (spend × 365 / max(T, 365 days)). */
   @Column({ name: 'at_stake_minor', type: 'bigint', nullable: true, transformer: bigintToNumber })
   atStakeMinor: number | null;
 }

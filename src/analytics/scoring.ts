@@ -174,9 +174,9 @@ export function scoreMember(f: MemberFactsInput, model: MerchantModel): MemberSc
     });
     clvMinor = clv.clvMinor;
   }
-  // What leaving would cost in a year: the member's spend per visit on their usual rhythm, times the risk.
-  const perVisit = f.spendMinor / f.visits;
-  const visitsPerYear = churn.reason.usualGapDays === null ? 1 : 365 / churn.reason.usualGapDays;
+  // What leaving would cost in a year: the member's spend in an average year of theirs (over a year at least, so a
+  // new member's first weeks are not extrapolated), times the risk.
+  const yearlySpend = (f.spendMinor * 365) / Math.max(T, 365);
   return {
     rScore,
     fScore,
@@ -192,7 +192,7 @@ export function scoreMember(f: MemberFactsInput, model: MerchantModel): MemberSc
     expected365: expected(365),
     expectedSpendMinor,
     clvMinor,
-    atStakeMinor: Math.max(0, Math.round((churn.score / 100) * perVisit * visitsPerYear)),
+    atStakeMinor: Math.max(0, Math.round((churn.score / 100) * yearlySpend)),
   };
 }
 

@@ -210,6 +210,12 @@ export const MemberSummary = z.object({
   offers: z.array(TillOffer),
   /** How complete the profile is (0–100) and what the cashier could ask for. */
   completeness: z.object({ score: z.number().int().min(0).max(100), missing: z.array(z.string()) }),
+  /**
+   * A hint when the member is overdue on their own rhythm (churn risk ≥ 50 in
+   * the newest analytics run, no visit since): the till says "at risk: usually
+   * weekly, last visit 4 weeks ago". Null otherwise.
+   */
+  rhythm: z.object({ churnRisk: z.number().int(), usualGapDays: z.number().int().nullable(), daysSinceLast: z.number().int() }).nullable(),
 });
 export type MemberSummary = z.infer<typeof MemberSummary>;
 

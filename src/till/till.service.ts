@@ -4,6 +4,7 @@ import { newId } from '../db/ids';
 import { onceOnly, type Idempotent } from '../db/idempotent';
 import { AppError, forbidden } from '../http/errors';
 import type { Principal } from '../http/principal';
+import type { AnalyticsService } from '../analytics';
 import type { CardsService } from '../cards';
 import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
@@ -57,6 +58,7 @@ interface Priced {
 
 /** The other modules' services this one calls. */
 export interface TillServiceUses {
+  analytics: AnalyticsService;
   cards: CardsService;
   members: MembersService;
   merchants: MerchantsService;
@@ -303,6 +305,7 @@ export class TillService {
     const offers = await this.offersFor(merchantId, member, progress.tier?.code ?? null, storeId, now);
     const current = await this.services.members.currentConsentsOf(member);
     const completeness = this.services.members.completeness(member, current);
+    const hint = await this.services.analytics.tillHint(merchantId, member.id, now);
     return {
       // The cashier greets the shopper: first name and initial, no more (issue 15, finding 5).
       member: { id: member.id, memberNumber: member.memberNumber, name: member.lastName ? `${member.firstName} ${[...member.lastName][0]}.` : member.firstName, status: member.status },
@@ -316,6 +319,7 @@ export class TillService {
       },
       offers,
       completeness: { score: completeness.score, missing: [...completeness.missing] },
+      rhythm: hint && { churnRisk: hint.churnRisk, usualGapDays: hint.usualGapDays, daysSinceLast: hint.daysSinceLast },
     };
   }
 

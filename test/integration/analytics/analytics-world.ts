@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { dayOfDate, dateOfDay } from '../../../src/analytics/scoring';
 import type { Purchase } from '../../../src/analytics';
-import type { MerchantFixture } from '../../support/factories';
-import type { TestRuntime } from '../../support/test-runtime';
+
+type App = Parameters<typeof request>[0];
 
 /** A seeded generator (mulberry32), so every run imports the same history. */
 export function seeded(seed: number): () => number {
@@ -56,18 +56,18 @@ export function makeWorld(members: number, seed = 7): WorldMember[] {
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Imports the world through the history import (members, then purchases), as a shop brings its history. */
-export async function importWorld(rt: TestRuntime, f: MerchantFixture, world: WorldMember[]): Promise<void> {
+export async function importWorld(app: App, token: string, storeCode: string, world: WorldMember[]): Promise<void> {
   const members = ['externalId,firstName', ...world.map((m) => `${m.externalId},Member ${m.externalId}`)].join('\n');
-  await request(rt.app).post('/v1/imports/members').set(auth(f.tokens.owner)).set('Content-Type', 'text/csv').send(members).expect(200);
+  await request(app).post('/v1/imports/members').set(auth(token)).set('Content-Type', 'text/csv').send(members).expect(200);
   const rows = ['Receipt,When,Shop,Customer,Total'];
   let receipt = 0;
   for (const m of world) {
-    for (const p of m.purchases) rows.push(`R${receipt++},${dateOfDay(p.day)} 12:00,${f.store.code},${m.externalId},${(p.amountMinor / 100).toFixed(2)}`);
+    for (const p of m.purchases) rows.push(`R${receipt++},${dateOfDay(p.day)} 12:00,${storeCode},${m.externalId},${(p.amountMinor / 100).toFixed(2)}`);
   }
-  const res = await request(rt.app)
+  const res = await request(app)
     .post('/v1/imports/purchases')
     .query({ map: ['receiptNumber=Receipt', 'occurredAt=When', 'store=Shop', 'customerId=Customer', 'total=Total'] })
-    .set(auth(f.tokens.owner))
+    .set(auth(token))
     .set('Content-Type', 'text/csv')
     .send(rows.join('\n'));
   if (res.status !== 200 || res.body.failed !== 0) throw new Error(`import failed: ${JSON.stringify(res.body).slice(0, 500)}`);

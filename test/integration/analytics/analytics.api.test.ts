@@ -41,7 +41,7 @@ describeEachDb('analytics: member facts, scoring runs and their API', (rt) => {
     a = await createMerchantFixture(rt(), { currency: 'GBP', locale: 'en-GB', timeZone: 'Europe/London' });
     b = await createMerchantFixture(rt(), { currency: 'GBP', locale: 'en-GB', timeZone: 'Europe/London' });
     world = makeWorld(160);
-    await importWorld(rt(), a, world);
+    await importWorld(rt().app, a.tokens.owner, a.store.code, world);
     const members = await rt().db.manager.find(Member, { where: { merchantId: a.merchant.id } });
     idOf = new Map(members.map((m) => [m.externalId ?? '', m.id]));
   }, 120_000);
@@ -182,6 +182,17 @@ describeEachDb('analytics: member facts, scoring runs and their API', (rt) => {
     expect(overview.movement.moves.reduce((s: number, x: { members: number }) => s + x.members, 0)).toBe(overview.run.members);
   }, 60_000);
 
+  it('gives the till a hint for an overdue member, and none for a member on rhythm', async () => {
+    const atRisk = (await get('/v1/analytics/members', { minRisk: 80, sort: 'atStake', limit: 1 }).expect(200)).body.items[0];
+    const lookup = await request(rt().app).get('/v1/pos/members').query({ number: atRisk.memberNumber }).set(auth(a.tokens.terminal)).expect(200);
+    // The newest run's risk; days since the last visit counted to today.
+    expect(lookup.body.rhythm).toMatchObject({ churnRisk: atRisk.churnRisk, usualGapDays: atRisk.reason.usualGapDays });
+    expect(lookup.body.rhythm.daysSinceLast).toBeGreaterThan(atRisk.daysSinceLast);
+    const calm = (await get('/v1/analytics/members', { sort: 'recency', limit: 200 }).expect(200)).body.items.find((m: { churnRisk: number }) => m.churnRisk < 50);
+    const quiet = await request(rt().app).get('/v1/pos/members').query({ number: calm.memberNumber }).set(auth(a.tokens.terminal)).expect(200);
+    expect(quiet.body.rhythm).toBeNull();
+  });
+
   it('refuses bad input, other roles and other merchants’ members; says when there are no scores', async () => {
     await request(rt().app).post('/v1/analytics/runs').set(auth(a.tokens.owner)).send({ asOf: '2999-01-01' }).expect(400);
     await request(rt().app).post('/v1/analytics/runs').set(auth(a.tokens.owner)).send({ asOf: '2024-01-01', margin: 2 }).expect(400);
@@ -196,7 +207,7 @@ describeEachDb('analytics: member facts, scoring runs and their API', (rt) => {
 
   it('says "too few data" instead of guessing for a small shop', async () => {
     const small = makeWorld(12, 3);
-    await importWorld(rt(), b, small);
+    await importWorld(rt().app, b.tokens.owner, b.store.code, small);
     await run('2024-12-01', b);
     const overview = (await get('/v1/analytics/overview', {}, b.tokens.owner).expect(200)).body;
     expect(overview.tooFewData.join(' ')).toMatch(/BG\/NBD: .*members; at least 100 are needed/);

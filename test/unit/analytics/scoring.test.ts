@@ -13,7 +13,7 @@ import {
   type MerchantRhythm,
 } from '../../../src/analytics';
 import { quintileScores } from '../../../src/analytics/models/rfm';
-import { abcOf, dateOfDay, dayOfDate, localDate, quintileCutPositions, quintileScore, startOfDate } from '../../../src/analytics/scoring';
+import { abcOf, dateOfDay, dayOfDate, DEFAULT_RUN_SETTINGS, localDate, quintileCutPositions, quintileScore, scoreMember, startOfDate } from '../../../src/analytics/scoring';
 
 /**
  * The scoring run decides merchant-wide things from a few set-based queries
@@ -113,5 +113,43 @@ describe('scoring run pieces agree with the pure models', () => {
     expect(startOfDate('2024-01-01', 'Asia/Bangkok').toISOString()).toBe('2023-12-31T17:00:00.000Z');
     expect(startOfDate('2024-03-10', 'America/New_York').toISOString()).toBe('2024-03-10T05:00:00.000Z');
     expect(localDate(new Date('2024-06-30T23:30:00Z'), 'Europe/London')).toBe('2024-07-01');
+  });
+});
+
+describe('value at stake', () => {
+  const model = {
+    asOfDay: 1000,
+    rfm: { recency: [30, 20, 10, 5], frequency: [1, 2, 3, 4], monetary: [100, 200, 300, 400] },
+    abc: { aMin: 500, bMin: 100 },
+    rhythm: { logMean: Math.log(7), logSd: 0.6, withinLogSd: 0.4 },
+    bgNbd: null,
+    gammaGamma: null,
+    settings: DEFAULT_RUN_SETTINGS,
+  };
+  const weekly = (visits: number, lastDay: number) => ({
+    firstDay: lastDay - 7 * (visits - 1),
+    lastDay,
+    visits,
+    spendMinor: 1000 * visits,
+    firstVisitMinor: 1000,
+    ...(() => {
+      const g = gapSums(Array.from({ length: visits - 1 }, () => 7));
+      return { gapCount: g.count, gapLogSum: g.logSum, gapLogSquares: g.logSquares };
+    })(),
+  });
+  it.each([
+    // [visits, days since the last visit, least and most risk]: at stake is risk × spend in an average year (a year at least)
+    [10, 1, 0, 2],
+    [60, 40, 90, 100],
+    [5, 40, 90, 100],
+  ])('%i weekly visits, last %i days ago', (visits, since, least, most) => {
+    const f = weekly(visits, 1000 - since);
+    const s = scoreMember(f, model);
+    const T = 1000 - f.firstDay;
+    expect(s.atStakeMinor).toBe(Math.round((s.churnRisk / 100) * ((f.spendMinor * 365) / Math.max(T, 365))));
+    expect(s.churnRisk).toBeGreaterThanOrEqual(least);
+    expect(s.churnRisk).toBeLessThanOrEqual(most);
+    expect(s.clvMinor).toBeNull();
+    expect(s.pAlive).toBeNull();
   });
 });

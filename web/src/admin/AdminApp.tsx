@@ -6,6 +6,7 @@ import { staffSession, staffSlot, useStored } from '../api/sessions';
 import { applyPreferredLanguage } from '../i18n';
 import { ErrorBanner, LanguageSwitcher, useLoad } from '../ui/kit';
 import { AdminContext, type MerchantInfo } from './admin-context';
+import { Analytics } from './Analytics';
 import { CardBatches } from './CardBatches';
 import { Dashboard } from './Dashboard';
 import { MemberDetail, Members } from './Members';
@@ -36,6 +37,7 @@ export default function AdminApp() {
     : [
         ['/admin', t('admin.nav.dashboard')],
         ['/admin/members', t('admin.nav.members')],
+        ['/admin/analytics', t('admin.nav.analytics')],
         ['/admin/stores', t('admin.nav.stores')],
         ['/admin/staff', t('admin.nav.staff')],
         ['/admin/terminals', t('admin.nav.terminals')],
@@ -82,6 +84,7 @@ export default function AdminApp() {
                 <Route index element={<Dashboard />} />
                 <Route path="members" element={<Members />} />
                 <Route path="members/:memberId" element={<MemberDetail />} />
+                <Route path="analytics" element={<Analytics />} />
                 <Route path="stores" element={<Stores />} />
                 <Route path="staff" element={<Staff />} />
                 <Route path="terminals" element={<Terminals />} />

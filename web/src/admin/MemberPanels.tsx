@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, fieldErrors } from '../api/client';
 import { staffSession } from '../api/sessions';
-import { formatDate, formatMoney, formatNumber } from '../format';
+import { formatDate, formatMoney, formatNumber, formatPercent } from '../format';
 import { useLocale } from '../i18n';
 import { ConfirmButton, ErrorBanner, Field, Notice, useLoad } from '../ui/kit';
+import { reasonWords, SEGMENT_KEYS } from '../ui/rhythm';
 import { useAdmin } from './admin-context';
 
 /** The member fields staff edit (the API's MemberPatch). */
@@ -274,6 +275,68 @@ export function CardsPanel({ cards, manager, onChanged }: { cards: MemberCard[];
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+interface AnalyticsPanelData {
+  facts: { firstDate: string; lastDate: string; visits: number; spendMinor: number; averageSpendMinor: number; stores: number; categories: number; longestGapDays: number } | null;
+  scores: {
+    r: number;
+    f: number;
+    m: number;
+    segment: string | null;
+    abc: string | null;
+    churnRisk: number | null;
+    reason: { usualGapDays: number | null; daysSinceLast: number };
+    pAlive: number | null;
+    expectedPurchases: { d30: number | null; d90: number | null; d365: number | null };
+    expectedSpendMinor: number | null;
+    clvMinor: number | null;
+    atStakeMinor: number | null;
+  } | null;
+  asOf: string | null;
+}
+
+/** The member's analytics: facts so far, and the newest run's scores with the reason and expected value (owners and managers). */
+export function AnalyticsPanel({ memberId }: { memberId: string }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const { merchant } = useAdmin();
+  const money = (m: number) => formatMoney(m, merchant.currency, locale);
+  const panel = useLoad((signal) => api<AnalyticsPanelData>(`/v1/analytics/members/${memberId}`, { session: staffSession, signal }), [memberId]);
+  const d = panel.data;
+  const s = d?.scores;
+  const n = (v: number | null) => (v === null ? '—' : v.toLocaleString(locale, { maximumFractionDigits: 1 }));
+  return (
+    <section className="card" data-testid="member-analytics">
+      <h2>{t('analytics.panel')}</h2>
+      <ErrorBanner error={panel.error} />
+      {d && !d.facts && !s && <p className="muted">{t('analytics.noPanel')}</p>}
+      {d?.facts && <p className="muted">{t('analytics.firstLast', { first: formatDate(d.facts.firstDate, locale), last: formatDate(d.facts.lastDate, locale), stores: d.facts.stores, categories: d.facts.categories })}</p>}
+      {s && (
+        <dl>
+          <dt>{t('analytics.segment')}</dt>
+          <dd>
+            {s.segment ? t(`analytics.segmentNames.${SEGMENT_KEYS[s.segment]}`) : '—'} (R{s.r} F{s.f} M{s.m}, {t('analytics.abcClass')} {s.abc ?? '—'})
+          </dd>
+          <dt>{t('analytics.risk')}</dt>
+          <dd>
+            {s.churnRisk ?? '—'} / 100 — {reasonWords(t, s.reason)}
+          </dd>
+          <dt>{t('analytics.pAlive')}</dt>
+          <dd>{s.pAlive === null ? '—' : formatPercent(s.pAlive, locale)}</dd>
+          <dt>{t('analytics.expectedVisits')}</dt>
+          <dd>{t('analytics.expected', { d30: n(s.expectedPurchases.d30), d90: n(s.expectedPurchases.d90), d365: n(s.expectedPurchases.d365) })}</dd>
+          <dt>{t('analytics.expectedSpend')}</dt>
+          <dd>{s.expectedSpendMinor === null ? '—' : money(s.expectedSpendMinor)}</dd>
+          <dt>{t('analytics.clvShort')}</dt>
+          <dd>{s.clvMinor === null ? '—' : money(s.clvMinor)}</dd>
+          <dt>{t('analytics.atStake')}</dt>
+          <dd>{s.atStakeMinor === null ? '—' : money(s.atStakeMinor)}</dd>
+        </dl>
+      )}
+      {d?.asOf && <p className="muted">{t('analytics.scoredOn', { date: d.asOf })}</p>}
     </section>
   );
 }

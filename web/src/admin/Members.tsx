@@ -8,7 +8,7 @@ import { useLocale } from '../i18n';
 import { ConfirmButton, ErrorBanner, Field, Notice, Pager, SearchBox, TableWrap, useLoad } from '../ui/kit';
 import { PAGE_SIZE, useAdmin, type Page } from './admin-context';
 import type { EntryRow, PurchaseRow } from '../api/history-types';
-import { CardsPanel, ConsentsPanel, ExpiryPanel, ProfileForm, TierPanel, type MemberCard } from './MemberPanels';
+import { AnalyticsPanel, CardsPanel, ConsentsPanel, ExpiryPanel, ProfileForm, TierPanel, type MemberCard } from './MemberPanels';
 
 interface MemberRow {
   id: string;
@@ -264,6 +264,7 @@ export function MemberDetail() {
             <TierPanel memberId={memberId} />
             {profile.data && <ConsentsPanel consents={profile.data.consents} />}
             <ExpiryPanel memberId={memberId} version={pointsVersion} />
+            {manager && <AnalyticsPanel memberId={memberId} />}
           </div>
           {profile.data && <CardsPanel cards={profile.data.cards} manager={manager} onChanged={() => profile.reload()} />}
           {manager && (

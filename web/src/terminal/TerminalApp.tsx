@@ -5,6 +5,7 @@ import { terminalSession, terminalSlot, useStored, type CashierRef } from '../ap
 import { currencyDigits, formatDate, formatMoney, formatNumber, minorToInput, parseMoney, parseQuantity } from '../format';
 import { applyPreferredLanguage, useLocale } from '../i18n';
 import { Checkbox, ErrorBanner, Field, LanguageSwitcher, Notice, useLoad } from '../ui/kit';
+import { agoWords, rhythmWords } from '../ui/rhythm';
 import { cardDigits, looksLikeCard } from './card-shape';
 import { ConnectionStatus, useServerReachable } from './connection';
 import { CashierSignIn, TerminalSignIn, useCashiers } from './pairing';
@@ -520,6 +521,16 @@ function MemberPanel({ member, locale, onClear }: { member: MemberSummary | null
           <div className="points-big">{formatNumber(member.points.pending, locale)}</div>
         </div>
       </div>
+      {member.rhythm && (
+        <Notice kind="warn">
+          <span data-testid="rhythm-hint">
+            {t('analytics.tillHint', {
+              rhythm: member.rhythm.usualGapDays === null ? '—' : rhythmWords(t, member.rhythm.usualGapDays),
+              ago: agoWords(t, member.rhythm.daysSinceLast),
+            })}
+          </span>
+        </Notice>
+      )}
       {member.points.expiringSoon && (
         <Notice kind="warn">
           {t('points.expiringOn', { points: formatNumber(member.points.expiringSoon.points, locale), date: formatDate(member.points.expiringSoon.expiresAt, locale) })}

@@ -199,11 +199,12 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   return { ...state, reload: useCallback(() => setTick((n) => n + 1), []) };
 }
 
-export function Pager({ offset, limit, total, onOffset }: { offset: number; limit: number; total: number; onOffset: (o: number) => void }) {
+/** `label` names the pager when a page has several (landmarks need distinct names). */
+export function Pager({ offset, limit, total, onOffset, label }: { offset: number; limit: number; total: number; onOffset: (o: number) => void; label?: string }) {
   const { t } = useTranslation();
   const last = Math.min(offset + limit, total);
   return (
-    <nav className="pager" aria-label={t('common.pages')}>
+    <nav className="pager" aria-label={label ? `${t('common.pages')}: ${label}` : t('common.pages')}>
       <button type="button" className="btn" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - limit))}>
         {t('common.previous')}
       </button>
