@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { RFM_SEGMENTS } from './models/rfm';
 
 const Id = z.string().min(1).max(36);
-const IsoDate = z.string().max(10).regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+/** A real calendar date from 2000 on (a day like 2024-02-30 or 0000-00-00 is refused, not rolled over). */
+const IsoDate = z
+  .string()
+  .max(10)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((d) => {
+    const time = Date.parse(`${d}T00:00:00Z`);
+    return d >= '2000-01-01' && d <= '2999-12-31' && Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === d;
+  }, 'expected a real date from 2000-01-01 on');
 const score = z.coerce.number().int().min(1).max(5);
 const count = z.number().int();
 
@@ -40,14 +48,14 @@ export const MembersQuery = AsOfQuery.extend({
   minRisk: z.coerce.number().int().min(0).max(100).optional(),
   sort: z.enum(['atStake', 'risk', 'clv', 'spend', 'recency']).default('spend'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 export type MembersQuery = z.infer<typeof MembersQuery>;
 
 export const ProductsQuery = AsOfQuery.extend({
   abc: z.enum(['A', 'B', 'C']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 export type ProductsQuery = z.infer<typeof ProductsQuery>;
 

@@ -44,7 +44,7 @@ describeEachDb('analytics: member facts, scoring runs and their API', (rt) => {
     await importWorld(rt().app, a.tokens.owner, a.store.code, world);
     const members = await rt().db.manager.find(Member, { where: { merchantId: a.merchant.id } });
     idOf = new Map(members.map((m) => [m.externalId ?? '', m.id]));
-  }, 120_000);
+  }, 400_000);
   afterAll(() => closeServer(server));
 
   const get = (path: string, query: Record<string, unknown> = {}, token = a.tokens.owner) => request(rt().app).get(path).query(query).set(auth(token));
@@ -196,6 +196,8 @@ describeEachDb('analytics: member facts, scoring runs and their API', (rt) => {
   it('refuses bad input, other roles and other merchants’ members; says when there are no scores', async () => {
     await request(rt().app).post('/v1/analytics/runs').set(auth(a.tokens.owner)).send({ asOf: '2999-01-01' }).expect(400);
     await request(rt().app).post('/v1/analytics/runs').set(auth(a.tokens.owner)).send({ asOf: '2024-01-01', margin: 2 }).expect(400);
+    for (const asOf of ['2024-02-30', '2024-13-01', '0000-00-00', '1999-12-31']) await request(rt().app).post('/v1/analytics/runs').set(auth(a.tokens.owner)).send({ asOf }).expect(400);
+    await get('/v1/analytics/members', { offset: 1e21 }).expect(400);
     await request(rt().app).post('/v1/analytics/runs').set(auth(a.tokens.owner)).send({ aPercent: 90, bPercent: 20 }).expect(400);
     await request(rt().app).post('/v1/analytics/runs').set(auth(a.tokens.cashier)).send({}).expect(403);
     await get('/v1/analytics/members', { sort: 'nonsense' }).expect(400);
