@@ -13,9 +13,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse';
 import { chromium } from 'playwright-core';
 
 const { values } = parseArgs({ options: { file: { type: 'string', default: '/work/shared/data/online-retail.csv.gz' }, shots: { type: 'string', default: 'docs/screenshots' }, port: { type: 'string', default: '3917' } } });
@@ -80,19 +80,10 @@ async function api<T>(method: string, path: string, token: string | null, body?:
 async function scan(file: string): Promise<{ countries: string[]; customers: string[] }> {
   const countries = new Set<string>();
   const customers = new Set<string>();
-  const reader = createInterface({ input: createReadStream(file).pipe(createGunzip()) });
-  let header: string[] | null = null;
-  for await (const line of reader) {
-    const cells = line.split(',');
-    if (!header) {
-      header = cells;
-      continue;
-    }
-    // Description may hold commas; the last three columns are CustomerID, Country (no commas in either).
-    const country = cells[cells.length - 1];
-    const customer = cells[cells.length - 2];
-    countries.add(country);
-    if (customer) customers.add(customer);
+  const rows = createReadStream(file).pipe(createGunzip()).pipe(parse({ columns: true }));
+  for await (const row of rows as AsyncIterable<Record<string, string>>) {
+    countries.add(row.Country);
+    if (row.CustomerID) customers.add(row.CustomerID);
   }
   return { countries: [...countries].sort(), customers: [...customers].sort() };
 }
@@ -157,7 +148,10 @@ async function main(): Promise<void> {
     await page.waitForURL('**/admin');
     await page.goto(`${BASE}/admin/analytics?lang=${lang}`);
     await page.getByTestId('backtest').waitFor({ timeout: 60_000 });
-    await page.getByTestId('rfm-heatmap').getByRole('button').first().click();
+    // The busiest cell of the heat map opens its members.
+    const cells = page.getByTestId('rfm-heatmap').getByRole('button');
+    const counts = (await cells.allTextContents()).map((c) => Number(c.replace(/\D/g, '')));
+    await cells.nth(counts.indexOf(Math.max(...counts))).click();
     await page.getByTestId('cell-members').locator('tbody tr').first().waitFor();
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(ROOT, values.shots, `online-retail-analytics-${lang}.png`), fullPage: true });
