@@ -18,6 +18,7 @@ import { Offers1700000026000 } from './1700000026000-offers';
 import { OfferUsesVoided1700000026100 } from './1700000026100-offer-uses-voided';
 import { Imports1700000027000 } from './1700000027000-imports';
 import { OfflineOffersReturns1700000030000 } from './1700000030000-offline-offers-returns';
+import { Catalogue1700000028000 } from './1700000028000-catalogue';
 import { Analytics1700000031000 } from './1700000031000-analytics';
 import { Feedback1700000033000 } from './1700000033000-feedback';
 
@@ -42,6 +43,7 @@ export const migrations = [
   Offers1700000026000,
   OfferUsesVoided1700000026100,
   Imports1700000027000,
+  Catalogue1700000028000,
   OfflineOffersReturns1700000030000,
   Analytics1700000031000,
   Feedback1700000033000,

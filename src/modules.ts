@@ -2,6 +2,7 @@ import { analyticsModule } from './analytics/analytics.module';
 import { auditModule } from './audit/audit.module';
 import { authModule } from './auth/auth.module';
 import { cardsModule } from './cards/cards.module';
+import { catalogueModule } from './catalogue/catalogue.module';
 import { statisticsModule } from './db/statistics.module';
 import { exportsModule } from './exports/exports.module';
 import { feedbackModule } from './feedback/feedback.module';
@@ -36,6 +37,7 @@ export const modules = [
   auditModule,
   tillModule,
   offersModule,
+  catalogueModule,
   purchasesModule,
   pointsModule,
   rulesModule,

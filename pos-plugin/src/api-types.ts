@@ -25,6 +25,8 @@ export type {
   VoidReceipt,
   VoidRequest,
 } from '../../src/till/till.schemas';
+/** `GET /v1/pos/products/{code}` and each item of `GET /v1/pos/products?q=`: a product as a basket line carries it. */
+export type { TillProduct } from '../../src/catalogue/catalogue.schemas';
 export { CommitPurchaseRequest as CommitPurchaseSchema, IdempotencyKey as IdempotencyKeySchema } from '../../src/till/till.schemas';
 
 /** `POST /v1/auth/terminal-token` answer. */

@@ -24,6 +24,11 @@ export const TEXT_LIMITS = {
   notificationSubject: 255,
   /** A shopper's feedback comment, a case note or a resolution message (text columns). */
   feedbackComment: 2000,
+  /** A product's SKU, a barcode, a product group's code (as a till's line SKU). */
+  productCode: 64,
+  productName: 200,
+  /** Product category and product group names. */
+  categoryName: 100,
 } as const;
 
 /**

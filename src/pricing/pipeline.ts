@@ -20,6 +20,14 @@ export interface BasketLineInput {
   unitPriceMinor: number;
   /** What the line costs after the till's own line discounts; default quantity × price. */
   amountMinor?: number;
+  /** From the product catalogue: the category's ancestors, nearest first (Drinks for Beer). */
+  ancestors?: readonly string[];
+  /** From the product catalogue: the product's groups (mix & match). */
+  groups?: readonly string[];
+  /** From the product catalogue: false for goods that never earn (tobacco, lottery, deposits, gift cards). Default true. */
+  earnsPoints?: boolean;
+  /** From the product catalogue: sold by weight (unknown: the offer engine judges by the quantity). */
+  weighed?: boolean;
 }
 
 export interface BasketInput {
@@ -75,6 +83,13 @@ export interface PricedLine {
   lineNo: number;
   sku: string;
   category: string | null;
+  /** The category's ancestors as keys, nearest first. */
+  ancestors: string[];
+  groups: string[];
+  /** False for goods the catalogue marks as never earning. */
+  earnsPoints: boolean;
+  /** Sold by weight, as the catalogue says; null: not known. */
+  weighed: boolean | null;
   description: string | null;
   quantityMilli: number;
   unitPriceMinor: number;
@@ -116,6 +131,10 @@ export function linesStep(input: BasketLineInput[]): PricedBasket {
       lineNo: i + 1,
       sku: l.sku,
       category: categoryKey(l.category),
+      ancestors: (l.ancestors ?? []).map((a) => categoryKey(a)).filter((a) => a !== null),
+      groups: [...(l.groups ?? [])],
+      earnsPoints: l.earnsPoints ?? true,
+      weighed: l.weighed ?? null,
       description: l.description ?? null,
       quantityMilli: l.quantity,
       unitPriceMinor: l.unitPriceMinor,
@@ -155,7 +174,17 @@ export function offersStep(basket: PricedBasket, offerIds: string[], ctx: Pick<P
   if (!ctx.offers || definitions.length === 0) return basket;
   const outcome = applyOffers(
     offerLinesOf(
-      basket.lines.map((l) => ({ sku: l.sku, category: l.category, quantity: l.quantityMilli, unitPriceMinor: l.unitPriceMinor, amountMinor: l.amountMinor - l.discountMinor })),
+      basket.lines.map((l) => ({
+        sku: l.sku,
+        category: l.category,
+        ancestors: l.ancestors,
+        groups: l.groups,
+        earnsPoints: l.earnsPoints,
+        ...(l.weighed === null ? {} : { weighed: l.weighed }),
+        quantity: l.quantityMilli,
+        unitPriceMinor: l.unitPriceMinor,
+        amountMinor: l.amountMinor - l.discountMinor,
+      })),
       ctx.program.earning.excludedCategories,
     ),
     definitions,
@@ -253,7 +282,14 @@ export function earningStep(basket: PricedBasket, ctx: PricingContext): PricedBa
   const rules = evaluateEarning(
     ctx.program,
     {
-      lines: basket.lines.map((l) => ({ sku: l.sku, category: l.category, quantityMilli: l.quantityMilli, amountMinor: l.amountMinor - l.discountMinor })),
+      lines: basket.lines.map((l) => ({
+        sku: l.sku,
+        category: l.category,
+        ancestors: l.ancestors,
+        earnsPoints: l.earnsPoints,
+        quantityMilli: l.quantityMilli,
+        amountMinor: l.amountMinor - l.discountMinor,
+      })),
       paidWithPointsMinor: basket.redeemValueMinor,
     },
     ctx.earning,

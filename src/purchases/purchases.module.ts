@@ -12,7 +12,7 @@ import { PurchasesService, type PurchasesServiceUses } from './purchases.service
 export const purchasesModule = defineModule({
   name: 'purchases',
   entities: [Purchase, PurchaseLine, PurchaseReturn],
-  uses: ['members', 'merchants', 'offers', 'points', 'rateLimits', 'rules'],
+  uses: ['catalogue', 'members', 'merchants', 'offers', 'points', 'rateLimits', 'rules'],
   create: (deps: Deps, use: PurchasesServiceUses) => ({
     purchases: new PurchasesService(deps, use),
     purchaseFigures: new PurchaseFigures(deps),

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { audit } from '../audit';
+import type { CatalogueService, SoldItem } from '../catalogue';
 import { toInt } from '../db/columns';
 import { newId } from '../db/ids';
 import { onceOnly, type Idempotent } from '../db/idempotent';
@@ -95,7 +96,7 @@ const CLAIM_LIMITS = {
 } satisfies Record<string, Limit>;
 
 /** The other modules' services this one calls. */
-export interface PurchasesServiceUses { members: MembersService; merchants: MerchantsService; offers: OffersService; points: PointsService; rateLimits: RateLimitsService; rules: RulesService }
+export interface PurchasesServiceUses { catalogue: CatalogueService; members: MembersService; merchants: MerchantsService; offers: OffersService; points: PointsService; rateLimits: RateLimitsService; rules: RulesService }
 
 /** A purchase as recorded: completed, nothing refunded, claimed or voided, no stored answer yet. */
 const NOTHING_HAPPENED_YET = {
@@ -619,10 +620,13 @@ export class PurchasesService {
         occurredAt: sale.occurredAt,
         excludePurchaseId: sale.id,
       });
-      const { earn } = priceBasket(
-        { lines: lines.map((l) => ({ sku: l.sku, category: l.category, quantity: l.quantityMilli, unitPriceMinor: l.unitPriceMinor, amountMinor: l.amountMinor })) },
-        { program, available: null, earning },
+      // The lines' products as the catalogue knows them now, as at the till: excluded goods earn nothing here either.
+      const basketLines = await this.services.catalogue.withProducts(
+        merchantId,
+        lines.map((l) => ({ sku: l.sku, category: l.category, quantity: l.quantityMilli, unitPriceMinor: l.unitPriceMinor, amountMinor: l.amountMinor })),
+        tx,
       );
+      const { earn } = priceBasket({ lines: basketLines }, { program, available: null, earning });
       let pendingUntil: Date | null = null;
       if (earn.points > 0) {
         const earned = await this.services.points.earn(tx, {
@@ -701,6 +705,26 @@ export class PurchasesService {
   }
 
   // ---- contract for other modules ----
+
+  /**
+   * What the lines of these recorded sales sold (SKU, category,
+   * description), one entry per SKU: the catalogue learns unknown SKUs from
+   * them (`purchases.learn-products`).
+   */
+  async soldItems(merchantId: string, purchaseIds: readonly string[]): Promise<SoldItem[]> {
+    if (purchaseIds.length === 0) return [];
+    const rows = await this.deps.db.manager
+      .createQueryBuilder(PurchaseLine, 'l')
+      .select(['l.sku AS sku', 'l.category AS category', 'l.description AS description'])
+      .where('l.merchant_id = :merchantId AND l.purchase_id IN (:...purchaseIds)', { merchantId, purchaseIds })
+      .orderBy('l.purchase_id', 'ASC')
+      .addOrderBy('l.line_no', 'ASC')
+      .getRawMany<SoldItem>();
+    const bySku = new Map<string, SoldItem>();
+    // A line with a category teaches more than one without: it wins for its SKU.
+    for (const r of rows) if (!bySku.get(r.sku)?.category) bySku.set(r.sku, { sku: r.sku, category: r.category, description: r.description });
+    return [...bySku.values()];
+  }
 
   /** Categories sold before (as stored: see rules/category.ts), for the till's category field; at most `limit`. */
   async categoriesSeen(merchantId: string, limit = 200): Promise<string[]> {

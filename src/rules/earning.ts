@@ -12,6 +12,10 @@ export interface EarnLine {
   quantityMilli: number;
   /** Line total in minor units; negative for discount lines. */
   amountMinor: number;
+  /** The category's ancestors in the catalogue, nearest first (Drinks for Beer): rules naming an ancestor take the line too. */
+  ancestors?: readonly (string | null)[];
+  /** False for goods the catalogue marks as never earning (tobacco, lottery, deposits, gift cards). Default true. */
+  earnsPoints?: boolean;
 }
 
 export interface EarnBasket {
@@ -54,7 +58,12 @@ const HUNDRED = 100n;
  * earned in the period.
  *
  * Per line, in this order:
- * 1. Lines of excluded categories earn nothing. Discount lines (negative
+ * A rule that names a category takes the lines of that category and of its
+ * subcategories (a line's `ancestors`); a multiplier of the nearest
+ * category wins.
+ *
+ * 1. Lines of excluded categories (or under one), and lines the catalogue
+ *    marks as never earning, earn nothing. Discount lines (negative
  *    amounts) reduce the positive eligible lines pro rata; the part of the
  *    basket paid with points reduces them pro rata too (rounded up, so money
  *    paid with points never earns). The sum is `eligibleMinor`; below the
@@ -78,7 +87,10 @@ const HUNDRED = 100n;
 export function evaluateEarning(rules: Program, sent: EarnBasket, ctx: EarnContext): EarnResult {
   // Categories are matched by their key on both sides (see category.ts); everything below compares plain strings.
   const program = withCategoryKeys(rules);
-  const basket = { ...sent, lines: sent.lines.map((l) => ({ ...l, category: categoryKey(l.category) })) };
+  const basket = {
+    ...sent,
+    lines: sent.lines.map((l) => ({ ...l, category: categoryKey(l.category), ancestors: (l.ancestors ?? []).map((a) => categoryKey(a)).filter((a) => a !== null) })),
+  };
   const e = program.earning;
   const eligible = eligibleAmounts(program, basket);
   const eligibleMinor = eligible.reduce((a, b) => a + b, 0);
@@ -105,8 +117,9 @@ export function evaluateEarning(rules: Program, sent: EarnBasket, ctx: EarnConte
   // Exact running products per line, all over the common denominator `den`.
   const steps = basket.lines.map((line, i) => {
     const amount = BigInt(eligible[i]);
-    const productPct = BigInt(skuPct.get(line.sku) ?? (line.category === null ? undefined : categoryPct.get(line.category)) ?? 100);
-    const promo = eligible[i] > 0 ? bestPromotion(promotions, line.category) : undefined;
+    const categoryOwn = categoriesOf(line).find((c) => categoryPct.has(c));
+    const productPct = BigInt(skuPct.get(line.sku) ?? (categoryOwn === undefined ? undefined : categoryPct.get(categoryOwn)) ?? 100);
+    const promo = eligible[i] > 0 ? bestPromotion(promotions, categoriesOf(line)) : undefined;
     const promoPct = BigInt(promo?.multiplierPercent ?? 100);
     const base = amount * BigInt(e.baseRate.points) * HUNDRED ** 3n;
     const product = (base * productPct) / HUNDRED;
@@ -146,7 +159,7 @@ export function evaluateEarning(rules: Program, sent: EarnBasket, ctx: EarnConte
   const productBonusTotal = steps.reduce((sum, s) => sum + s.bonus, 0);
   add('product_bonus', 'Product bonuses', productBonusTotal);
   const basketPromos = promotions.filter(
-    (p) => p.bonusPoints > 0 && (p.categories === null || basket.lines.some((l, i) => eligible[i] > 0 && l.category !== null && p.categories?.includes(l.category))),
+    (p) => p.bonusPoints > 0 && (p.categories === null || basket.lines.some((l, i) => eligible[i] > 0 && categoriesOf(l).some((c) => p.categories?.includes(c)))),
   );
   for (const p of basketPromos) add(`promotion_bonus:${p.code}`, p.name, p.bonusPoints);
   const promoBonusTotal = basketPromos.reduce((sum, p) => sum + p.bonusPoints, 0);
@@ -200,7 +213,7 @@ function withCategoryKeys(program: Program): Program {
 /** Eligible minor units per line after exclusions, discount lines and the points-paid share. */
 function eligibleAmounts(program: Program, basket: EarnBasket): number[] {
   const excluded = new Set(program.earning.excludedCategories);
-  const isEligible = (l: EarnLine) => l.category === null || !excluded.has(l.category);
+  const isEligible = (l: EarnLine) => l.earnsPoints !== false && !categoriesOf(l).some((c) => excluded.has(c));
   const positive = basket.lines.map((l) => (isEligible(l) && l.amountMinor > 0 ? l.amountMinor : 0));
   const positiveSum = positive.reduce((a, b) => a + b, 0);
   const discounts = basket.lines.reduce((sum, l) => sum + (isEligible(l) && l.amountMinor < 0 ? -l.amountMinor : 0), 0);
@@ -224,11 +237,16 @@ function subtractProRata(amounts: number[], total: number): number[] {
   return amounts.map((a, i) => a - parts[i]);
 }
 
-/** The active promotion with the highest multiplier that applies to a line of this category. */
-function bestPromotion(promotions: PromotionRule[], category: string | null): PromotionRule | undefined {
+/** A line's category and its ancestors, nearest first. */
+function categoriesOf(line: EarnLine): string[] {
+  return [line.category, ...(line.ancestors ?? [])].filter((c) => c !== null);
+}
+
+/** The active promotion with the highest multiplier that applies to a line of these categories (its own and its ancestors). */
+function bestPromotion(promotions: PromotionRule[], categories: readonly string[]): PromotionRule | undefined {
   let best: PromotionRule | undefined;
   for (const p of promotions) {
-    if (p.categories !== null && (category === null || !p.categories.includes(category))) continue;
+    if (p.categories !== null && !categories.some((c) => p.categories?.includes(c))) continue;
     if (p.multiplierPercent !== 100 && (!best || p.multiplierPercent > best.multiplierPercent)) best = p;
   }
   return best;
@@ -239,7 +257,7 @@ function productBonus(program: Program, line: EarnLine): number {
   const units = Math.floor(line.quantityMilli / 1000);
   let bonus = 0;
   for (const b of program.earning.productBonuses) {
-    if ((b.sku !== undefined && b.sku === line.sku) || (b.category !== undefined && b.category === line.category)) bonus += b.pointsPerUnit * units;
+    if ((b.sku !== undefined && b.sku === line.sku) || (b.category !== undefined && categoriesOf(line).includes(b.category))) bonus += b.pointsPerUnit * units;
   }
   return bonus;
 }

@@ -4,6 +4,7 @@ import { AppError, forbidden } from '../http/errors';
 import { ALL_STAFF, MANAGERS, canUseStore, type Principal } from '../http/principal';
 import { route, validationError } from '../http/route';
 import type { Idempotent } from '../db/idempotent';
+import { TillProduct, TillProductList, TillProductParams, TillProductSearchQuery, type CatalogueService } from '../catalogue';
 import type { MerchantsService, StaffService } from '../merchants';
 import type { Cashier, PurchasesService } from '../purchases';
 import type { TillLookupsService } from './till-lookups';
@@ -31,7 +32,7 @@ import {
   VoidRequest,
 } from './till.schemas';
 
-type TillServices = { till: TillService; tillLookups: TillLookupsService; purchases: PurchasesService; merchants: MerchantsService; staff: StaffService };
+type TillServices = { catalogue: CatalogueService; till: TillService; tillLookups: TillLookupsService; purchases: PurchasesService; merchants: MerchantsService; staff: StaffService };
 
 /**
  * The till protocol. A terminal (POS plugin) signs in with its key and is
@@ -41,7 +42,7 @@ type TillServices = { till: TillService; tillLookups: TillLookupsService; purcha
  * a terminal, because a receipt is unique per terminal.
  */
 export function tillRoutes(api: Api<TillServices>): void {
-  const { till, purchases, tillLookups, staff } = api.services;
+  const { catalogue, till, purchases, tillLookups, staff } = api.services;
   const lookupAccess = { terminal: true, staff: ALL_STAFF };
 
   route(api, {
@@ -137,6 +138,28 @@ export function tillRoutes(api: Api<TillServices>): void {
       if (principal.kind !== 'terminal') throw forbidden('A till keeps the offer set of its own store');
       return till.offerSet(principal.merchantId, principal.storeId, query.since);
     },
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/products/:code',
+    summary: 'A scanned barcode or typed SKU: the product with its category (and ancestors), groups and whether it earns points',
+    tag: 'pos',
+    access: lookupAccess,
+    params: TillProductParams,
+    response: TillProduct,
+    handler: async ({ principal, params }) => catalogue.findForTill(principal.merchantId, params.code),
+  });
+
+  route(api, {
+    method: 'get',
+    path: '/v1/pos/products',
+    summary: 'Products by name (contains) or SKU (starts with), for a line without a barcode; at most 20',
+    tag: 'pos',
+    access: lookupAccess,
+    query: TillProductSearchQuery,
+    response: TillProductList,
+    handler: async ({ principal, query }) => ({ items: await catalogue.searchForTill(principal.merchantId, query.q) }),
   });
 
   route(api, {

@@ -253,8 +253,14 @@ export const BasketEvaluation = z.object({
   pointsToEarn: z.number().int(),
   appliedOffers: z.array(AppliedOfferView),
   skippedOffers: z.array(SkippedOfferView),
-  /** Per line (1-based, in the order sent): its amount, its share of the offer discounts and the points it earns. */
-  lines: z.array(z.object({ lineNo: z.number().int(), amountMinor: z.number().int(), discountMinor: z.number().int(), points: z.number().int() })),
+  /**
+   * Per line (1-based, in the order sent): the product's SKU and category as
+   * the catalogue knows them (else as sent), its amount, its share of the
+   * offer discounts and the points it earns.
+   */
+  lines: z.array(
+    z.object({ lineNo: z.number().int(), sku: z.string(), category: z.string().nullable(), amountMinor: z.number().int(), discountMinor: z.number().int(), points: z.number().int() }),
+  ),
   breakdown: z.array(z.object({ rule: z.string(), label: z.string(), points: z.number().int() })),
   /** Available points after this basket (earned points may be pending first); null when anonymous. */
   balanceAfter: z.number().int().nullable(),

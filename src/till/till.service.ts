@@ -6,6 +6,7 @@ import { AppError, forbidden } from '../http/errors';
 import type { Principal } from '../http/principal';
 import type { AnalyticsService } from '../analytics';
 import type { CardsService } from '../cards';
+import type { CatalogueService } from '../catalogue';
 import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
@@ -60,6 +61,7 @@ interface Priced {
 export interface TillServiceUses {
   analytics: AnalyticsService;
   cards: CardsService;
+  catalogue: CatalogueService;
   members: MembersService;
   merchants: MerchantsService;
   offers: OffersService;
@@ -121,7 +123,7 @@ export class TillService {
       payableMinor: priced.payableMinor,
       pointsToEarn: priced.earn.points,
       ...offersView(priced, refused, body.offerIds ?? []),
-      lines: priced.lines.map((l) => ({ lineNo: l.lineNo, amountMinor: l.amountMinor, discountMinor: l.discountMinor, points: l.points })),
+      lines: priced.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, category: l.category, amountMinor: l.amountMinor, discountMinor: l.discountMinor, points: l.points })),
       breakdown: priced.earn.breakdown,
       balanceAfter,
       receiptText: receiptText({
@@ -353,7 +355,9 @@ export class TillService {
 
   /**
    * Gathers what the pipeline needs to know about the member and the sale
-   * (in `tx`), then runs it with the merchant's active offers. An applied
+   * (in `tx`): each line's product from the catalogue (its category with
+   * the ancestors, groups, whether it earns), then runs it with the
+   * merchant's active offers. An applied
    * offer that a limit refuses (`services.offers.overLimit`; in a commit,
    * under a lock on its counter) is taken out and the basket priced again,
    * until every applied offer is within its limits.
@@ -372,7 +376,8 @@ export class TillService {
       lock: boolean;
     },
   ): Promise<Priced> {
-    const { program, body, buyer, occurredAt } = sale;
+    const { program, buyer, occurredAt } = sale;
+    const body = { ...sale.body, lines: await this.services.catalogue.withProducts(till.merchantId, sale.body.lines, tx) };
     const offers = await this.services.offers.activeSet(till.merchantId);
     const earning = buyer
       ? await this.services.purchases.earningContext(tx, {

@@ -45,6 +45,12 @@ export interface TenantWorld {
     /** The anonymous sale's receipt feedback token (answered: a detractor's, so it opened a case). */
     feedbackToken: string;
     caseId: string;
+    categoryId: string;
+    groupId: string;
+    productId: string;
+    /** The product's barcode, as a till scans it. */
+    productBarcode: string;
+    productSku: string;
   };
   /** A merchant of its own for the platform operator's routes to act on (suspend, resume), so they never stop this one. */
   operatorMerchantId: string;
@@ -100,6 +106,15 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
   const webhookUrl = `https://hooks.example.test/${tag}`;
   const subscription = (await ok(request(app).post('/v1/webhooks/subscriptions').set(auth(f.tokens.owner)).send({ url: webhookUrl, events: ['purchase.recorded'] }), 201)).body;
   const offer = (await ok(request(app).post('/v1/offers').set(auth(f.tokens.owner)).send({ name: `Offer ${tag}`, mechanic: { kind: 'percent_off', percent: 10 } }), 201)).body;
+  const category = (await ok(request(app).post('/v1/product-categories').set(auth(f.tokens.owner)).send({ name: `Beer ${tag}` }), 201)).body;
+  const group = (await ok(request(app).post('/v1/product-groups').set(auth(f.tokens.owner)).send({ code: `lager-${tag.toLowerCase()}`, name: `Lagers ${tag}` }), 201)).body;
+  const productBarcode = `40${tag.toUpperCase()}0001`;
+  const product = (
+    await ok(
+      request(app).post('/v1/products').set(auth(f.tokens.owner)).send({ sku: `LAGER-${tag}`, name: `Lager ${tag}`, barcodes: [productBarcode], categoryId: category.id, groupIds: [group.id] }),
+      201,
+    )
+  ).body;
   const ids = {
     merchantId: f.merchant.id,
     storeId: f.store.id,
@@ -125,6 +140,11 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     offerId: offer.id,
     feedbackToken,
     caseId,
+    categoryId: category.id,
+    groupId: group.id,
+    productId: product.id,
+    productBarcode,
+    productSku: product.sku,
   };
   const secrets = [
     ...Object.values(ids),

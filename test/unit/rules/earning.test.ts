@@ -260,3 +260,25 @@ describe('evaluateEarning: categories match case- and space-insensitively', () =
     expect(result.lines.map((l) => l.points)).toEqual([20, 15, 30]);
   });
 });
+
+describe('evaluateEarning: catalogue categories', () => {
+  const base = program({ earning: { excludedCategories: ['Alcohol'], categoryMultipliers: [{ category: 'Drinks', multiplierPercent: 200 }, { category: 'Juice', multiplierPercent: 300 }] } });
+  const sold = (category: string, ancestors: string[], earnsPoints?: boolean): EarnLine => ({ ...line(1000, category, category), ancestors, earnsPoints });
+
+  it.each([
+    ['a line of an excluded category earns nothing', sold('Alcohol', ['Drinks']), 0],
+    ['a line under an excluded category earns nothing (Beer is under Alcohol)', sold('beer', ['ALCOHOL', 'drinks']), 0],
+    ['a product the catalogue excludes earns nothing, whatever its category', sold('Bakery', [], false), 0],
+    ['a multiplier on a parent category takes its children (Water under Drinks: ×2)', sold('Water', ['Drinks']), 20],
+    ['the nearest category with a multiplier wins (Juice ×3 over Drinks ×2)', sold('Juice', ['Drinks']), 30],
+    ['a line of no listed category earns the base rate', sold('Bakery', []), 10],
+  ])('%s', (_what, l, points) => {
+    expect(evaluateEarning(base, basket([l]), ctx()).points).toBe(points);
+  });
+
+  it('without ancestors or flags a line earns exactly as before', () => {
+    const plain = basket([line(1000, 'Drinks'), line(500, 'alcohol'), line(700, null)]);
+    const same = basket(plain.lines.map((l) => ({ ...l, ancestors: [], earnsPoints: true })));
+    expect(evaluateEarning(base, same, ctx())).toEqual(evaluateEarning(base, plain, ctx()));
+  });
+});
