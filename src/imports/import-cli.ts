@@ -9,12 +9,14 @@ import { openRuntime } from '../runtime';
 import { CliError, ensureMigrated } from '../auth';
 import { parseMapPairs } from './mapping';
 import { MEMBER_FIELDS } from './member-rows';
+import { PRODUCT_FIELDS } from './product-rows';
 import { PURCHASE_FIELDS } from './purchase-rows';
 import type { ImportResult } from './imports.service';
 
 const USAGE = `Usage:
   npm run import -- --merchant <id> --members members.csv [--dry-run] [--map field=header ...]
   npm run import -- --merchant <id> --purchases purchases.csv [--dry-run] [--award-points] [--map field=header ...]
+  npm run import -- --merchant <id> --products products.csv [--dry-run] [--map field=header ...]
 
   A file ending in .gz is read through gunzip. Fields and formats: docs/imports.md.
 `;
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
       merchant: { type: 'string' },
       members: { type: 'string' },
       purchases: { type: 'string' },
+      products: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'award-points': { type: 'boolean', default: false },
       map: { type: 'string', multiple: true, default: [] },
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
     return;
   }
   if (!values.merchant) throw new CliError(`--merchant is required\n\n${USAGE}`);
-  if (Boolean(values.members) === Boolean(values.purchases)) throw new CliError(`Give one of --members or --purchases\n\n${USAGE}`);
+  if ([values.members, values.purchases, values.products].filter(Boolean).length !== 1) throw new CliError(`Give one of --members, --purchases or --products\n\n${USAGE}`);
   const runtime = await openRuntime(loadConfig());
   try {
     await ensureMigrated(runtime);
@@ -48,6 +51,9 @@ async function main(): Promise<void> {
     if (values.members) {
       const mapping = parseMapPairs(values.map, MEMBER_FIELDS, '--map');
       result = await runtime.services.imports.importMembers(actor, open(values.members), { mapping, dryRun: values['dry-run'] });
+    } else if (values.products) {
+      const mapping = parseMapPairs(values.map, PRODUCT_FIELDS, '--map');
+      result = await runtime.services.imports.importProducts(actor, open(values.products), { mapping, dryRun: values['dry-run'] });
     } else {
       const mapping = parseMapPairs(values.map, PURCHASE_FIELDS, '--map');
       result = await runtime.services.imports.importPurchases(actor, open(values.purchases as string), { mapping, dryRun: values['dry-run'], awardPoints: values['award-points'] });

@@ -4,7 +4,8 @@ import { MANAGERS } from '../http/principal';
 import { route } from '../http/route';
 import { parseMapPairs } from './mapping';
 import { MEMBER_FIELDS } from './member-rows';
-import { ImportResultOut, MembersImportQuery, PurchasesImportQuery } from './imports.schemas';
+import { ImportResultOut, MembersImportQuery, ProductsImportQuery, PurchasesImportQuery } from './imports.schemas';
+import { PRODUCT_FIELDS } from './product-rows';
 import { PURCHASE_FIELDS } from './purchase-rows';
 import type { ImportsService } from './imports.service';
 
@@ -46,6 +47,23 @@ export function importsRoutes(api: Api<{ imports: ImportsService }>): void {
       requireCsv(req.is('text/csv'));
       const mapping = parseMapPairs(query.map, PURCHASE_FIELDS, 'query.map');
       return imports.importPurchases({ merchantId: principal.merchantId, principal }, req, { mapping, dryRun: query.dryRun, awardPoints: query.awardPoints });
+    },
+  });
+
+
+  route(api, {
+    method: 'post',
+    path: '/v1/imports/products',
+    summary: 'Import products into the catalogue from a CSV body (dry run with dryRun=true; a SKU already there is left as it is)',
+    tag: 'imports',
+    access: { staff: MANAGERS },
+    query: ProductsImportQuery,
+    consumes: 'text/csv',
+    response: ImportResultOut,
+    handler: async ({ principal, query, req }) => {
+      requireCsv(req.is('text/csv'));
+      const mapping = parseMapPairs(query.map, PRODUCT_FIELDS, 'query.map');
+      return imports.importProducts({ merchantId: principal.merchantId, principal }, req, { mapping, dryRun: query.dryRun });
     },
   });
 }

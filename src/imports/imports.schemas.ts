@@ -20,8 +20,13 @@ export const PurchasesImportQuery = z.strictObject({
   map: MapPairs,
 });
 
+export const ProductsImportQuery = z.strictObject({
+  dryRun: Flag.describe('Check every row and report, write nothing'),
+  map: MapPairs,
+});
+
 export const ImportResultOut = z.object({
-  kind: z.enum(['members', 'purchases']),
+  kind: z.enum(['members', 'purchases', 'products']),
   dryRun: z.boolean(),
   rows: z.number().int(),
   created: z.number().int(),

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { audit } from '../audit';
+import type { CatalogueService, ImportedProduct } from '../catalogue';
 import type { Deps } from '../deps';
 import { canUseStore, type Principal } from '../http/principal';
 import type { MembersService, RowError } from '../members';
@@ -11,6 +12,7 @@ import { fromWall } from '../rules';
 import { csvRecords } from './csv';
 import { cell, resolveColumns, type Mapping } from './mapping';
 import { MEMBER_FIELDS, memberRow } from './member-rows';
+import { PRODUCT_FIELDS, productRow, REQUIRED_PRODUCT_FIELDS } from './product-rows';
 import { PURCHASE_FIELDS, purchaseRow, REQUIRED_PURCHASE_FIELDS, type PurchaseRow } from './purchase-rows';
 
 /** Rows written per transaction: big enough to amortise the commit, small enough to keep locks and memory short. */
@@ -31,13 +33,13 @@ export interface PurchaseImportOptions extends ImportOptions {
 }
 
 export interface ImportResult {
-  kind: 'members' | 'purchases';
+  kind: 'members' | 'purchases' | 'products';
   dryRun: boolean;
   /** Data rows read (the header not counted). */
   rows: number;
-  /** Members or purchases (not rows: a purchase may span several line rows) written; in a dry run, that would be written. */
+  /** Members, purchases (not rows: a purchase may span several line rows) or products written; in a dry run, that would be written. */
   created: number;
-  /** Rows naming a member or purchase that exists: a second run adds nothing. */
+  /** Rows naming a member, purchase or product (SKU) that exists: a second run adds nothing. */
   existing: number;
   /** Rows refused. */
   failed: number;
@@ -54,7 +56,7 @@ export interface ImportActor {
 /** Thrown inside a dry run's transaction so that everything it wrote is rolled back. */
 class DryRunRollback extends Error {}
 
-export interface ImportsServiceUses { members: MembersService; merchants: MerchantsService; purchases: PurchasesService; terminals: TerminalsService }
+export interface ImportsServiceUses { catalogue: CatalogueService; members: MembersService; merchants: MerchantsService; purchases: PurchasesService; terminals: TerminalsService }
 
 /** The rows of one receipt in the file (consecutive rows with the same store and receipt number). */
 interface ReceiptGroup {
@@ -97,6 +99,43 @@ export class ImportsService {
       }
       result.rows++;
       const parsed = memberRow(item.record, columns as Map<string, number>, item.row);
+      if (Array.isArray(parsed)) addErrors(result, parsed);
+      else batch.push(parsed);
+      if (batch.length >= IMPORT_BATCH_ROWS) await flush();
+    }
+    await flush();
+    await this.record(actor, result, now);
+    return result;
+  }
+
+  /**
+   * Products into the catalogue: a SKU the catalogue has is left as it is
+   * (`existing`); a new one is created with its barcodes, category path
+   * (missing categories created) and groups. The shelf price is read in the
+   * merchant's currency.
+   */
+  async importProducts(actor: ImportActor, input: Readable, options: ImportOptions, now = new Date()): Promise<ImportResult> {
+    const result = emptyResult('products', options.dryRun);
+    const digits = currencyDigits((await this.use.merchants.getMerchant(actor.merchantId)).currency);
+    let columns: Map<string, number> | null = null;
+    let batch: ImportedProduct[] = [];
+    const flush = async () => {
+      const rows = batch;
+      batch = [];
+      if (!rows.length) return;
+      const outcomes = await this.inBatch(options.dryRun, (tx) => this.use.catalogue.importBatch(tx, actor.merchantId, rows, now));
+      for (const outcome of outcomes) {
+        if (Array.isArray(outcome)) addErrors(result, outcome);
+        else result[outcome]++;
+      }
+    };
+    for await (const item of csvRecords(input)) {
+      if ('header' in item) {
+        columns = resolveColumns(item.header, options.mapping, PRODUCT_FIELDS, REQUIRED_PRODUCT_FIELDS);
+        continue;
+      }
+      result.rows++;
+      const parsed = productRow(item.record, columns as Map<string, number>, item.row, digits);
       if (Array.isArray(parsed)) addErrors(result, parsed);
       else batch.push(parsed);
       if (batch.length >= IMPORT_BATCH_ROWS) await flush();

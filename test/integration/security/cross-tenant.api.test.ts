@@ -231,6 +231,7 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'POST /v1/product-groups': { scoped: 'creates a group of the caller’s merchant; codes are per merchant' },
   'PATCH /v1/product-groups/{groupId}': { body: () => ({ name: 'Hijacked' }) },
   'POST /v1/imports/purchases': { scoped: 'imports into the caller’s merchant; stores and members are matched in it only (imports test)' },
+  'POST /v1/imports/products': { scoped: 'imports into the caller’s catalogue; SKUs, barcodes, categories and groups are matched in it only (products-import test)' },
   'POST /v1/imports/members': { scoped: 'imports into the caller’s merchant; a file naming another merchant’s members matches none of them (imports test)' },
   'POST /v1/analytics/runs': { scoped: 'scores the caller’s merchant only; the merchant comes from the principal (analytics test)' },
   'GET /v1/analytics/runs': { scoped: SELF },
