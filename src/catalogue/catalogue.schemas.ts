@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { nameText, TEXT_LIMITS } from '../db/text-limits';
-import { EARNING_EXCLUSIONS } from './product.entity';
 
 /**
  * The catalogue API: products (SKU, barcodes, name, category, unit or
  * weighed, earning exclusion, shelf price, groups), the category tree and
  * product groups. Strict bodies, every string and list bounded.
  */
+
+/** Why a product never earns points; null: it earns as the program says. */
+export const EARNING_EXCLUSIONS = ['tobacco', 'lottery', 'deposit', 'gift_card', 'other'] as const;
+export type EarningExclusion = (typeof EARNING_EXCLUSIONS)[number];
 
 /** A SKU or barcode as tills send them: printable, no spaces at either end. */
 export const ProductCode = z

@@ -8,11 +8,11 @@ import { AppError, found } from '../http/errors';
 import type { Principal } from '../http/principal';
 import { categoryKey } from '../../offer-engine/category-key';
 import { descendantsOf, lineage, moveProblem, pathOf, type CategoryNode } from './category-tree';
-import type { CategoryOut, CreateProductBody, GroupOut, ProductListQuery, ProductOut, TillProduct, UpdateCategoryBody, UpdateProductBody } from './catalogue.schemas';
+import type { CategoryOut, CreateProductBody, EarningExclusion, GroupOut, ProductListQuery, ProductOut, TillProduct, UpdateCategoryBody, UpdateProductBody } from './catalogue.schemas';
 import { ProductBarcode } from './product-barcode.entity';
 import { ProductCategory } from './product-category.entity';
 import { ProductGroup, ProductGroupMember } from './product-group.entity';
-import { Product, type EarningExclusion, type ProductSource } from './product.entity';
+import { Product, type ProductSource } from './product.entity';
 import { withProduct, type ProductLineFields } from './product-lines';
 
 /** How long a process keeps a merchant's category tree; a change made in this process is seen at once. */

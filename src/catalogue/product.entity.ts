@@ -1,10 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintToNumber } from '../db/columns';
 import { TEXT_LIMITS } from '../db/text-limits';
-
-/** Why a product never earns points; null: it earns as the program says. */
-export const EARNING_EXCLUSIONS = ['tobacco', 'lottery', 'deposit', 'gift_card', 'other'] as const;
-export type EarningExclusion = (typeof EARNING_EXCLUSIONS)[number];
+import type { EarningExclusion } from './catalogue.schemas';
 
 /** How a product came into the catalogue. */
 export type ProductSource = 'manual' | 'import' | 'learned';

@@ -13,6 +13,7 @@ import { MemberDetail, Members } from './Members';
 import { Program } from './Program';
 import { Staff, Stores, Terminals } from './Organisation';
 import { PortalPoster } from './PortalPoster';
+import { Products } from './Products';
 import { Webhooks } from './Webhooks';
 
 export default function AdminApp() {
@@ -42,6 +43,7 @@ export default function AdminApp() {
         ['/admin/staff', t('admin.nav.staff')],
         ['/admin/terminals', t('admin.nav.terminals')],
         ['/admin/program', t('admin.nav.program')],
+        ['/admin/products', t('admin.nav.products')],
         ['/admin/cards', t('admin.nav.cards')],
         ['/admin/webhooks', t('admin.nav.webhooks')],
         ['/admin/poster', t('poster.nav')],
@@ -89,6 +91,7 @@ export default function AdminApp() {
                 <Route path="staff" element={<Staff />} />
                 <Route path="terminals" element={<Terminals />} />
                 <Route path="program" element={<Program />} />
+                <Route path="products" element={<Products />} />
                 <Route path="cards" element={<CardBatches />} />
                 <Route path="webhooks" element={<Webhooks />} />
                 <Route path="poster" element={<PortalPoster />} />

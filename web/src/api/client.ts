@@ -28,6 +28,8 @@ export interface Session {
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** A text body sent as it is (a CSV file), with its content type; instead of `body`. */
+  text?: { content: string; type: string };
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
   session?: Session | null;
@@ -53,11 +55,12 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   const token = options.session?.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.text) headers['Content-Type'] = options.text.type;
   try {
     return await fetch(url, {
-      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+      method: options.method ?? (options.body === undefined && !options.text ? 'GET' : 'POST'),
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.text ? options.text.content : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (err) {

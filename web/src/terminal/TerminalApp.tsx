@@ -12,8 +12,9 @@ import { CashierSignIn, TerminalSignIn, useCashiers } from './pairing';
 import { ReceiptSlip, type ReceiptPlace } from './receipt';
 import { Return } from './returns';
 import { CameraScanner, WedgeScanner } from './scanner';
+import { ProductAdd } from './products';
 import { TillError } from './till-error';
-import type { BasketEvaluation, BasketLine, MemberSummary, PurchaseReceipt } from './till-types';
+import type { BasketEvaluation, BasketLine, MemberSummary, PurchaseReceipt, TillProduct } from './till-types';
 
 interface Me {
   kind: 'terminal';
@@ -41,6 +42,8 @@ interface DraftLine {
   category: string;
   quantity: string;
   price: string;
+  /** Set when the line came from the catalogue: its category is the product's, shown rather than chosen. */
+  product?: { category: string | null; earnsPoints: boolean };
 }
 
 interface Draft {
@@ -561,6 +564,19 @@ function MemberPanel({ member, locale, onClear }: { member: MemberSummary | null
 
 function LinesEditor({ draft, setDraft, currency, categories }: { draft: Draft; setDraft: (d: Draft) => void; currency: string; categories: string[] }) {
   const { t } = useTranslation();
+  /** A product from the catalogue takes the first empty line, else a new one. */
+  const addProduct = (p: TillProduct) => {
+    const line: DraftLine = {
+      sku: p.sku,
+      description: p.name,
+      category: p.category ?? '',
+      quantity: p.weighed ? '' : '1',
+      price: p.shelfPriceMinor === null ? '' : minorToInput(p.shelfPriceMinor, currencyDigits(currency)),
+      product: { category: p.category, earnsPoints: p.earnsPoints },
+    };
+    const empty = draft.lines.findIndex((l) => !l.sku && !l.price);
+    setDraft({ ...draft, lines: empty >= 0 ? draft.lines.map((l, j) => (j === empty ? line : l)) : [...draft.lines, line] });
+  };
   const update = (i: number, patch: Partial<DraftLine>) => setDraft({ ...draft, lines: draft.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
   const remove = (i: number) => {
     const lines = draft.lines.filter((_, j) => j !== i);
@@ -568,23 +584,34 @@ function LinesEditor({ draft, setDraft, currency, categories }: { draft: Draft; 
   };
   return (
     <div className="stack">
+      <ProductAdd onAdd={addProduct} />
       <div className="basket-lines" data-testid="basket-lines">
         {draft.lines.map((l, i) => (
           <fieldset key={i} className="row basket-line">
             <legend className="sr-only">{t('terminal.lineN', { n: i + 1 })}</legend>
-            <Field label={t('terminal.sku')} value={l.sku} onChange={(e) => update(i, { sku: e.target.value })} autoComplete="off" maxLength={64} />
+            <Field label={t('terminal.sku')} value={l.sku} onChange={(e) => update(i, { sku: e.target.value, product: undefined })} autoComplete="off" maxLength={64} />
             <Field label={t('terminal.description')} value={l.description} onChange={(e) => update(i, { description: e.target.value })} autoComplete="off" maxLength={200} />
-            <div className="field">
-              <label htmlFor={`category-${i}`}>{t('terminal.category')}</label>
-              <select id={`category-${i}`} value={l.category} onChange={(e) => update(i, { category: e.target.value })}>
-                <option value="">{t('terminal.noCategory')}</option>
-                {categories.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            </div>
+            {l.product ? (
+              <div className="field line-product" data-testid="line-category">
+                <span className="label">{t('terminal.category')}</span>
+                <span>
+                  {l.product.category ?? t('terminal.noCategory')}
+                  {!l.product.earnsPoints && <span className="badge badge-warn">{t('terminal.noPoints')}</span>}
+                </span>
+              </div>
+            ) : (
+              <div className="field">
+                <label htmlFor={`category-${i}`}>{t('terminal.category')}</label>
+                <select id={`category-${i}`} value={l.category} onChange={(e) => update(i, { category: e.target.value })}>
+                  <option value="">{t('terminal.noCategory')}</option>
+                  {categories.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
             <Field label={t('terminal.quantity')} value={l.quantity} onChange={(e) => update(i, { quantity: e.target.value })} inputMode="decimal" style={{ maxWidth: '6rem' }} />
             <Field label={t('terminal.unitPrice', { currency })} value={l.price} onChange={(e) => update(i, { price: e.target.value })} inputMode="decimal" />
             <button type="button" className="btn remove-line" onClick={() => remove(i)} aria-label={t('terminal.removeLineN', { n: i + 1 })}>

@@ -13,3 +13,4 @@ export type {
   ReturnReceipt,
   VoidReceipt,
 } from '../../../src/till/till.schemas';
+export type { TillProduct } from '../../../src/catalogue/catalogue.schemas';
