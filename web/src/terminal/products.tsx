@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import { terminalSession } from '../api/sessions';
@@ -25,8 +25,7 @@ export function ProductAdd({ onAdd }: { onAdd: (product: TillProduct) => void })
     setResults(null);
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit() {
     const text = code.trim();
     if (!text) return;
     setError(null);
@@ -50,12 +49,25 @@ export function ProductAdd({ onAdd }: { onAdd: (product: TillProduct) => void })
 
   return (
     <div className="stack product-add">
-      <form className="row" role="search" aria-label={t('terminal.productSearch')} onSubmit={submit}>
-        <Field label={t('terminal.productCode')} hint={t('terminal.productCodeHint')} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" maxLength={200} />
-        <button type="submit" className="btn" disabled={busy}>
+      {/* Not a form: it sits inside the basket's form; Enter (a scanner ends with it) looks the code up instead of pricing the basket. */}
+      <div className="row" role="search" aria-label={t('terminal.productSearch')}>
+        <Field
+          label={t('terminal.productCode')}
+          hint={t('terminal.productCodeHint')}
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return;
+            e.preventDefault();
+            void submit();
+          }}
+          autoComplete="off"
+          maxLength={200}
+        />
+        <button type="button" className="btn" disabled={busy} onClick={() => void submit()}>
           {t('terminal.addProduct')}
         </button>
-      </form>
+      </div>
       <ErrorBanner error={error} />
       {results !== null &&
         (results.length === 0 ? (
