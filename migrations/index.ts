@@ -21,6 +21,7 @@ import { OfflineOffersReturns1700000030000 } from './1700000030000-offline-offer
 import { Catalogue1700000028000 } from './1700000028000-catalogue';
 import { Analytics1700000031000 } from './1700000031000-analytics';
 import { Feedback1700000033000 } from './1700000033000-feedback';
+import { SegmentsCampaigns1700000035000 } from './1700000035000-segments-campaigns';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   OfflineOffersReturns1700000030000,
   Analytics1700000031000,
   Feedback1700000033000,
+  SegmentsCampaigns1700000035000,
 ];

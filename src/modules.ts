@@ -19,6 +19,8 @@ import { purchasesModule } from './purchases/purchases.module';
 import { rateLimitsModule } from './rate-limits/rate-limits.module';
 import { reportsModule } from './reports/reports.module';
 import { rulesModule } from './rules/rules.module';
+import { segmentsModule } from './segments/segments.module';
+import { campaignsModule } from './campaigns/campaigns.module';
 import { tillModule } from './till/till.module';
 import { webhooksModule } from './webhooks/webhooks.module';
 import type { ServicesOf } from './module';
@@ -52,6 +54,8 @@ export const modules = [
   feedbackModule,
   exportsModule,
   analyticsModule,
+  segmentsModule,
+  campaignsModule,
 ] as const;
 
 /** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */

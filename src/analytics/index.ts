@@ -34,6 +34,6 @@ export {
   type SpendHistory,
 } from './models/gamma-gamma';
 export { holdoutCheck, type HoldoutBucket, type HoldoutCheck } from './models/holdout';
-export { seededRandom } from './models/random';
+export { hashSeed, seededRandom } from './models/random';
 export { RFM_SEGMENTS, rfmScores, rfmSegment, segmentMovement, segmentSummary, type RfmInput, type RfmScore, type RfmSegment, type SegmentSummary } from './models/rfm';
 export { gapsOf, summarizeMember, visitsAsOf, visitsBetween, type MemberSummary, type Purchase } from './models/summary';

@@ -55,6 +55,8 @@ export const errorStatus = {
   // feedback
   ALREADY_ANSWERED: 409,
   CASE_RESOLVED: 409,
+  // campaigns
+  CAMPAIGN_STATUS_CONFLICT: 409,
   // points and rules
   INSUFFICIENT_POINTS: 409,
   REDEMPTION_NOT_ALLOWED: 422,

@@ -7,7 +7,7 @@ import { ImportsService, type ImportsServiceUses } from './imports.service';
 export const importsModule = defineModule({
   name: 'imports',
   entities: [],
-  uses: ['catalogue', 'members', 'merchants', 'purchases', 'terminals'],
+  uses: ['catalogue', 'members', 'merchants', 'purchases', 'segments', 'terminals'],
   create: (deps: Deps, use: ImportsServiceUses) => ({ imports: new ImportsService(deps, use) }),
   routes: importsRoutes,
 });

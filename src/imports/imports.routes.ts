@@ -4,10 +4,10 @@ import { MANAGERS } from '../http/principal';
 import { route } from '../http/route';
 import { parseMapPairs } from './mapping';
 import { MEMBER_FIELDS } from './member-rows';
-import { ImportResultOut, MembersImportQuery, ProductsImportQuery, PurchasesImportQuery } from './imports.schemas';
+import { ImportResultOut, MembersImportQuery, ProductsImportQuery, PurchasesImportQuery, SegmentMembersImportQuery } from './imports.schemas';
 import { PRODUCT_FIELDS } from './product-rows';
 import { PURCHASE_FIELDS } from './purchase-rows';
-import type { ImportsService } from './imports.service';
+import { SEGMENT_MEMBER_FIELDS, type ImportsService } from './imports.service';
 
 /**
  * History import for owners and managers: the CSV is the request body
@@ -50,7 +50,6 @@ export function importsRoutes(api: Api<{ imports: ImportsService }>): void {
     },
   });
 
-
   route(api, {
     method: 'post',
     path: '/v1/imports/products',
@@ -64,6 +63,22 @@ export function importsRoutes(api: Api<{ imports: ImportsService }>): void {
       requireCsv(req.is('text/csv'));
       const mapping = parseMapPairs(query.map, PRODUCT_FIELDS, 'query.map');
       return imports.importProducts({ merchantId: principal.merchantId, principal }, req, { mapping, dryRun: query.dryRun });
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/imports/segment-members',
+    summary: "Replace a static segment's members with those a CSV body names by customerId, phone, email or card (dry run with dryRun=true)",
+    tag: 'imports',
+    access: { staff: MANAGERS },
+    query: SegmentMembersImportQuery,
+    consumes: 'text/csv',
+    response: ImportResultOut,
+    handler: async ({ principal, query, req }) => {
+      requireCsv(req.is('text/csv'));
+      const mapping = parseMapPairs(query.map, SEGMENT_MEMBER_FIELDS, 'query.map');
+      return imports.importSegmentMembers({ merchantId: principal.merchantId, principal }, query.segmentId, req, { mapping, dryRun: query.dryRun });
     },
   });
 }

@@ -25,8 +25,14 @@ export const ProductsImportQuery = z.strictObject({
   map: MapPairs,
 });
 
+export const SegmentMembersImportQuery = z.strictObject({
+  segmentId: z.uuid().describe('The static segment whose members the file lists (it replaces the list)'),
+  dryRun: Flag.describe('Check every row and report, write nothing'),
+  map: MapPairs,
+});
+
 export const ImportResultOut = z.object({
-  kind: z.enum(['members', 'purchases', 'products']),
+  kind: z.enum(['members', 'purchases', 'products', 'segment-members']),
   dryRun: z.boolean(),
   rows: z.number().int(),
   created: z.number().int(),
@@ -34,3 +40,5 @@ export const ImportResultOut = z.object({
   failed: z.number().int(),
   errors: z.array(z.object({ row: z.number().int(), field: z.string(), message: z.string() })),
 });
+
+export type ImportResultView = z.infer<typeof ImportResultOut>;

@@ -8,12 +8,13 @@ import type { MembersService, RowError } from '../members';
 import type { MerchantsService, Store, TerminalsService } from '../merchants';
 import { currencyDigits } from '../pricing';
 import type { ImportedPurchase, PurchasesService } from '../purchases';
+import type { SegmentsService } from '../segments';
 import { fromWall } from '../rules';
 import { csvRecords } from './csv';
 import { cell, resolveColumns, type Mapping } from './mapping';
 import { MEMBER_FIELDS, memberRow } from './member-rows';
 import { PRODUCT_FIELDS, productRow, REQUIRED_PRODUCT_FIELDS } from './product-rows';
-import { PURCHASE_FIELDS, purchaseRow, REQUIRED_PURCHASE_FIELDS, type PurchaseRow } from './purchase-rows';
+import { customerRef, PURCHASE_FIELDS, purchaseRow, REQUIRED_PURCHASE_FIELDS, type PurchaseRow } from './purchase-rows';
 
 /** Rows written per transaction: big enough to amortise the commit, small enough to keep locks and memory short. */
 export const IMPORT_BATCH_ROWS = 500;
@@ -33,13 +34,13 @@ export interface PurchaseImportOptions extends ImportOptions {
 }
 
 export interface ImportResult {
-  kind: 'members' | 'purchases' | 'products';
+  kind: 'members' | 'purchases' | 'products' | 'segment-members';
   dryRun: boolean;
   /** Data rows read (the header not counted). */
   rows: number;
-  /** Members, purchases (not rows: a purchase may span several line rows) or products written; in a dry run, that would be written. */
+  /** Members, purchases (not rows: a purchase may span several line rows) or products written, or members listed in a segment; in a dry run, that would be written. */
   created: number;
-  /** Rows naming a member, purchase or product (SKU) that exists: a second run adds nothing. */
+  /** Rows naming a member, purchase or product (SKU) that exists (for a segment: a member named twice): a second run adds nothing. */
   existing: number;
   /** Rows refused. */
   failed: number;
@@ -53,10 +54,13 @@ export interface ImportActor {
   principal: Principal | null;
 }
 
+/** The columns naming a segment's member: the same as an imported purchase's customer. */
+export const SEGMENT_MEMBER_FIELDS = ['customerId', 'phone', 'email', 'card'] as const;
+
 /** Thrown inside a dry run's transaction so that everything it wrote is rolled back. */
 class DryRunRollback extends Error {}
 
-export interface ImportsServiceUses { catalogue: CatalogueService; members: MembersService; merchants: MerchantsService; purchases: PurchasesService; terminals: TerminalsService }
+export interface ImportsServiceUses { catalogue: CatalogueService; members: MembersService; merchants: MerchantsService; purchases: PurchasesService; segments: SegmentsService; terminals: TerminalsService }
 
 /** The rows of one receipt in the file (consecutive rows with the same store and receipt number). */
 interface ReceiptGroup {
@@ -204,6 +208,48 @@ export class ImportsService {
     await flush();
     // Once per member at the end: a regular's receipts span many batches.
     await this.use.purchases.refreshMemberStats(actor.merchantId, [...touched], now);
+    await this.record(actor, result, now);
+    return result;
+  }
+
+  /**
+   * A static segment's members: each row names a member by customer id,
+   * phone, email or card, like an imported purchase. The segment becomes
+   * exactly the members the file names (one transaction at the end); rows
+   * naming nobody known are reported and left out.
+   */
+  async importSegmentMembers(actor: ImportActor, segmentId: string, input: Readable, options: ImportOptions, now = new Date()): Promise<ImportResult> {
+    const result = emptyResult('segment-members', options.dryRun);
+    await this.use.segments.get(actor.merchantId, segmentId);
+    const memberIds = new Set<string>();
+    let columns: Map<string, number> | null = null;
+    let batch: { row: number; ref: ReturnType<typeof customerRef> }[] = [];
+    const flush = async () => {
+      const rows = batch;
+      batch = [];
+      if (!rows.length) return;
+      const matched = await this.use.members.matchCustomers(this.deps.db.manager, actor.merchantId, rows.map((r) => r.ref));
+      matched.forEach((m, i) => {
+        if ('field' in m) addErrors(result, [{ row: rows[i].row, field: m.field, message: m.message }]);
+        else if (m.memberId === null) addErrors(result, [{ row: rows[i].row, field: 'customerId', message: 'names no member: give a customer id, phone, email or card' }]);
+        else if (memberIds.has(m.memberId)) result.existing++;
+        else {
+          memberIds.add(m.memberId);
+          result.created++;
+        }
+      });
+    };
+    for await (const item of csvRecords(input)) {
+      if ('header' in item) {
+        columns = resolveColumns(item.header, options.mapping, SEGMENT_MEMBER_FIELDS, []);
+        continue;
+      }
+      result.rows++;
+      batch.push({ row: item.row, ref: customerRef(item.record, columns as Map<string, number>) });
+      if (batch.length >= IMPORT_BATCH_ROWS) await flush();
+    }
+    await flush();
+    if (!options.dryRun) await this.use.segments.replaceMembers(actor.merchantId, segmentId, memberIds, now);
     await this.record(actor, result, now);
     return result;
   }

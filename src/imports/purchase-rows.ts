@@ -22,6 +22,16 @@ export const PURCHASE_FIELDS = [
 
 export const REQUIRED_PURCHASE_FIELDS = ['occurredAt', 'receiptNumber', 'store'] as const;
 
+/** The customer a row names, by the first of customer id, phone, email and card that is given (purchases, segment members). */
+export function customerRef(record: readonly string[], columns: Map<string, number>): PurchaseRow['customer'] {
+  return {
+    externalId: cell(record, columns, 'customerId'),
+    phone: cell(record, columns, 'phone'),
+    email: cell(record, columns, 'email')?.toLowerCase() ?? null,
+    card: cell(record, columns, 'card'),
+  };
+}
+
 export interface PurchaseRow {
   row: number;
   store: string;
@@ -61,12 +71,7 @@ export function purchaseRow(record: readonly string[], columns: Map<string, numb
   const occurredAt = whenRaw === null ? null : parseDateTime(whenRaw);
   if (whenRaw === null) fail('occurredAt', 'required');
   else if (occurredAt === null) fail('occurredAt', 'expected a date-time as YYYY-MM-DD HH:MM[:SS][Z|±HH:MM]');
-  const customer = {
-    externalId: get('customerId'),
-    phone: get('phone'),
-    email: get('email')?.toLowerCase() ?? null,
-    card: get('card'),
-  };
+  const customer = customerRef(record, columns);
   const totalMinor = money('total');
 
   let line: PurchaseRow['line'] = null;

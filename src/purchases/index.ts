@@ -1,4 +1,4 @@
-import type { MemberPurchaseSources, PurchaseFigures } from './purchase-figures.service';
+import type { MemberActivity, MemberPurchaseSources, PurchaseFigures, Window } from './purchase-figures.service';
 import type { PurchasesService } from './purchases.service';
 
 export { claimCodeOf } from './claim-code';
@@ -7,4 +7,4 @@ export { saleReplay } from './purchases.service';
 export type { Cashier, ImportedPurchase, SaleFacts } from './purchases.service';
 export type { Purchase } from './purchase.entity';
 export type { MemberPurchaseRange, SqlSource } from './purchase-figures.service';
-export type { MemberPurchaseSources, PurchaseFigures, PurchasesService };
+export type { MemberActivity, MemberPurchaseSources, PurchaseFigures, PurchasesService, Window };

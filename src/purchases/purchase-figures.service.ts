@@ -3,6 +3,18 @@ import { toInt } from '../db/columns';
 import type { Deps } from '../deps';
 import { Purchase } from './purchase.entity';
 
+/** A period [from, to). */
+export interface Window {
+  from: Date;
+  to: Date;
+}
+
+/** A member's net spend and number of purchases in each of the windows asked for, in their order. */
+export interface MemberActivity {
+  spendMinor: number[];
+  visits: number[];
+}
+
 export interface SalesFigures {
   memberMinor: number;
   anonymousMinor: number;
@@ -75,6 +87,35 @@ export class PurchaseFigures {
       memberWeekly: buckets.series(totals),
       anonymousWeekly: buckets.series(anonymous),
     };
+  }
+
+  /**
+   * Net spend and purchases per member in each window, for a batch of members
+   * (a campaign's groups are read batch by batch): one grouped query along the
+   * members' own index. Members without purchases are absent from the map.
+   */
+  async memberActivity(merchantId: string, memberIds: readonly string[], windows: readonly Window[]): Promise<Map<string, MemberActivity>> {
+    const activity = new Map<string, MemberActivity>();
+    if (!memberIds.length || !windows.length) return activity;
+    const net = '(p.total_minor - p.refunded_minor)';
+    const params: Record<string, unknown> = { merchantId, memberIds: [...memberIds] };
+    const query = this.deps.db.manager.createQueryBuilder(Purchase, 'p').select('p.member_id', 'memberId');
+    windows.forEach((w, i) => {
+      params[`f${i}`] = w.from;
+      params[`t${i}`] = w.to;
+      const inside = `p.occurred_at >= :f${i} AND p.occurred_at < :t${i}`;
+      query.addSelect(`SUM(CASE WHEN ${inside} THEN ${net} ELSE 0 END)`, `s${i}`).addSelect(`SUM(CASE WHEN ${inside} THEN 1 ELSE 0 END)`, `v${i}`);
+    });
+    params.from = new Date(Math.min(...windows.map((w) => w.from.getTime())));
+    params.to = new Date(Math.max(...windows.map((w) => w.to.getTime())));
+    const rows = await query
+      .where(`p.merchant_id = :merchantId AND p.member_id IN (:...memberIds) AND p.status = 'completed' AND p.occurred_at >= :from AND p.occurred_at < :to`, params)
+      .groupBy('p.member_id')
+      .getRawMany<Record<string, unknown>>();
+    for (const r of rows) {
+      activity.set(String(r.memberId), { spendMinor: windows.map((_, i) => toInt(r[`s${i}`])), visits: windows.map((_, i) => toInt(r[`v${i}`])) });
+    }
+    return activity;
   }
 }
 

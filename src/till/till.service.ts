@@ -14,6 +14,7 @@ import type { ActiveOfferSet, LimitRefusal, OffersService } from '../offers';
 import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
 import { feedbackUrlOf } from '../feedback';
 import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
+import type { SegmentsService } from '../segments';
 import { cappedPointsOf, programCategories, uniqueCategories, type Program, type RulesService } from '../rules';
 import type {
   AppliedOfferView,
@@ -68,6 +69,7 @@ export interface TillServiceUses {
   points: PointsService;
   purchases: PurchasesService;
   rules: RulesService;
+  segments: SegmentsService;
 }
 
 /**
@@ -345,11 +347,12 @@ export class TillService {
     const program = await this.services.rules.programAt(merchantId, now);
     const store = storeId ? await this.services.merchants.storeSettings(merchantId, storeId) : null;
     const isFirstPurchase = set.definitions.some((d) => d.conditions?.firstPurchase) ? await this.services.purchases.isFirstPurchase(this.deps.db.manager, merchantId, member.id) : false;
+    const segmentIds = needsSegments(set.definitions) ? await this.services.segments.segmentIdsOf(merchantId, member.id) : [];
     return this.services.offers.forMember(merchantId, {
       now,
       timeZone: store?.timeZone ?? program.timeZone,
       storeId,
-      member: { tierCode, segmentIds: [], isFirstPurchase },
+      member: { tierCode, segmentIds, isFirstPurchase },
     });
   }
 
@@ -396,11 +399,12 @@ export class TillService {
     // A sale the till priced offline: its offers as printed (commit records them and flags what the limits would have refused).
     if (body.offline) return { priced: priceBasket(body, { program, available, earning, accepted: body.offline.appliedOffers }), refused: [], offers, timeZone };
     if (offers.definitions.length === 0) return { priced: priceBasket(body, { program, available, earning }), refused: [], offers, timeZone };
+    const segmentIds = buyer && needsSegments(offers.definitions) ? await this.services.segments.segmentIdsOf(till.merchantId, buyer.member.id, tx) : [];
     const context = {
       now: occurredAt,
       timeZone,
       storeId: till.storeId,
-      member: buyer ? { tierCode: sale.tierCode, segmentIds: [], isFirstPurchase: earning?.isFirstPurchase ?? false } : null,
+      member: buyer ? { tierCode: sale.tierCode, segmentIds, isFirstPurchase: earning?.isFirstPurchase ?? false } : null,
       currencyDigits: currencyDigits(sale.currency),
     };
     const refused: LimitRefusal[] = [];
@@ -420,6 +424,11 @@ export class TillService {
 }
 
 /** The answer's offers: all that applied; of the skipped, those the till chose and those a limit refused. */
+/** Whether any offer is limited to segments: only then is the member's membership read. */
+function needsSegments(definitions: ActiveOfferSet['definitions']): boolean {
+  return definitions.some((d) => d.conditions?.segmentIds?.length);
+}
+
 function offersView(priced: PricedBasket, refused: LimitRefusal[], chosen: string[]): { appliedOffers: AppliedOfferView[]; skippedOffers: SkippedOfferView[] } {
   return {
     appliedOffers: priced.offers.applied.map((a) => ({

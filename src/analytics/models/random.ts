@@ -16,3 +16,10 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A 32-bit seed from a text (FNV-1a): the same name, the same seed. */
+export function hashSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

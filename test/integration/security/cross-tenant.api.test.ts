@@ -246,6 +246,17 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/analytics/pareto': { label: 'A has no scores', expect: [403, 404] },
   'GET /v1/analytics/diagnostics': { label: 'A has no scores', expect: [403, 404] },
   'GET /v1/analytics/backtest': { label: 'A has no scores', expect: [403, 404] },
+  'POST /v1/imports/segment-members': { scoped: 'the segment is looked up in the caller’s merchant: another merchant’s is a 404 (campaigns test), its members match none' },
+  'POST /v1/segments': { scoped: 'creates a segment of the caller’s merchant' },
+  'GET /v1/segments': { scoped: SELF },
+  'GET /v1/segments/{segmentId}': {},
+  'POST /v1/campaigns': { body: (_a, b) => ({ name: 'Theirs', segmentId: b.segmentId, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-31T00:00:00Z' }) },
+  'GET /v1/campaigns': { scoped: SELF },
+  'GET /v1/campaigns/{campaignId}': {},
+  'GET /v1/campaigns/{campaignId}/estimate': {},
+  'POST /v1/campaigns/{campaignId}/launch': {},
+  'POST /v1/campaigns/{campaignId}/end': {},
+  'GET /v1/campaigns/{campaignId}/report': {},
 };
 
 describeEachDb('cross-tenant requests on every route', (rt, dialect) => {

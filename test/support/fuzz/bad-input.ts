@@ -43,8 +43,8 @@ export interface OpenApiOperation {
   security?: unknown[];
 }
 
-// Same seed, same requests.
-export { seededRandom } from '../../../src/analytics';
+// Same seed (from a route's name), same requests.
+export { hashSeed, seededRandom } from '../../../src/analytics';
 
 /** One request to send: `body` is JSON unless `rawBody` is set. */
 export interface FuzzRequest {
@@ -56,12 +56,6 @@ export interface FuzzRequest {
   rawBody?: string;
 }
 
-/** A seed from a route's name: the same route, the same requests. */
-export function hashSeed(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
 
 /** Strings tried in turn for a field with a pattern; the first that matches is the plausible value. */
 const PATTERN_CANDIDATES = ['A1', 'R-1', 'en', '123456', '2', '12:00', 'FREQ=DAILY', 'fuzz-key-0001', 'ABC', '2990000000017'];

@@ -51,6 +51,8 @@ export interface TenantWorld {
     /** The product's barcode, as a till scans it. */
     productBarcode: string;
     productSku: string;
+    segmentId: string;
+    campaignId: string;
   };
   /** A merchant of its own for the platform operator's routes to act on (suspend, resume), so they never stop this one. */
   operatorMerchantId: string;
@@ -115,6 +117,13 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
       201,
     )
   ).body;
+  const segment = (await ok(request(app).post('/v1/segments').set(auth(f.tokens.owner)).send({ name: `Segment ${tag}` }), 201)).body;
+  const campaign = (
+    await ok(
+      request(app).post('/v1/campaigns').set(auth(f.tokens.owner)).send({ name: `Campaign ${tag}`, segmentId: segment.id, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-31T00:00:00Z' }),
+      201,
+    )
+  ).body;
   const ids = {
     merchantId: f.merchant.id,
     storeId: f.store.id,
@@ -145,6 +154,8 @@ export async function createTenantWorld(rt: TestRuntime, tag: string): Promise<T
     productId: product.id,
     productBarcode,
     productSku: product.sku,
+    segmentId: segment.id,
+    campaignId: campaign.id,
   };
   const secrets = [
     ...Object.values(ids),

@@ -7,6 +7,7 @@ import { applyPreferredLanguage } from '../i18n';
 import { ErrorBanner, LanguageSwitcher, useLoad } from '../ui/kit';
 import { AdminContext, type MerchantInfo } from './admin-context';
 import { Analytics } from './Analytics';
+import { Campaigns } from './Campaigns';
 import { CardBatches } from './CardBatches';
 import { Dashboard } from './Dashboard';
 import { MemberDetail, Members } from './Members';
@@ -45,6 +46,7 @@ export default function AdminApp() {
         ['/admin/program', t('admin.nav.program')],
         ['/admin/products', t('admin.nav.products')],
         ['/admin/cards', t('admin.nav.cards')],
+        ['/admin/campaigns', t('admin.nav.campaigns')],
         ['/admin/webhooks', t('admin.nav.webhooks')],
         ['/admin/poster', t('poster.nav')],
       ];
@@ -93,6 +95,7 @@ export default function AdminApp() {
                 <Route path="program" element={<Program />} />
                 <Route path="products" element={<Products />} />
                 <Route path="cards" element={<CardBatches />} />
+                <Route path="campaigns" element={<Campaigns />} />
                 <Route path="webhooks" element={<Webhooks />} />
                 <Route path="poster" element={<PortalPoster />} />
               </Routes>

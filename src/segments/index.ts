@@ -1,0 +1,3 @@
+import type { SegmentsService, SegmentView } from './segments.service';
+
+export type { SegmentsService, SegmentView };
