@@ -216,10 +216,10 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
       balanceAfter: 115,
     });
     expect(evaluated.body.lines).toEqual([
-      { lineNo: 1, amountMinor: 599, discountMinor: 0, points: 12 },
-      { lineNo: 2, amountMinor: 1250, discountMinor: 0, points: 0 },
-      { lineNo: 3, amountMinor: 9990, discountMinor: 0, points: 100 },
-      { lineNo: 4, amountMinor: 350, discountMinor: 0, points: 3 },
+      { lineNo: 1, sku: 'APPLE', category: 'produce', amountMinor: 599, discountMinor: 0, points: 12 },
+      { lineNo: 2, sku: 'CIGS', category: 'tobacco', amountMinor: 1250, discountMinor: 0, points: 0 },
+      { lineNo: 3, sku: 'WINE', category: 'beverages', amountMinor: 9990, discountMinor: 0, points: 100 },
+      { lineNo: 4, sku: 'BREAD', category: 'bakery', amountMinor: 350, discountMinor: 0, points: 3 },
     ]);
     expect(evaluated.body.breakdown).toEqual([
       { rule: 'base', label: '1 per 100', points: 109 },
@@ -260,7 +260,13 @@ describeEachDb('the till story of issue 3, from first run to a reconciled ledger
     const expiresAt = new Date(firstSaleAt.getTime() + EXPIRY_DAYS * DAY_MS);
     const scan = await request(app()).get(`/v1/pos/cards/${scanned}`).set(bearer(tillToken)).expect(200);
     expect(scan.body.points).toEqual({ available: 115, pending: 0, expiringSoon: { points: 115, expiresAt: expiresAt.toISOString() } });
-    expect(firstReceipt).toEqual(['Points earned: 115', 'Points balance: 115', '€878.11 to Silver', `115 points expire on ${lisbonDate(expiresAt.getTime())}`]);
+    expect(firstReceipt).toEqual([
+      'Points earned: 115',
+      'Points balance: 115',
+      '€878.11 to Silver',
+      `115 points expire on ${lisbonDate(expiresAt.getTime())}`,
+      expect.stringMatching(/^How did we do\? http\S+\/f\/\S+$/),
+    ]);
   });
 
   let secondSale: { id: string };
