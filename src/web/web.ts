@@ -23,7 +23,7 @@ function projectRoot(from: string): string {
  * Only these fall back to index.html: an unknown /v1/… stays a JSON 404, and
  * /openapi.json, /docs and /healthz keep their own handlers.
  */
-const APP_ROUTES = ['/', '/setup', '/signin', '/operator', '/terminal', '/terminal/*rest', '/portal', '/portal/*rest', '/j/:code', '/admin', '/admin/*rest'];
+const APP_ROUTES = ['/', '/setup', '/signin', '/operator', '/terminal', '/terminal/*rest', '/portal', '/portal/*rest', '/j/:code', '/f/:token', '/admin', '/admin/*rest'];
 
 /**
  * The app's pages get their own Content-Security-Policy, still strict (no

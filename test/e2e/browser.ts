@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTestRuntime, type TestRuntime } from '../support/test-runtime';
+import { createTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../support/test-runtime';
 
 /** Debian's Chromium; the suite drives it with playwright-core (no browser download). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -78,9 +78,9 @@ export interface LiveServer {
 }
 
 /** The real app on SQLite, listening on a free port on 127.0.0.1. */
-export async function startServer(): Promise<LiveServer> {
+export async function startServer(options: TestRuntimeOptions = {}): Promise<LiveServer> {
   buildWeb();
-  const rt = await createTestRuntime('sqlite');
+  const rt = await createTestRuntime('sqlite', options);
   const server: Server = await new Promise((ok) => {
     const s = rt.app.listen(0, '127.0.0.1', () => ok(s));
   });

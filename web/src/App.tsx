@@ -13,6 +13,7 @@ const TerminalApp = lazy(importTerminal);
 const PortalApp = lazy(importPortal);
 const AdminApp = lazy(() => import('./admin/AdminApp'));
 const OperatorApp = lazy(() => import('./operator/OperatorApp'));
+const FeedbackPage = lazy(() => import('./feedback/FeedbackPage'));
 
 /**
  * Starts fetching the app of this address while the language chunk loads
@@ -39,6 +40,7 @@ export function App() {
           <Route path="/portal" element={<PortalIndex />} />
           <Route path="/portal/:merchantId/*" element={<PortalApp />} />
           <Route path="/j/:code" element={<ShortAddress />} />
+          <Route path="/f/:token" element={<FeedbackPage />} />
           <Route path="/admin/*" element={<AdminEntry />} />
           <Route path="/operator" element={<OperatorApp />} />
           <Route path="*" element={<NotFound />} />

@@ -15,6 +15,7 @@ import { Program } from './Program';
 import { Staff, Stores, Terminals } from './Organisation';
 import { PortalPoster } from './PortalPoster';
 import { Products } from './Products';
+import { Feedback } from './Feedback';
 import { Webhooks } from './Webhooks';
 
 export default function AdminApp() {
@@ -47,6 +48,7 @@ export default function AdminApp() {
         ['/admin/products', t('admin.nav.products')],
         ['/admin/cards', t('admin.nav.cards')],
         ['/admin/campaigns', t('admin.nav.campaigns')],
+        ['/admin/feedback', t('feedback.admin.nav')],
         ['/admin/webhooks', t('admin.nav.webhooks')],
         ['/admin/poster', t('poster.nav')],
       ];
@@ -96,6 +98,7 @@ export default function AdminApp() {
                 <Route path="products" element={<Products />} />
                 <Route path="cards" element={<CardBatches />} />
                 <Route path="campaigns" element={<Campaigns />} />
+                <Route path="feedback" element={<Feedback />} />
                 <Route path="webhooks" element={<Webhooks />} />
                 <Route path="poster" element={<PortalPoster />} />
               </Routes>

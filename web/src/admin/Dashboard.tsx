@@ -1,6 +1,7 @@
 import { BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useState, type CSSProperties } from 'react';
 import { Bar, Line } from 'react-chartjs-2';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { staffSession } from '../api/sessions';
@@ -54,6 +55,7 @@ export function Dashboard() {
         {t('dashboard.portalLink')}{' '}
         <a href={`/portal/${merchant.id}`} data-testid="portal-link">{`${window.location.origin}/portal/${merchant.id}`}</a>
       </p>
+      <FeedbackCases />
       {d && (
         <>
           <div className="grid kpis" data-testid="kpis">
@@ -146,6 +148,22 @@ export function Dashboard() {
         </>
       )}
     </>
+  );
+}
+
+/** Unresolved and overdue feedback cases, a link to them: the owner sees what waits for an answer. */
+function FeedbackCases() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const counts = useLoad((signal) => api<{ open: number; overdue: number }>('/v1/feedback/cases/counts', { session: staffSession, signal }), []);
+  if (!counts.data || counts.data.open === 0) return null;
+  return (
+    <p className={`card${counts.data.overdue ? ' card-warn' : ''}`} data-testid="dashboard-cases">
+      <Link to="/admin/feedback">
+        {t('feedback.admin.dashboardCases')}: {formatNumber(counts.data.open, locale)}
+      </Link>
+      {counts.data.overdue > 0 && <strong> · {t('feedback.admin.dashboardOverdue', { count: counts.data.overdue })}</strong>}
+    </p>
   );
 }
 

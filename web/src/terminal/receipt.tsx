@@ -4,6 +4,7 @@ import { api, newIdempotencyKey } from '../api/client';
 import { terminalSession } from '../api/sessions';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { useLocale } from '../i18n';
+import { CardQr } from '../portal/CardQr';
 import { ConfirmButton, Notice } from '../ui/kit';
 import { TillError } from './till-error';
 import type { PurchaseReceipt, ReturnReceipt, VoidReceipt } from './till-types';
@@ -86,6 +87,7 @@ export function ReceiptSlip({
   } else if (receipt.claimCode && !voided) {
     rows.push('', t('terminal.claimCode', { code: receipt.claimCode }));
   }
+  if (receipt.feedbackUrl && !voided) rows.push('', `${t('feedback.receiptLink')}:`, receipt.feedbackUrl);
   if (voided) {
     rows.push('', t('terminal.voidedBy', { name: voided.cashier?.name ?? '—' }));
     if (voided.pointsReversed > 0) rows.push(`${t('terminal.pointsReversed')}: ${formatNumber(voided.pointsReversed, locale)}`);
@@ -103,6 +105,11 @@ export function ReceiptSlip({
       </h2>
       <div className="slip" data-testid="receipt">
         {rows.join('\n')}
+        {receipt.feedbackUrl && !voided && (
+          <div className="receipt-qr" data-testid="receipt-feedback-qr">
+            <CardQr value={receipt.feedbackUrl} label={t('feedback.receiptLink')} />
+          </div>
+        )}
       </div>
       <div className="row no-print">
         <button type="button" className="btn btn-big" onClick={() => window.print()}>
