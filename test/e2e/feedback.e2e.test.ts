@@ -120,7 +120,7 @@ suite('feedback from a receipt to a resolution', () => {
     const view = page.getByTestId('case-view');
     await view.getByText('malee@example.test').waitFor();
     await view.getByRole('button', { name: 'Mark in progress' }).click();
-    await view.getByText('In progress').waitFor();
+    await view.getByText('In progress', { exact: true }).waitFor();
     await view.getByLabel('New note').fill('Durian supplier called');
     await view.getByRole('button', { name: 'Add note' }).click();
     await view.getByText('Durian supplier called').waitFor();

@@ -235,7 +235,7 @@ function CaseView({ caseId, onChanged }: { caseId: string; onChanged: () => void
         <dd>{c.answer.contact ?? t('feedback.admin.noContact')}</dd>
       </dl>
       {c.answer.comment && <blockquote className="quote">{c.answer.comment}</blockquote>}
-      {c.status !== 'resolved' && (
+      {c.status === 'open' && (
         <div className="row">
           <button type="button" className="btn" onClick={() => act(() => api(path, { session: staffSession, method: 'PATCH', body: { status: 'in_progress' } }))}>
             {t('feedback.admin.takeIt')}
