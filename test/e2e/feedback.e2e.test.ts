@@ -126,8 +126,8 @@ suite('feedback from a receipt to a resolution', () => {
     await view.getByText('Durian supplier called').waitFor();
     await expectNoAxeViolations(page, 'back office feedback with a case open');
     await fitsEveryWidth(page, 'back office feedback');
-    await page.screenshot({ path: shot('feedback-admin-case-1920'), fullPage: true });
-    keepForDocs('feedback-admin-case-1920');
+    await page.screenshot({ path: shot('feedback-admin-case-1280'), fullPage: true });
+    keepForDocs('feedback-admin-case-1280');
 
     await view.getByLabel('Answer to the shopper').fill('We are sorry. The durians now come from a new farm, and a refund waits for you at the desk.');
     await view.getByRole('button', { name: 'Resolve and send' }).click();
