@@ -13,58 +13,19 @@
  * per run, dropped at the end). Run by hand, never in tests.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import mysql from 'mysql2/promise';
 import { ScoreRun } from '../../src/analytics/score-run.entity';
-import { loadConfig, type Database } from '../../src/config';
-import { createDataSource } from '../../src/db/data-source';
-import { Db } from '../../src/db/db';
-import { migrate } from '../../src/db/statistics';
-import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
-import { createLogger } from '../../src/logger';
 import { Merchant } from '../../src/merchants/merchant.entity';
 import { Store } from '../../src/merchants/store.entity';
 import { Terminal } from '../../src/merchants/terminal.entity';
-import { composeModules } from '../../src/module';
-import { modules } from '../../src/modules';
+import { measured, openBenchRuntime } from '../support/runtime';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '100000' }, purchases: { type: 'string', default: '2000000' }, mysql: { type: 'boolean', default: false } } });
 const MEMBERS = Number(values.members);
 const PURCHASES = Number(values.purchases);
 const CHUNK = 500_000;
 
-async function measured<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number; rssMb: number; heapMb: number }> {
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  };
-  const timer = setInterval(sample, 50);
-  const started = process.hrtime.bigint();
-  try {
-    const result = await run();
-    sample();
-    return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
-async function database(): Promise<Database> {
-  if (!values.mysql) return { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'tally-scoring-bench-')), 'bench.sqlite') };
-  const base = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-  const name = `bench_scoring_${randomBytes(4).toString('hex')}`;
-  const admin = await mysql.createConnection(base);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  return { kind: 'mysql', url: `${base}/${name}` };
-}
 
 /**
  * Purchases n in [from, to) as one INSERT … SELECT over a cross join of
@@ -91,14 +52,8 @@ function purchasesSql(isMysql: boolean, from: number, to: number): string {
 }
 
 async function main(): Promise<void> {
-  const target = await database();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: tmpdir(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1', DATABASE_URL: target.kind === 'mysql' ? target.url : `sqlite:${target.file}` });
-  const log = createLogger('silent');
-  const dataSource = createDataSource(target);
-  await dataSource.initialize();
-  const db = new Db(dataSource);
-  await migrate(db);
-  const { services } = composeModules({ config, db, queue: new InProcessJobQueue(log), log }, modules);
+  const bench = await openBenchRuntime('scoring', values.mysql);
+  const { target, dataSource, db, services } = bench;
   const now = new Date();
   const m = dataSource.manager;
   await m.save(Merchant, { id: 'bench-merchant', name: 'Bench', currency: 'GBP', timeZone: 'Europe/London', locale: 'en-GB', settings: null, createdAt: now, updatedAt: now });
@@ -127,12 +82,7 @@ async function main(): Promise<void> {
   process.stdout.write(`steps (s): ${JSON.stringify(done.diagnostics?.timings)}\n`);
   const d = done.diagnostics;
   process.stdout.write(`fit on ${d?.fitMembers} members: BG/NBD ${d?.bgNbd?.status}, Gamma-Gamma ${d?.gammaGamma?.status}\n`);
-  await dataSource.destroy();
-  if (target.kind === 'mysql') {
-    const admin = await mysql.createConnection(target.url);
-    await admin.query(`DROP DATABASE ${target.url.slice(target.url.lastIndexOf('/') + 1)}`);
-    await admin.end();
-  }
+  await bench.close();
 }
 
 void main();

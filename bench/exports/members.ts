@@ -11,67 +11,22 @@
  * root@127.0.0.1:3306, a new database per run, dropped at the end).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import mysql from 'mysql2/promise';
-import { loadConfig, type Database } from '../../src/config';
-import { createDataSource } from '../../src/db/data-source';
-import { Db } from '../../src/db/db';
 import { newId } from '../../src/db/ids';
-import { migrate } from '../../src/db/statistics';
-import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
-import { createLogger } from '../../src/logger';
 import { Member } from '../../src/members/member.entity';
 import { Merchant } from '../../src/merchants/merchant.entity';
-import { composeModules } from '../../src/module';
-import { modules } from '../../src/modules';
+import { measured, openBenchRuntime } from '../support/runtime';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '100000' }, mysql: { type: 'boolean', default: false } } });
 const MEMBERS = Number(values.members);
 
-/** Peak RSS and heap while `run` runs, sampled every 20 ms. */
-async function measured<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number; rssMb: number; heapMb: number }> {
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  };
-  const timer = setInterval(sample, 20);
-  const started = process.hrtime.bigint();
-  try {
-    const result = await run();
-    sample();
-    return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
-async function database(): Promise<Database> {
-  if (!values.mysql) return { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'tally-export-bench-')), 'bench.sqlite') };
-  const base = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-  const name = `bench_export_${randomBytes(4).toString('hex')}`;
-  const admin = await mysql.createConnection(base);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  return { kind: 'mysql', url: `${base}/${name}` };
-}
 
 async function main(): Promise<void> {
-  const target = await database();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: tmpdir(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1', DATABASE_URL: target.kind === 'mysql' ? target.url : `sqlite:${target.file}` });
-  const log = createLogger('silent');
-  const dataSource = createDataSource(target);
-  await dataSource.initialize();
-  const db = new Db(dataSource);
-  await migrate(db);
-  const { services } = composeModules({ config, db, queue: new InProcessJobQueue(log), log }, modules);
+  const bench = await openBenchRuntime('export', values.mysql);
+  const { target, dataSource, db, services } = bench;
   const now = new Date();
   const merchant = await dataSource.manager.save(Merchant, { id: newId(), name: 'Bench', currency: 'GBP', timeZone: 'Europe/London', locale: 'en-GB', settings: null, createdAt: now, updatedAt: now });
   const seeded = await measured(async () => {
@@ -126,12 +81,7 @@ async function main(): Promise<void> {
   global.gc?.();
   const whole = await measured(async () => (await dataSource.manager.find(Member, { where: { merchantId: merchant.id } })).length);
   process.stdout.write(`whole table read at once (for comparison): ${whole.seconds.toFixed(1)} s, ${whole.result} rows; peak RSS ${whole.rssMb.toFixed(0)} MB, heap ${whole.heapMb.toFixed(0)} MB\n`);
-  await dataSource.destroy();
-  if (target.kind === 'mysql') {
-    const admin = await mysql.createConnection(target.url);
-    await admin.query(`DROP DATABASE ${target.url.slice(target.url.lastIndexOf('/') + 1)}`);
-    await admin.end();
-  }
+  await bench.close();
 }
 
 void main();

@@ -12,23 +12,11 @@
  * database per run, dropped at the end).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import mysql from 'mysql2/promise';
-import { loadConfig, type Database } from '../../src/config';
-import { createDataSource } from '../../src/db/data-source';
-import { Db } from '../../src/db/db';
-import { migrate } from '../../src/db/statistics';
-import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue';
-import { createLogger } from '../../src/logger';
 import { Merchant } from '../../src/merchants/merchant.entity';
 import { Store } from '../../src/merchants/store.entity';
-import { composeModules } from '../../src/module';
-import { modules } from '../../src/modules';
+import { measured, openBenchRuntime } from '../support/runtime';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '20000' }, lines: { type: 'string', default: '20000' }, mysql: { type: 'boolean', default: false } } });
 const MEMBERS = Number(values.members);
@@ -52,45 +40,11 @@ function* purchasesFile(): Generator<string> {
   }
 }
 
-/** Peak RSS and heap while `run` runs, sampled every 50 ms. */
-async function measured<T>(run: () => Promise<T>): Promise<{ result: T; seconds: number; rssMb: number; heapMb: number }> {
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const m = process.memoryUsage();
-    rss = Math.max(rss, m.rss);
-    heap = Math.max(heap, m.heapUsed);
-  };
-  const timer = setInterval(sample, 50);
-  const started = process.hrtime.bigint();
-  try {
-    const result = await run();
-    sample();
-    return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
-async function database(): Promise<Database> {
-  if (!values.mysql) return { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'tally-import-bench-')), 'bench.sqlite') };
-  const base = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-  const name = `bench_import_${randomBytes(4).toString('hex')}`;
-  const admin = await mysql.createConnection(base);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  return { kind: 'mysql', url: `${base}/${name}` };
-}
 
 async function main(): Promise<void> {
-  const target = await database();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: tmpdir(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-1', DATABASE_URL: target.kind === 'mysql' ? target.url : `sqlite:${target.file}` });
-  const log = createLogger('silent');
-  const dataSource = createDataSource(target);
-  await dataSource.initialize();
-  const db = new Db(dataSource);
-  await migrate(db);
-  const { services } = composeModules({ config, db, queue: new InProcessJobQueue(log), log }, modules);
+  const bench = await openBenchRuntime('import', values.mysql);
+  const { target, dataSource, services } = bench;
   const now = new Date();
   const merchant = await dataSource.manager.save(Merchant, { id: 'bench-merchant', name: 'Bench', currency: 'GBP', timeZone: 'Europe/London', locale: 'en-GB', settings: null, createdAt: now, updatedAt: now });
   await dataSource.manager.save(Store, { id: 'bench-store', merchantId: merchant.id, code: 'BENCH', name: 'Bench', address: null, timeZone: null, active: true, createdAt: now, updatedAt: now });
@@ -104,12 +58,7 @@ async function main(): Promise<void> {
   process.stdout.write(`purchases: ${p.seconds.toFixed(1)} s (${Math.round(LINES / p.seconds)} lines/s), peak RSS ${p.rssMb.toFixed(0)} MB, heap ${p.heapMb.toFixed(0)} MB; ${JSON.stringify({ ...p.result, errors: p.result.errors.length })}\n`);
   const again = await measured(() => services.imports.importPurchases(actor, Readable.from(purchasesFile()), { ...options, awardPoints: false }));
   process.stdout.write(`again:     ${again.seconds.toFixed(1)} s, ${again.result.created} created, ${again.result.existing} existing\n`);
-  await dataSource.destroy();
-  if (target.kind === 'mysql') {
-    const admin = await mysql.createConnection(target.url);
-    await admin.query(`DROP DATABASE ${target.url.slice(target.url.lastIndexOf('/') + 1)}`);
-    await admin.end();
-  }
+  await bench.close();
 }
 
 void main();
