@@ -66,7 +66,7 @@ suite('analytics screens in Chromium', () => {
       await page.screenshot({ path: shot(`admin-analytics-phone-${lang}`), fullPage: true });
       await page.setViewportSize(DESKTOP);
       await page.screenshot({ path: shot(`admin-analytics-desktop-${lang}`), fullPage: true });
-      if (lang === 'en' || lang === 'th') keepForDocs(`admin-analytics-desktop-${lang}`);
+      if (lang === 'en') keepForDocs(`admin-analytics-desktop-${lang}`);
 
       // The member page has the analytics panel.
       await page.getByTestId('at-risk').locator('tbody tr').first().getByRole('link').click();

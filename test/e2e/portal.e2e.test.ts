@@ -254,6 +254,8 @@ suite('the shopper portal of a real shop', () => {
     const p = await context.newPage();
     await p.goto(url(`/portal/${merchantId}?lang=en`));
     await p.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The heading is drawn before the shop's public profile arrives; the name follows it.
+    await p.locator('header .brand', { hasText: 'Baan Suan Market' }).waitFor();
     expect(await p.locator('header .brand').textContent()).toBe('Baan Suan Market');
     expect(await p.getByText('Tally', { exact: true }).count()).toBe(0);
     await p.getByRole('link', { name: 'Not a member yet? Join' }).waitFor();
