@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { tokenFor } from '../support/factories';
 import { expectNoAxeViolations } from './axe';
 import { fitsEveryWidth, setUpShop, type Shop } from './admin-helpers';
-import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, type LiveServer, PHONE, snap, startServer } from './browser';
 import { tr } from './messages';
 
 /**
@@ -67,7 +67,7 @@ suite('back office in Chromium: first run, program and dashboard', () => {
     }
     await expectNoAxeViolations(page, 'dashboard with checklist (en)');
     await fitsEveryWidth(page, 'dashboard with checklist (en)');
-    await page.screenshot({ path: shot('admin-checklist-phone-en'), fullPage: true });
+    await snap(page, 'admin-checklist-phone-en', { fullPage: true });
     keepForDocs('admin-checklist-phone-en');
 
     await list.getByRole('link', { name: tr('en', 'checklist.program') }).click();
@@ -109,7 +109,7 @@ suite('back office in Chromium: first run, program and dashboard', () => {
       await page.getByText(tr(lang, 'program.timesIn', { zone: 'Asia/Bangkok' })).waitFor();
       await expectNoAxeViolations(page, `program form (${lang})`);
       await fitsEveryWidth(page, `program form (${lang})`);
-      await page.screenshot({ path: shot(`admin-program-desktop-${lang}`), fullPage: true });
+      await snap(page, `admin-program-desktop-${lang}`, { fullPage: true });
 
       const before = (await request(live.rt.app).get('/v1/program').set(bearer()).expect(200)).body.version as number;
       await page.getByRole('button', { name: tr(lang, 'program.save'), exact: true }).click();
@@ -195,9 +195,9 @@ suite('back office in Chromium: first run, program and dashboard', () => {
       await page.setViewportSize(PHONE);
       await expectNoAxeViolations(page, `dashboard (${lang})`);
       await fitsEveryWidth(page, `dashboard (${lang})`);
-      await page.screenshot({ path: shot(`admin-dashboard-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-dashboard-phone-${lang}`, { fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
-      await page.screenshot({ path: shot(`admin-dashboard-stores-desktop-${lang}`), fullPage: true });
+      await snap(page, `admin-dashboard-stores-desktop-${lang}`, { fullPage: true });
       keepForDocs(`admin-dashboard-stores-desktop-${lang}`);
       await context.close();
     }
@@ -208,7 +208,7 @@ suite('back office in Chromium: first run, program and dashboard', () => {
     const { context, page } = await open('/admin', 'zh');
     expect(await ticked(page)).toEqual([true, true, true, true, false]);
     await expectNoAxeViolations(page, 'checklist (zh)');
-    await page.screenshot({ path: shot('admin-checklist-phone-zh'), fullPage: true });
+    await snap(page, 'admin-checklist-phone-zh', { fullPage: true });
     await page.getByTestId('checklist').getByRole('link', { name: tr('zh', 'checklist.poster') }).click();
     await page.goto(url('/admin?lang=zh'));
     await page.getByTestId('kpis').waitFor();

@@ -6,7 +6,7 @@ import { programWith } from '../integration/points/points-helpers';
 import { expectNoAxeViolations } from './axe';
 import { tr } from './messages';
 import { fitsEveryWidth, setUpShop } from './admin-helpers';
-import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, type LiveServer, PHONE, snap, startServer } from './browser';
 
 /**
  * The back office in a real Chromium, in English and Chinese: card batches
@@ -64,14 +64,14 @@ suite('back office in Chromium: card batches and the member page', () => {
       await expectRows(page, before + 1);
       await expectNoAxeViolations(page, `card batches (${lang})`);
       await fitsEveryWidth(page, `card batches (${lang})`);
-      await page.screenshot({ path: shot(`admin-cards-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-cards-phone-${lang}`, { fullPage: true });
 
       await rows.first().getByRole('button', { name: tr(lang, 'cards.sheet') }).click();
       const sheet = page.frameLocator(`iframe[title="${tr(lang, 'cards.sheet')}"]`);
       await sheet.locator('.card').first().waitFor();
       expect(await sheet.locator('.card').count()).toBe(3);
       expect(await sheet.locator('.shop').allTextContents()).toEqual(['Corner Mart', 'Corner Mart', 'Corner Mart']);
-      await page.screenshot({ path: shot(`admin-cards-sheet-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-cards-sheet-phone-${lang}`, { fullPage: true });
       if (lang === 'en') keepForDocs('admin-cards-sheet-phone-en');
       await context.close();
     });
@@ -117,7 +117,7 @@ suite('back office in Chromium: card batches and the member page', () => {
       await expiry.getByText(new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeZone: 'Asia/Bangkok' }).format(expiresAt)).waitFor();
       await expectNoAxeViolations(page, `member page (${lang})`);
       await fitsEveryWidth(page, `member page (${lang})`);
-      await page.screenshot({ path: shot(`admin-member-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-member-phone-${lang}`, { fullPage: true });
 
       // Edit the profile: a last name and an email.
       await page.getByRole('button', { name: tr(lang, 'memberPage.edit') }).click();
@@ -151,9 +151,9 @@ suite('back office in Chromium: card batches and the member page', () => {
       await page.getByText(tr(lang, 'memberPage.replaced', { number: cards[1].number })).waitFor();
       await page.getByTestId(`card-${cards[1].number}`).waitFor();
       await fitsEveryWidth(page, `member page after card changes (${lang})`);
-      await page.screenshot({ path: shot(`admin-member-cards-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-member-cards-phone-${lang}`, { fullPage: true });
       await page.setViewportSize(DESKTOP);
-      await page.screenshot({ path: shot(`admin-member-desktop-${lang}`), fullPage: true });
+      await snap(page, `admin-member-desktop-${lang}`, { fullPage: true });
       keepForDocs(`admin-member-desktop-${lang}`);
       await context.close();
     });
@@ -178,7 +178,7 @@ suite('back office in Chromium: card batches and the member page', () => {
         await expectNoAxeViolations(page, `${path} (${lang})`);
         await fitsEveryWidth(page, `${path} (${lang})`);
       }
-      await page.screenshot({ path: shot(`admin-webhooks-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-webhooks-phone-${lang}`, { fullPage: true });
       await context.close();
     });
   }

@@ -6,7 +6,7 @@ import { importWorld, makeWorld } from '../integration/analytics/analytics-world
 import { expectNoAxeViolations } from './axe';
 import { tr } from './messages';
 import { fitsEveryWidth, setUpShop } from './admin-helpers';
-import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, type LiveServer, PHONE, snap, startServer } from './browser';
 
 /**
  * The analytics screens in a real Chromium, in English, Chinese, Thai and
@@ -63,9 +63,9 @@ suite('analytics screens in Chromium', () => {
 
       await expectNoAxeViolations(page, `analytics (${lang})`);
       await fitsEveryWidth(page, `analytics (${lang})`);
-      await page.screenshot({ path: shot(`admin-analytics-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-analytics-phone-${lang}`, { fullPage: true });
       await page.setViewportSize(DESKTOP);
-      await page.screenshot({ path: shot(`admin-analytics-desktop-${lang}`), fullPage: true });
+      await snap(page, `admin-analytics-desktop-${lang}`, { fullPage: true });
       if (lang === 'en') keepForDocs(`admin-analytics-desktop-${lang}`);
 
       // The member page has the analytics panel.
@@ -74,7 +74,7 @@ suite('analytics screens in Chromium', () => {
       await panel.getByText(tr(lang, 'analytics.pAlive')).waitFor();
       await expectNoAxeViolations(page, `member page with analytics (${lang})`);
       await fitsEveryWidth(page, `member page with analytics (${lang})`);
-      await panel.screenshot({ path: shot(`admin-member-analytics-${lang}`) });
+      await snap(panel, `admin-member-analytics-${lang}`);
       if (lang === 'en') keepForDocs(`admin-member-analytics-${lang}`);
       await context.close();
     });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { createTestRuntime, type TestRuntime, type TestRuntimeOptions } from '../support/test-runtime';
 
 /** Debian's Chromium; the suite drives it with playwright-core (no browser download). */
@@ -101,6 +101,16 @@ export function shot(name: string): string {
   const file = join(SCREENSHOTS, `${name}.png`);
   mkdirSync(dirname(file), { recursive: true });
   return file;
+}
+
+/**
+ * A screenshot for review in test-artifacts/screenshots. Skipped under CI,
+ * where nobody opens it and rendering a long page to PNG costs up to a
+ * second; the checks the pictures are for (no sideways scroll, axe) run there too.
+ */
+export async function snap(target: Page | Locator, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (process.env.CI === 'true') return;
+  await target.screenshot({ path: shot(name), ...options });
 }
 
 /**

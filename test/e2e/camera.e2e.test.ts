@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import type { Browser } from 'playwright-core';
-import { browserAvailable, launchBrowser, shot, startServer, TILL, type LiveServer } from './browser';
+import { browserAvailable, launchBrowser, type LiveServer, snap, startServer, TILL } from './browser';
 
 /**
  * The till's camera scanner reads a real QR code: Chromium's fake camera
@@ -76,6 +76,6 @@ suite('camera scanning at the till', () => {
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByRole('button', { name: 'Сканировать камерой' }).click();
     await page.getByTestId('member-panel').getByText('Мария').waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: shot('terminal-camera-desktop-ru') });
+    await snap(page, 'terminal-camera-desktop-ru');
   });
 });

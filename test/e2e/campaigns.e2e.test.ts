@@ -4,7 +4,7 @@ import { CampaignMember } from '../../src/campaigns/campaign-member.entity';
 import { PLANTED_LIFT_MAP, plantedLiftPurchases } from '../support/planted-lift';
 import { fitsEveryWidth, setUpShop, type Shop } from './admin-helpers';
 import { expectNoAxeViolations } from './axe';
-import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, type LiveServer, snap, startServer } from './browser';
 
 /**
  * The campaigns screen in a real Chromium: the owner builds a segment from a
@@ -85,7 +85,7 @@ suite('back-office campaigns screen in Chromium', () => {
     await row.getByRole('button', { name: 'Launch' }).click();
     await row.getByText('Running').waitFor();
     await row.getByText(/4\d treated · \d+ held back/).waitFor();
-    await page.screenshot({ path: shot('admin-campaigns-launched-desktop-en'), fullPage: true });
+    await snap(page, 'admin-campaigns-launched-desktop-en', { fullPage: true });
     await context.close();
   });
 
@@ -104,7 +104,7 @@ suite('back-office campaigns screen in Chromium', () => {
       for (const width of [390, 1024, 1920]) {
         await page.setViewportSize({ width, height: 900 });
         const name = `admin-campaigns-report-${width}-${lang}`;
-        await page.screenshot({ path: shot(name), fullPage: true });
+        await snap(page, name, { fullPage: true });
         if (width === 1024) keepForDocs(name);
       }
       await context.close();

@@ -5,7 +5,7 @@ import { startMailServer, type TestMailServer } from '../support/smtp';
 import { eventually } from '../support/wait';
 import { fitsEveryWidth } from './admin-helpers';
 import { expectNoAxeViolations } from './axe';
-import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, type LiveServer, PHONE, snap, startServer } from './browser';
 
 /**
  * Feedback end to end (issue 13) in Chromium, with a real SMTP server: a
@@ -92,7 +92,7 @@ suite('feedback from a receipt to a resolution', () => {
     await shopper.getByRole('heading', { name: 'Baan Suan Market' }).waitFor();
     await expectNoAxeViolations(shopper, 'feedback question (th)');
     await fitsEveryWidth(shopper, 'feedback question');
-    await shopper.screenshot({ path: shot('feedback-question-th-390'), fullPage: true });
+    await snap(shopper, 'feedback-question-th-390', { fullPage: true });
     keepForDocs('feedback-question-th-390');
 
     await shopper.getByRole('radio', { name: '2', exact: true }).click();
@@ -126,7 +126,7 @@ suite('feedback from a receipt to a resolution', () => {
     await view.getByText('Durian supplier called').waitFor();
     await expectNoAxeViolations(page, 'back office feedback with a case open');
     await fitsEveryWidth(page, 'back office feedback');
-    await page.screenshot({ path: shot('feedback-admin-case-1280'), fullPage: true });
+    await snap(page, 'feedback-admin-case-1280', { fullPage: true });
     keepForDocs('feedback-admin-case-1280');
 
     await view.getByLabel('Answer to the shopper').fill('We are sorry. The durians now come from a new farm, and a refund waits for you at the desk.');
@@ -139,7 +139,7 @@ suite('feedback from a receipt to a resolution', () => {
     await shopper.reload();
     await shopper.getByTestId('feedback-resolution').getByText('a refund waits for you at the desk', { exact: false }).waitFor();
     await expectNoAxeViolations(shopper, 'feedback resolution (th)');
-    await shopper.screenshot({ path: shot('feedback-resolution-th-390'), fullPage: true });
+    await snap(shopper, 'feedback-resolution-th-390', { fullPage: true });
     keepForDocs('feedback-resolution-th-390');
   });
 

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { expectNoAxeViolations } from './axe';
-import { browserAvailable, DESKTOP, launchBrowser, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, launchBrowser, type LiveServer, snap, startServer } from './browser';
 
 /**
  * Hosting many shops in a real Chromium: the platform operator creates two
@@ -43,7 +43,7 @@ suite('platform operator and shop choice in Chromium', () => {
       await operator.getByRole('cell', { name }).waitFor();
       links.push((await operator.getByTestId('owner-link').textContent())!);
     }
-    await operator.screenshot({ path: shot('operator/merchants') });
+    await snap(operator, 'operator/merchants');
     await expectNoAxeViolations(operator, 'operator shops');
 
     // Each owner opens their link: only the owner account is asked for. The same person owns both shops.
@@ -68,7 +68,7 @@ suite('platform operator and shop choice in Chromium', () => {
     await pat.getByLabel('Password').fill('one password for both');
     await pat.getByRole('button', { name: 'Sign in' }).click();
     await pat.getByText('This email and password open several shops. Which one?').waitFor();
-    await pat.screenshot({ path: shot('operator/choose-shop') });
+    await snap(pat, 'operator/choose-shop');
     await expectNoAxeViolations(pat, 'sign-in: choose the shop');
     await pat.getByRole('button', { name: 'South Shop' }).click();
     await pat.waitForURL('**/admin');

@@ -4,7 +4,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectNoAxeViolations } from './axe';
-import { browserAvailable, DESKTOP, expectNoSidewaysScroll, keepForDocs, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, expectNoSidewaysScroll, keepForDocs, launchBrowser, type LiveServer, PHONE, shot, snap, startServer } from './browser';
 import { DEFAULT_RULES } from '../../src/rules/program.schemas';
 import { tokenFor } from '../support/factories';
 
@@ -95,7 +95,7 @@ suite('the shopper portal of a real shop', () => {
   // The shopper's page after each step, as an artifact for a failing run.
   afterEach(async () => {
     const name = expect.getState().currentTestName?.replace(/\W+/g, '-').slice(-60) ?? 'step';
-    if (page && !page.isClosed()) await page.screenshot({ path: shot(`steps/portal-${name}`) }).catch(() => undefined);
+    if (page && !page.isClosed()) await snap(page, `steps/portal-${name}`).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -131,7 +131,7 @@ suite('the shopper portal of a real shop', () => {
     for (const width of WIDTHS) {
       await p.setViewportSize({ width, height: width === 390 ? 844 : width === 1024 ? 768 : 1080 });
       await expectNoSidewaysScroll(p, `${name} at ${width} px`);
-      await p.screenshot({ path: shot(`${name}-${width}`), fullPage: true });
+      await snap(p, `${name}-${width}`, { fullPage: true });
     }
     await p.setViewportSize(PHONE);
     await expectNoAxeViolations(p, name);
@@ -150,7 +150,7 @@ suite('the shopper portal of a real shop', () => {
     shortPath = ((await owner.getByTestId('poster-short').textContent()) ?? '').replace(/^[^/]+/, '');
     expect(shortPath).toMatch(/^\/j\/[2-9A-HJKMNP-Z]{6}$/);
     // The QR on the poster opens the shop's join page.
-    await owner.getByTestId('poster').screenshot({ path: shot('admin-poster-desktop-en') });
+    await owner.getByTestId('poster').screenshot({ path: shot('admin-poster-desktop-en') }); // read back below: taken under CI too
     const png = PNG.sync.read(readFileSync(shot('admin-poster-desktop-en')));
     expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(url(`/portal/${merchantId}/join`));
     await atEveryWidth(owner, 'admin-poster-en');
@@ -168,7 +168,7 @@ suite('the shopper portal of a real shop', () => {
     // The shop's colour, with text that reads on it.
     expect(await page.evaluate("getComputedStyle(document.querySelector('header.topbar')).backgroundColor")).toBe('rgb(138, 28, 60)');
     await atEveryWidth(page, 'portal-join-th');
-    await page.screenshot({ path: shot('portal-join-phone-th'), fullPage: true });
+    await snap(page, 'portal-join-phone-th', { fullPage: true });
     keepForDocs('portal-join-phone-th');
 
     await page.getByLabel('ชื่อ', { exact: true }).fill('Malee');
@@ -192,10 +192,10 @@ suite('the shopper portal of a real shop', () => {
     await page.getByRole('button', { name: 'แสดงบัตรของฉัน' }).first().click();
     const card = page.getByTestId('fullscreen-card');
     await card.waitFor();
-    await card.screenshot({ path: shot('portal-card-phone-th') });
+    await card.screenshot({ path: shot('portal-card-phone-th') }); // read back below: taken under CI too
     const png = PNG.sync.read(readFileSync(shot('portal-card-phone-th')));
     expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(cardNumber);
-    await card.getByRole('img', { name: /บาร์โค้ด/ }).screenshot({ path: shot('portal-card-barcode-th') });
+    await card.getByRole('img', { name: /บาร์โค้ด/ }).screenshot({ path: shot('portal-card-barcode-th') }); // read back below: taken under CI too
     expect(decodeEan13(shot('portal-card-barcode-th'))).toBe(cardNumber);
     // Centred: the barcode's middle is the screen's middle, and it spans most of the phone's width.
     const box = (await card.getByRole('img', { name: /บาร์โค้ด/ }).boundingBox())!;
@@ -219,7 +219,7 @@ suite('the shopper portal of a real shop', () => {
     await page.getByRole('link', { name: 'ประวัติ' }).click();
     await page.getByText(/คืนสินค้าแล้ว: ฿\s?60\.00/).waitFor();
     await atEveryWidth(page, 'portal-history-th');
-    await page.screenshot({ path: shot('portal-history-phone-th'), fullPage: true });
+    await snap(page, 'portal-history-phone-th', { fullPage: true });
     keepForDocs('portal-history-phone-th');
 
     await page.getByRole('link', { name: 'วิธีสะสมแต้ม' }).click();
@@ -260,7 +260,7 @@ suite('the shopper portal of a real shop', () => {
     expect(await p.getByText('Tally', { exact: true }).count()).toBe(0);
     await p.getByRole('link', { name: 'Not a member yet? Join' }).waitFor();
     await atEveryWidth(p, 'portal-signin-en');
-    await p.screenshot({ path: shot('portal-signin-phone-en') });
+    await snap(p, 'portal-signin-phone-en');
 
     await p.getByLabel('Phone number or email').fill(phone);
     await p.getByRole('button', { name: 'Send me a code' }).click();
@@ -273,9 +273,9 @@ suite('the shopper portal of a real shop', () => {
     await p.getByTestId('expiry-schedule').waitFor();
     await atEveryWidth(p, 'portal-points-en');
     await p.setViewportSize(WIDE);
-    await p.screenshot({ path: shot('portal-points-desktop-en'), fullPage: true });
+    await snap(p, 'portal-points-desktop-en', { fullPage: true });
     await p.setViewportSize(PHONE);
-    await p.screenshot({ path: shot('portal-points-phone-en'), fullPage: true });
+    await snap(p, 'portal-points-phone-en', { fullPage: true });
     keepForDocs('portal-points-phone-en');
     await context.close();
   });

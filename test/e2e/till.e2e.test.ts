@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DEFAULT_RULES } from '../../src/rules/program.schemas';
 import { createMerchantFixture, tokenFor, type MerchantFixture } from '../support/factories';
 import { expectNoAxeViolations } from './axe';
-import { browserAvailable, DESKTOP, expectNoSidewaysScroll, keepForDocs, launchBrowser, PHONE, shot, startServer, TILL, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, expectNoSidewaysScroll, keepForDocs, launchBrowser, type LiveServer, PHONE, shot, snap, startServer, TILL } from './browser';
 
 /**
  * The cashier terminal as a shop uses it (issue 14, the till), in a real
@@ -68,7 +68,7 @@ suite('the till in Chromium', () => {
 
   afterEach(async () => {
     const name = expect.getState().currentTestName?.replace(/\W+/g, '-').slice(-50) ?? 'step';
-    for (const [i, page] of pages.entries()) if (!page.isClosed()) await page.screenshot({ path: shot(`steps/till-${name}-${i}`) }).catch(() => undefined);
+    for (const [i, page] of pages.entries()) if (!page.isClosed()) await snap(page, `steps/till-${name}-${i}`).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -114,7 +114,7 @@ suite('the till in Chromium', () => {
     await office.getByText('บันทึก PIN เครื่องขายของ Chen Cashier แล้ว').waitFor();
     await office.getByRole('row', { name: /Chen Cashier/ }).getByText('ตั้งแล้ว').waitFor();
     await expectNoAxeViolations(office, 'back office, staff with a till PIN (th)');
-    await office.screenshot({ path: shot('admin-staff-pin-desktop-th') });
+    await snap(office, 'admin-staff-pin-desktop-th');
     await office.context().close();
   });
 
@@ -143,7 +143,7 @@ suite('the till in Chromium', () => {
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     await office.getByRole('img', { name: /QR code that pairs a till/ }).locator('svg').waitFor();
     await expectNoAxeViolations(office, 'back office, terminals with a pairing code (en)');
-    await office.screenshot({ path: shot('admin-terminal-pairing-desktop-en') });
+    await snap(office, 'admin-terminal-pairing-desktop-en');
     keepForDocs('admin-terminal-pairing-desktop-en');
 
     const context = await browser.newContext({ viewport: TILL });
@@ -167,7 +167,7 @@ suite('the till in Chromium', () => {
     await page.getByRole('alert').getByText('That was a member card, not a pairing code.').waitFor();
     expect(await field.inputValue()).toBe('');
     expect(sent).toEqual([]);
-    await page.screenshot({ path: shot('terminal-pairing-card-scanned-en') });
+    await snap(page, 'terminal-pairing-card-scanned-en');
 
     await field.fill(code.toLowerCase().replace('-', ''));
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -238,7 +238,7 @@ suite('the till in Chromium', () => {
     }
     await expectNoSidewaysScroll(page, 'till with many lines (en)');
     await expectNoAxeViolations(page, 'till basket with lines (en)');
-    await page.screenshot({ path: shot('terminal-many-lines-desktop-en') });
+    await snap(page, 'terminal-many-lines-desktop-en');
     keepForDocs('terminal-many-lines-desktop-en');
     // Empty lines do not count; the basket is priced again and sold.
     await page.getByRole('button', { name: 'Calculate' }).click();
@@ -254,7 +254,7 @@ suite('the till in Chromium', () => {
     const rows: { cashier_name: string }[] = await live.rt.db.manager.query('SELECT cashier_name FROM purchases WHERE merchant_id = ? ORDER BY recorded_at DESC LIMIT 1', [shop.merchant.id]);
     expect(rows[0].cashier_name).toBe('Chen Cashier');
     await expectNoAxeViolations(page, 'receipt (en)');
-    await page.screenshot({ path: shot('terminal-receipt-desktop-en') });
+    await snap(page, 'terminal-receipt-desktop-en');
     keepForDocs('terminal-receipt-desktop-en');
     // Printed: the receipt without the on-screen banner and buttons.
     await page.emulateMedia({ media: 'print' });
@@ -286,7 +286,7 @@ suite('the till in Chromium', () => {
     expect(page.url()).not.toContain('pair=');
     await expectNoAxeViolations(page, 'cashier PIN sign-in after the QR link (ru)');
     await expectNoSidewaysScroll(page, 'cashier PIN sign-in (ru, phone)');
-    await page.screenshot({ path: shot('terminal-cashier-phone-ru') });
+    await snap(page, 'terminal-cashier-phone-ru');
     await page.context().close();
   });
 
@@ -334,7 +334,7 @@ suite('the till in Chromium', () => {
     expect(text).toContain('ยอดชำระ: ฿145.00');
     expect(text).not.toMatch(/Points|Total|To pay|Cashier:/);
     await expectNoAxeViolations(page, 'receipt (th)');
-    await page.screenshot({ path: shot('terminal-receipt-desktop-th') });
+    await snap(page, 'terminal-receipt-desktop-th');
     await page.getByRole('button', { name: 'ยกเลิกการขาย' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'ยกเลิกการขาย' }).click();
     await page.getByText('ยกเลิกการขายแล้ว').waitFor();
@@ -365,7 +365,7 @@ suite('the till in Chromium', () => {
       await page.getByRole('button', { name: words.calc }).click();
       await page.getByRole('alert').getByText(words.min).waitFor();
       await expectNoAxeViolations(page, `till with a redemption error (${lang})`);
-      await page.screenshot({ path: shot(`terminal-redeem-error-desktop-${lang}`) });
+      await snap(page, `terminal-redeem-error-desktop-${lang}`);
       // An unknown phone: the previous shopper and basket go.
       await page.getByLabel(words.findLabel).fill('+66899999999');
       await page.getByRole('button', { name: words.find, exact: true }).click();
@@ -376,7 +376,7 @@ suite('the till in Chromium', () => {
       const status = page.getByTestId('connection');
       await page.context().setOffline(true);
       await status.and(page.locator('[data-state=offline]')).getByText(words.offline).waitFor();
-      await page.screenshot({ path: shot(`terminal-offline-desktop-${lang}`) });
+      await snap(page, `terminal-offline-desktop-${lang}`);
       await page.context().setOffline(false);
       await status.and(page.locator('[data-state=online]')).getByText(words.online).waitFor({ timeout: 15_000 });
       await page.context().close();
@@ -410,7 +410,7 @@ suite('the till in Chromium', () => {
     await page.getByLabel('Amount to refund').fill('800.00');
     await page.getByRole('button', { name: 'Record return' }).click();
     await page.getByRole('alert').getByText(/^Only THB\s750\.00 of this sale is left to refund\.$/).waitFor();
-    await page.screenshot({ path: shot('terminal-return-error-desktop-en') });
+    await snap(page, 'terminal-return-error-desktop-en');
     // One bag of rice back, picked by line.
     await page.getByRole('checkbox', { name: /Rice 5 kg/ }).check();
     await page.getByLabel('Quantity (at most 2)').fill('1');
@@ -421,7 +421,7 @@ suite('the till in Chromium', () => {
     expect(slip).toContain('Cashier: Chen Cashier');
     expect(slip).toContain('Return for receipt POS-000123');
     await expectNoAxeViolations(page, 'return done (en)');
-    await page.screenshot({ path: shot('terminal-return-desktop-en') });
+    await snap(page, 'terminal-return-desktop-en');
     keepForDocs('terminal-return-desktop-en');
     await page.context().close();
 
@@ -443,7 +443,7 @@ suite('the till in Chromium', () => {
     await th.getByRole('checkbox', { name: /Milk/ }).check();
     await th.getByRole('button', { name: 'บันทึกการคืน' }).click();
     await th.getByText(/บันทึกการคืนแล้ว: คืนเงิน ฿150\.00/).waitFor();
-    await th.screenshot({ path: shot('terminal-return-desktop-th') });
+    await snap(th, 'terminal-return-desktop-th');
     const returns: { cashier_id: string | null }[] = await live.rt.db.manager.query('SELECT cashier_id FROM purchase_returns WHERE purchase_id = ?', [sale.body.purchase.id]);
     expect(returns).toHaveLength(2);
     expect(returns.every((r) => r.cashier_id !== null)).toBe(true);
@@ -465,7 +465,7 @@ suite('the till in Chromium', () => {
         await expectNoSidewaysScroll(page, `till ${size} ${lang}`);
         await expectNoAxeViolations(page, `till ${size} ${lang}`);
         // What the cashier sees (a full-page capture would misplace the sticky footer).
-        await page.screenshot({ path: shot(`terminal-lines-${size}-${lang}`) });
+        await snap(page, `terminal-lines-${size}-${lang}`);
         await page.context().close();
       }
     }

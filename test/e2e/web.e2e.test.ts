@@ -3,7 +3,7 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectNoAxeViolations } from './axe';
-import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, PHONE, shot, startServer, TILL, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, keepForDocs, launchBrowser, type LiveServer, PHONE, shot, snap, startServer, TILL } from './browser';
 
 /**
  * The three web apps in a real Chromium against the real server on SQLite:
@@ -58,7 +58,7 @@ suite('web apps in Chromium', () => {
   afterEach(async () => {
     const name = expect.getState().currentTestName?.replace(/\W+/g, '-').slice(-60) ?? 'step';
     for (const [who, page] of [['owner', ownerPage], ['till', tillPage], ['portal', portalPage]] as const) {
-      if (page && !page.isClosed()) await page.screenshot({ path: shot(`steps/${name}-${who}`) }).catch(() => undefined);
+      if (page && !page.isClosed()) await snap(page, `steps/${name}-${who}`).catch(() => undefined);
     }
   });
 
@@ -84,7 +84,7 @@ suite('web apps in Chromium', () => {
 
   async function ringUp(page: Page, amount: string, currencyLabel: string): Promise<void> {
     await page.getByTestId('member-panel').waitFor({ timeout: 10_000 }).catch(async (err: unknown) => {
-      await page.screenshot({ path: shot('steps/ring-up-failed') });
+      await snap(page, 'steps/ring-up-failed');
       throw err;
     });
     await page.getByLabel(currencyLabel).fill(amount);
@@ -197,7 +197,7 @@ suite('web apps in Chromium', () => {
     const card = portalPage.getByTestId('fullscreen-card');
     await card.waitFor();
     await portalPage.waitForTimeout(300);
-    await card.screenshot({ path: shot('portal-card-phone-th') });
+    await card.screenshot({ path: shot('portal-card-phone-th') }); // read back below: taken under CI too
     await expectNoAxeViolations(portalPage, 'portal card (th)');
     const png = PNG.sync.read(readFileSync(shot('portal-card-phone-th')));
     const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
@@ -214,7 +214,7 @@ suite('web apps in Chromium', () => {
     await portalPage.getByText('คุณออฟไลน์อยู่').waitFor();
     await portalPage.getByRole('button', { name: 'แสดงบัตรของฉัน' }).click();
     await portalPage.getByTestId('fullscreen-card').getByText(cardNumber).waitFor();
-    await portalPage.screenshot({ path: shot('portal-offline-phone-th') });
+    await snap(portalPage, 'portal-offline-phone-th');
     await portal.setOffline(false);
     await portalPage.getByRole('button', { name: 'ปิด' }).click();
   });
@@ -259,7 +259,7 @@ suite('web apps in Chromium', () => {
     await tillPage.getByLabel('Amount to refund').fill('10.00');
     await tillPage.getByRole('button', { name: 'Record return' }).click();
     await tillPage.getByText(/Return recorded: THB\s10\.00 refunded, 20 points taken back/).waitFor();
-    await tillPage.screenshot({ path: shot('terminal-return-desktop-en') });
+    await snap(tillPage, 'terminal-return-desktop-en');
     await tillPage.getByRole('button', { name: 'Next customer' }).click();
   });
 
@@ -279,11 +279,11 @@ suite('web apps in Chromium', () => {
         await a.goto(url(`/admin?lang=${lang}`));
         await a.getByTestId('kpis').waitFor();
         await a.waitForTimeout(500);
-        await a.screenshot({ path: shot(`admin-dashboard-${size}-${lang}`), fullPage: true });
+        await snap(a, `admin-dashboard-${size}-${lang}`, { fullPage: true });
         await expectNoAxeViolations(a, `admin dashboard ${size} ${lang}`);
         await a.goto(url(`/admin/members?lang=${lang}`));
         await a.getByRole('link', { name: /\d{6,}/ }).first().waitFor();
-        await a.screenshot({ path: shot(`admin-members-${size}-${lang}`) });
+        await snap(a, `admin-members-${size}-${lang}`);
         await expectNoAxeViolations(a, `admin members ${size} ${lang}`);
         await admin.close();
 
@@ -292,7 +292,7 @@ suite('web apps in Chromium', () => {
         await t.goto(url(`/terminal?lang=${lang}`));
         await scanWithWedge(t, cardNumber);
         await ringUp(t, '12.50', lang === 'en' ? 'Total (THB)' : '总额（THB）');
-        await t.screenshot({ path: shot(`terminal-${size}-${lang}`), fullPage: true });
+        await snap(t, `terminal-${size}-${lang}`, { fullPage: true });
         await tillShot.close();
 
         const shopper = await browser.newContext({ viewport, storageState: portalState, ...mobile });
@@ -300,7 +300,7 @@ suite('web apps in Chromium', () => {
         await p.goto(url(`/portal/${merchantId}?lang=${lang}`));
         await p.getByTestId('portal-available').filter({ hasText: /^45$/ }).waitFor();
         await p.waitForTimeout(300);
-        await p.screenshot({ path: shot(`portal-${size}-${lang}`), fullPage: true });
+        await snap(p, `portal-${size}-${lang}`, { fullPage: true });
         await expectNoAxeViolations(p, `portal ${size} ${lang}`);
         await shopper.close();
       }
@@ -319,7 +319,7 @@ suite('web apps in Chromium', () => {
     await ownerPage.getByRole('button', { name: 'Apply adjustment' }).click();
     await ownerPage.getByText('Points adjusted.').waitFor();
     await ownerPage.getByRole('cell', { name: 'Torn bag, goodwill' }).waitFor();
-    await ownerPage.screenshot({ path: shot('admin-member-desktop-en'), fullPage: true });
+    await snap(ownerPage, 'admin-member-desktop-en', { fullPage: true });
     await portalPage.reload();
     await portalPage.getByTestId('portal-available').filter({ hasText: /^50$/ }).waitFor();
   });
@@ -356,7 +356,7 @@ suite('web apps in Chromium', () => {
     const sheet = ownerPage.frameLocator('iframe');
     await sheet.locator('body').waitFor();
     expect(((await sheet.locator('body').textContent()) ?? '').match(/\d{13}/g)?.length).toBeGreaterThanOrEqual(6);
-    await ownerPage.screenshot({ path: shot('admin-cards-desktop-en') });
+    await snap(ownerPage, 'admin-cards-desktop-en');
   });
 
   test('the owner revokes the terminal and it can no longer record a sale', async () => {
@@ -377,7 +377,7 @@ suite('web apps in Chromium', () => {
     // It says the till was revoked, and what to do (issue 14: not "wrong email or password").
     await tillPage.getByRole('alert').getByText('This till was revoked in the back office.').waitFor();
     await tillPage.getByText('A manager can add the till again under Terminals').waitFor();
-    await tillPage.screenshot({ path: shot('terminal-revoked-desktop-en') });
+    await snap(tillPage, 'terminal-revoked-desktop-en');
     expect(await purchaseCount()).toBe(before);
   });
 
@@ -385,12 +385,12 @@ suite('web apps in Chromium', () => {
     await portalPage.getByRole('link', { name: 'ข้อมูล', exact: true }).click();
     await portalPage.getByLabel('รับข้อเสนอทางอีเมล').check();
     await portalPage.getByText(/รับข้อเสนอทางอีเมล: ให้ความยินยอม/).waitFor();
-    await portalPage.screenshot({ path: shot('portal-profile-phone-th'), fullPage: true });
+    await snap(portalPage, 'portal-profile-phone-th', { fullPage: true });
     await expectNoAxeViolations(portalPage, 'portal profile (th)');
     await portalPage.getByRole('link', { name: 'ประวัติ' }).click();
     await portalPage.getByText('ได้รับ 20 · ใช้ 0 แต้ม').waitFor();
     await portalPage.getByRole('cell', { name: 'ปรับปรุง' }).waitFor();
-    await portalPage.screenshot({ path: shot('portal-history-phone-th'), fullPage: true });
+    await snap(portalPage, 'portal-history-phone-th', { fullPage: true });
     await expectNoAxeViolations(portalPage, 'portal history (th)');
     await portalPage.getByRole('link', { name: 'ความเป็นส่วนตัว' }).click();
     await portalPage.getByRole('button', { name: 'ขอลบบัญชี' }).click();

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserAvailable, DESKTOP, launchBrowser, PHONE, shot, startServer, type LiveServer } from './browser';
+import { browserAvailable, DESKTOP, launchBrowser, type LiveServer, PHONE, snap, startServer } from './browser';
 
 /**
  * The back office's webhooks screen in a real Chromium, in English and Thai
@@ -131,7 +131,7 @@ suite('back-office webhooks screen in Chromium', () => {
       const card = page.getByRole('article', { name: hookUrl });
       await card.getByText(w.enabled, { exact: true }).waitFor();
       await card.getByText('points.changed').waitFor();
-      await page.screenshot({ path: shot(`admin-webhooks-created-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-webhooks-created-phone-${lang}`, { fullPage: true });
       await noSidewaysScroll(page, PHONE.width);
 
       // Shown once: opened again, the page has the secret nowhere.
@@ -154,11 +154,11 @@ suite('back-office webhooks screen in Chromium', () => {
       expect(got.headers['x-tally-event-type']).toBe('webhook.test');
       const expected = 'sha256=' + createHmac('sha256', secret).update(`${String(got.headers['x-tally-timestamp'])}.${got.body}`).digest('hex');
       expect(got.headers['x-tally-signature']).toBe(expected);
-      await page.screenshot({ path: shot(`admin-webhooks-log-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-webhooks-log-phone-${lang}`, { fullPage: true });
       await noSidewaysScroll(page, PHONE.width);
       await noSidewaysScroll(page, 1024);
       await noSidewaysScroll(page, 1920);
-      await page.screenshot({ path: shot(`admin-webhooks-log-wide-${lang}`) });
+      await snap(page, `admin-webhooks-log-wide-${lang}`);
       await page.setViewportSize(PHONE);
 
       // Disable (confirmed), the reason shows; enable again; delete (confirmed).
@@ -166,7 +166,7 @@ suite('back-office webhooks screen in Chromium', () => {
       await page.getByRole('dialog').getByRole('button', { name: w.disable, exact: true }).click();
       await card.getByText(w.byStaff).waitFor();
       await card.getByText(w.disabled, { exact: true }).waitFor();
-      await page.screenshot({ path: shot(`admin-webhooks-disabled-phone-${lang}`), fullPage: true });
+      await snap(page, `admin-webhooks-disabled-phone-${lang}`, { fullPage: true });
       await card.getByRole('button', { name: w.enable, exact: true }).click();
       await card.getByRole('button', { name: w.disable, exact: true }).waitFor();
       await card.getByRole('button', { name: w.delete, exact: true }).click();
@@ -195,7 +195,7 @@ suite('back-office webhooks screen in Chromium', () => {
     await log.getByText('answered 500').waitFor();
     // A test send never counts toward the failures that disable a subscription.
     await card.getByText('Failures in a row: 0').waitFor();
-    await page.screenshot({ path: shot('admin-webhooks-failed-phone-en'), fullPage: true });
+    await snap(page, 'admin-webhooks-failed-phone-en', { fullPage: true });
     await noSidewaysScroll(page, PHONE.width);
     await context.close();
   });
