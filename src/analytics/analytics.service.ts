@@ -17,6 +17,14 @@ export interface AnalyticsUses {
   memberPurchaseSources: MemberPurchaseSources;
 }
 
+/** Which scores a rule segment asks for; bounds are inclusive. */
+export interface ScoreFilter {
+  segments?: readonly string[];
+  abc?: readonly string[];
+  churnRisk?: { min?: number; max?: number };
+  clvMinor?: { min?: number; max?: number };
+}
+
 export interface MemberFilter {
   segment?: string;
   r?: number;
@@ -253,6 +261,38 @@ export class AnalyticsService {
     const labels = await this.use.members.labelsOf(merchantId, memberIds);
     for (const r of rows) out.set(String(r.member_id), scoreView(r, labels.get(String(r.member_id))));
     return out;
+  }
+
+  /**
+   * (member_id): members of the newest finished run whose scores pass the
+   * filter, for rule segments; null when the merchant has no finished run yet
+   * (the caller says so rather than select nobody silently).
+   */
+  async scoredMembers(merchantId: string, filter: ScoreFilter): Promise<{ sql: string; params: unknown[] } | null> {
+    const run = await this.deps.db.manager.findOne(ScoreRun, { where: { merchantId, status: 'done' }, order: { createdAt: 'DESC' } });
+    if (!run) return null;
+    const where = ['s.run_id = ?'];
+    const params: unknown[] = [run.id];
+    const inList = (column: string, values: readonly string[] | undefined) => {
+      if (!values) return;
+      where.push(`s.${column} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    const between = (column: string, range: { min?: number; max?: number } | undefined) => {
+      if (range?.min !== undefined) {
+        where.push(`s.${column} >= ?`);
+        params.push(range.min);
+      }
+      if (range?.max !== undefined) {
+        where.push(`s.${column} <= ?`);
+        params.push(range.max);
+      }
+    };
+    inList('segment', filter.segments);
+    inList('abc', filter.abc);
+    between('churn_risk', filter.churnRisk);
+    between('clv_minor', filter.clvMinor);
+    return { sql: `SELECT s.member_id AS member_id FROM analytics_member_scores s WHERE ${where.join(' AND ')}`, params };
   }
 
   /** The till's hint: the newest run's risk with the days since the last visit counted to today; null below TILL_HINT_RISK. */

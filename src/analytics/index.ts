@@ -1,9 +1,10 @@
 // Member analytics (issue 10): the statistical core (pure functions on plain
 // arrays) and the services other modules read scores through. See docs/analytics.md.
 import type { AnalyticsService } from './analytics.service';
+import type { MemberFactsService } from './member-facts.service';
 
-export type { AnalyticsService };
-export type { MemberScoreView, TillHint } from './analytics.service';
+export type { AnalyticsService, MemberFactsService };
+export type { MemberScoreView, ScoreFilter, TillHint } from './analytics.service';
 export { abcClasses, ABC_DEFAULT, type AbcClass, type AbcShares } from './models/abc';
 export { auc, aucFromCounts } from './models/auc';
 export {

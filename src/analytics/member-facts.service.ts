@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { sqlInstant } from '../db/columns';
 import type { Deps } from '../deps';
 import type { MerchantsService } from '../merchants';
 import type { MemberPurchaseRange, MemberPurchaseSources, SqlSource } from '../purchases';
@@ -106,7 +107,7 @@ export class MemberFactsService {
     const columns = FACT_COLUMNS.join(', ');
     await tx.query(
       `INSERT INTO analytics_member_facts (merchant_id, updated_at, member_id, ${columns}) SELECT ?, ?, x.member_id, ${FACT_COLUMNS.map((c) => `x.${c}`).join(', ')} FROM (${facts.sql}) x`,
-      [merchantId, now.toISOString().replace('T', ' ').replace('Z', ''), ...facts.params],
+      [merchantId, sqlInstant(now), ...facts.params],
     );
   }
 }

@@ -44,3 +44,8 @@ export function toInt(value: unknown): number {
   if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer: ${String(value)}`);
   return n;
 }
+
+/** A UTC instant as both dialects compare a datetime(3) column in raw SQL: 'YYYY-MM-DD HH:MM:SS.mmm'. */
+export function sqlInstant(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}

@@ -96,6 +96,16 @@ export class FeedbackService {
     private readonly use: FeedbackServiceUses,
   ) {}
 
+  /** (member_id): members whose latest answer falls in one of these bands, for rule segments. */
+  latestBandMembers(merchantId: string, bands: readonly Band[]): { sql: string; params: unknown[] } {
+    return {
+      sql: `SELECT a.member_id AS member_id FROM feedback_answers a
+            WHERE a.merchant_id = ? AND a.member_id IS NOT NULL AND a.band IN (${bands.map(() => '?').join(', ')})
+              AND a.answered_at = (SELECT MAX(a2.answered_at) FROM feedback_answers a2 WHERE a2.merchant_id = a.merchant_id AND a2.member_id = a.member_id)`,
+      params: [merchantId, ...bands],
+    };
+  }
+
   // ---- settings ----
 
   async settings(merchantId: string, m: EntityManager = this.deps.db.manager): Promise<{ scale: Scale; caseDueDays: number }> {

@@ -8,3 +8,4 @@ export { MemberExportOut, memberExportView } from './member-export';
 
 export type { MembersService, MemberSignInService, Member, MemberPurchaseStats, ImportedMember, MemberImportOutcome, RowError };
 export { CAPTURE_SOURCES, type CaptureSource } from './member.entity';
+export { CONSENT_KINDS, type ConsentKind } from './member-consent.entity';

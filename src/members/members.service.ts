@@ -2,7 +2,7 @@ import { Brackets, In, type EntityManager } from 'typeorm';
 import { audit } from '../audit';
 import { isValidEan13, type Card } from '../cards';
 import type { Buckets } from '../db/buckets';
-import { toInt } from '../db/columns';
+import { sqlInstant, toInt } from '../db/columns';
 import type { Deps } from '../deps';
 import { isUniqueViolation } from '../db/db';
 import { newId } from '../db/ids';
@@ -478,6 +478,49 @@ export class MembersService {
     await this.get(merchantId, memberId);
     const history = await this.deps.db.manager.find(MemberConsent, { where: { merchantId, memberId }, order: { id: 'ASC' } });
     return { current: currentOf(history), history };
+  }
+
+  /**
+   * Set-based member sources for rule segments, each a SELECT of member_id.
+   * `active`: the members a segment may hold (active, not merged), optionally
+   * only some (a refresh after their purchases).
+   */
+  activeMembers(merchantId: string, memberIds?: readonly string[]): { sql: string; params: unknown[] } {
+    const only = memberIds ? ` AND m.id IN (${memberIds.map(() => '?').join(', ') || 'NULL'})` : '';
+    return { sql: `SELECT m.id AS member_id FROM members m WHERE m.merchant_id = ? AND m.status = 'active'${only}`, params: [merchantId, ...(memberIds ?? [])] };
+  }
+
+  /** Members born in one of these months (1–12; birth dates are kept as YYYY-MM-DD). */
+  bornInMonths(merchantId: string, months: readonly number[]): { sql: string; params: unknown[] } {
+    return {
+      sql: `SELECT m.id AS member_id FROM members m WHERE m.merchant_id = ? AND m.birth_date IS NOT NULL AND SUBSTR(m.birth_date, 6, 2) IN (${months.map(() => '?').join(', ')})`,
+      params: [merchantId, ...months.map((n) => String(n).padStart(2, '0'))],
+    };
+  }
+
+  /** Members enrolled in [from, before). */
+  enrolledBetween(merchantId: string, from: Date | undefined, before: Date | undefined): { sql: string; params: unknown[] } {
+    const where = ['m.merchant_id = ?'];
+    const params: unknown[] = [merchantId];
+    if (from) {
+      where.push('m.enrolled_at >= ?');
+      params.push(sqlInstant(from));
+    }
+    if (before) {
+      where.push('m.enrolled_at < ?');
+      params.push(sqlInstant(before));
+    }
+    return { sql: `SELECT m.id AS member_id FROM members m WHERE ${where.join(' AND ')}`, params };
+  }
+
+  /** Members whose latest answer for this consent is "granted" (the consent log keeps every answer). */
+  consenting(merchantId: string, kind: ConsentKind): { sql: string; params: unknown[] } {
+    return {
+      sql: `SELECT c.member_id AS member_id FROM member_consents c
+            WHERE c.merchant_id = ? AND c.kind = ? AND c.granted = 1
+              AND c.id = (SELECT MAX(c2.id) FROM member_consents c2 WHERE c2.merchant_id = c.merchant_id AND c2.member_id = c.member_id AND c2.kind = c.kind)`,
+      params: [merchantId, kind],
+    };
   }
 
   /** The consents in force for a member the caller has already loaded (the till's card lookup): no second read of the member. */

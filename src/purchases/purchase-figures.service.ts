@@ -1,5 +1,5 @@
 import type { Buckets } from '../db/buckets';
-import { toInt } from '../db/columns';
+import { sqlInstant, toInt } from '../db/columns';
 import type { Deps } from '../deps';
 import { Purchase } from './purchase.entity';
 
@@ -138,11 +138,6 @@ export interface MemberPurchaseRange {
   offsetMinutes: number;
 }
 
-/** A UTC instant as both dialects compare a datetime(3) column: 'YYYY-MM-DD HH:MM:SS.mmm'. */
-function sqlInstant(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
 /**
  * The member sources of analytics (issue 10): each is one SELECT over the
  * purchases tables, set-based, for the analytics module to aggregate into
@@ -202,6 +197,21 @@ export class MemberPurchaseSources {
       sql: `SELECT p.member_id AS member_id, COUNT(DISTINCT l.category) AS categories FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE ${where.sql} AND l.category IS NOT NULL GROUP BY p.member_id`,
       params: where.params,
     };
+  }
+
+  /** (member_id): members with a line of one of these categories (the line's own category code) in the range. */
+  categoryBuyers(merchantId: string, range: MemberPurchaseRange, categories: readonly string[]): SqlSource {
+    const where = this.where(merchantId, range);
+    return {
+      sql: `SELECT DISTINCT p.member_id AS member_id FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE ${where.sql} AND l.category IN (${categories.map(() => '?').join(', ')})`,
+      params: [...where.params, ...categories],
+    };
+  }
+
+  /** (member_id): members who bought at one of these stores in the range. */
+  storeBuyers(merchantId: string, range: MemberPurchaseRange, storeIds: readonly string[]): SqlSource {
+    const where = this.where(merchantId, range);
+    return { sql: `SELECT DISTINCT p.member_id AS member_id FROM purchases p WHERE ${where.sql} AND p.store_id IN (${storeIds.map(() => '?').join(', ')})`, params: [...where.params, ...storeIds] };
   }
 
   /** Net spend, quantity and receipts per product (SKU) of all completed sales in [from, before), members or not. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LessThan } from 'typeorm';
 import type { Deps } from '../deps';
-import { toInt } from '../db/columns';
+import { sqlInstant, toInt } from '../db/columns';
 import { AppError } from '../http/errors';
 import { RateCounter } from './rate-counter.entity';
 
@@ -69,7 +69,7 @@ export class RateLimitsService {
     }
     // SQLite shares one connection between transactions: a write must go through the serialised transaction.
     return db.transaction(async (tx) => {
-      const rows = (await tx.query('INSERT INTO rate_counters (counter_key, hits, expires_at) VALUES (?, 1, ?) ON CONFLICT (counter_key) DO UPDATE SET hits = hits + 1 RETURNING hits', [key, expiresAt.toISOString().replace('T', ' ').replace('Z', '')])) as { hits: number }[];
+      const rows = (await tx.query('INSERT INTO rate_counters (counter_key, hits, expires_at) VALUES (?, 1, ?) ON CONFLICT (counter_key) DO UPDATE SET hits = hits + 1 RETURNING hits', [key, sqlInstant(expiresAt)])) as { hits: number }[];
       return toInt(rows[0].hits);
     });
   }

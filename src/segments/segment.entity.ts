@@ -1,8 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TEXT_LIMITS } from '../db/text-limits';
 
-/** static: a list of members uploaded by the owner. Rule-based segments over member facts come with the analytics scores. */
-export type SegmentKind = 'static';
+import type { SegmentRules } from './segment-rules';
+
+/** static: a list of members uploaded by the owner; rules: the members that rules over facts and scores select, refreshed. */
+export type SegmentKind = 'static' | 'rules';
 
 @Entity('segments')
 export class Segment {
@@ -17,6 +19,14 @@ export class Segment {
 
   @Column({ type: 'varchar', length: 16 })
   kind: SegmentKind;
+
+  /** A rules segment's rules; null for a static one. */
+  @Column({ type: 'simple-json', nullable: true })
+  rules: SegmentRules | null;
+
+  /** When a rules segment's members were last made what its rules select. */
+  @Column({ name: 'refreshed_at', type: 'datetime', precision: 3, nullable: true })
+  refreshedAt: Date | null;
 
   @Column({ name: 'member_count', type: 'int' })
   memberCount: number;
