@@ -59,7 +59,7 @@ suite('back-office campaigns screen in Chromium', () => {
     await page.getByRole('link', { name: 'Campaigns' }).click();
     await page.getByRole('heading', { name: 'Campaigns', level: 1 }).waitFor();
 
-    await page.getByLabel('Segment name').fill('Regulars');
+    await page.getByRole('region', { name: 'Segments' }).getByLabel('Segment name').fill('Regulars');
     await page.getByRole('button', { name: 'Create segment' }).click();
     await page.getByTestId('segments').getByText('Regulars').waitFor();
     const list = ['phone,customerId', ...Array.from({ length: 50 }, (_, i) => `,C-${i}`), ',C-nobody'].join('\n');
@@ -88,6 +88,58 @@ suite('back-office campaigns screen in Chromium', () => {
     await snap(page, 'admin-campaigns-launched-desktop-en', { fullPage: true });
     await context.close();
   });
+
+  test('en: builds a segment from rules with a live count, saves it, and sees who entered', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, storageState: shop.ownerState });
+    const page = await context.newPage();
+    await page.goto(`${live.baseUrl}/admin/campaigns?lang=en`);
+    const builder = page.getByRole('region', { name: 'Segment from rules' });
+    await builder.getByLabel('Segment name').fill('Shoppers this year');
+    await builder.getByLabel('In the last (days)').fill('365');
+    await builder.getByLabel('At least').fill('1');
+    const buyers = (await live.rt.services.segments.preview(shop.owner.merchantId, { match: 'all', conditions: [{ field: 'visits', withinDays: 365, min: 1 }] })).count;
+    expect(buyers).toBeGreaterThan(100);
+    await builder.getByTestId('segment-count').getByText(`${buyers} members match now`).waitFor();
+
+    // And a group: any of (agreed to offers by email) — nobody imported has, so nobody matches both…
+    await builder.getByRole('button', { name: 'Add a group' }).click();
+    const group = builder.getByRole('group', { name: 'Group' });
+    await group.getByLabel('Condition').selectOption({ label: 'Has agreed to' });
+    await builder.getByTestId('segment-count').getByText('0 members match now').waitFor();
+    // …while "any of these" at the top takes the buyers again.
+    await builder.getByLabel('Match').first().selectOption({ label: 'any of these' });
+    await builder.getByTestId('segment-count').getByText(`${buyers} members match now`).waitFor();
+    await fitsEveryWidth(page, 'segment builder en');
+    await expectNoAxeViolations(page, 'segment builder en');
+    await snap(page, 'admin-segment-builder-desktop-en', { fullPage: true });
+
+    await builder.getByRole('button', { name: 'Save segment' }).click();
+    await builder.getByText('Saved: Shoppers this year').waitFor();
+    const item = page.getByTestId('segments').getByRole('listitem').filter({ hasText: 'Shoppers this year' });
+    await item.getByText(`Shoppers this year — members: ${buyers} · rules`).waitFor();
+    await item.getByRole('button', { name: 'Who entered and left Shoppers this year' }).click();
+    // The newest 50 changes, all of them arrivals.
+    expect(await item.getByTestId('segment-history').getByRole('row').filter({ hasText: 'entered' }).count()).toBe(Math.min(buyers, 50));
+    await context.close();
+  });
+
+  for (const lang of ['zh', 'th', 'ru'] as const) {
+    test(`${lang}: the segment builder with a group of birthday months fits every width`, async () => {
+      const context = await browser.newContext({ viewport: DESKTOP, storageState: shop.ownerState });
+      const page = await context.newPage();
+      await page.goto(`${live.baseUrl}/admin/campaigns?lang=${lang}`);
+      const builder = page.locator('section[aria-labelledby="segment-builder-title"]');
+      await builder.locator('.segment-group select').nth(1).selectOption('consent');
+      await builder.locator('.segment-group .row button').nth(1).click();
+      await builder.locator('.segment-group .segment-group select').nth(1).selectOption('birthdayMonth');
+      await builder.locator('.segment-choices input').nth(11).check();
+      await builder.getByTestId('segment-count').getByText(/0/).waitFor();
+      await fitsEveryWidth(page, `segment builder ${lang}`);
+      await expectNoAxeViolations(page, `segment builder ${lang}`);
+      await snap(page, `admin-segment-builder-phone-${lang}`, { fullPage: true });
+      await context.close();
+    });
+  }
 
   for (const lang of ['en', 'zh', 'th', 'ru'] as const) {
     test(`${lang}: the report shows treated against held back, at every width`, async () => {

@@ -8,6 +8,7 @@ import { formatDate, formatMoney, formatNumber, formatPercent } from '../format'
 import { useLocale } from '../i18n';
 import { ErrorBanner, Field, Notice, Select, TableWrap, useLoad } from '../ui/kit';
 import { useAdmin } from './admin-context';
+import { SegmentBuilder, SegmentItem } from './SegmentBuilder';
 import type { CampaignEstimateView, CampaignReportView, CampaignView } from '../../../src/campaigns/campaigns.schemas';
 import type { ImportResultView as ImportResult } from '../../../src/imports/imports.schemas';
 import type { SegmentOutView as SegmentView } from '../../../src/segments/segments.schemas';
@@ -41,6 +42,7 @@ export function Campaigns() {
       <p>{t('campaigns.intro')}</p>
       <ErrorBanner error={error ?? segments.error ?? campaigns.error} />
       <Segments segments={segments.data?.items ?? []} onChange={refresh} />
+      <SegmentBuilder onSaved={refresh} />
       <NewCampaign segments={segments.data?.items ?? []} onCreated={refresh} />
       <h2>{t('campaigns.list')}</h2>
       {campaigns.data && campaigns.data.items.length === 0 && <p>{t('campaigns.none')}</p>}
@@ -79,7 +81,6 @@ export function Campaigns() {
 
 function Segments({ segments, onChange }: { segments: SegmentView[]; onChange: () => void }) {
   const { t } = useTranslation();
-  const locale = useLocale();
   const [name, setName] = useState('');
   const [target, setTarget] = useState('');
   const [file, setFile] = useState<File | null>(null);
@@ -119,7 +120,7 @@ function Segments({ segments, onChange }: { segments: SegmentView[]; onChange: (
         <ul data-testid="segments">
           {segments.map((s) => (
             <li key={s.id}>
-              {s.name} — {t('campaigns.memberCount', { formatted: formatNumber(s.memberCount, locale) })}
+              <SegmentItem segment={s} onChange={onChange} />
             </li>
           ))}
         </ul>
