@@ -136,7 +136,7 @@ suite('back-office campaigns screen in Chromium', () => {
       await builder.getByTestId('segment-count').getByText(/0/).waitFor();
       await fitsEveryWidth(page, `segment builder ${lang}`);
       await expectNoAxeViolations(page, `segment builder ${lang}`);
-      await snap(page, `admin-segment-builder-phone-${lang}`, { fullPage: true });
+      await snap(page, `admin-segment-builder-desktop-${lang}`, { fullPage: true });
       await context.close();
     });
   }
