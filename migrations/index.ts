@@ -22,6 +22,7 @@ import { Catalogue1700000028000 } from './1700000028000-catalogue';
 import { Analytics1700000031000 } from './1700000031000-analytics';
 import { Feedback1700000033000 } from './1700000033000-feedback';
 import { SegmentsCampaigns1700000035000 } from './1700000035000-segments-campaigns';
+import { OfferCodes1700000036000 } from './1700000036000-offer-codes';
 import { SegmentRules1700000039000 } from './1700000039000-segment-rules';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
@@ -50,5 +51,6 @@ export const migrations = [
   Analytics1700000031000,
   Feedback1700000033000,
   SegmentsCampaigns1700000035000,
+  OfferCodes1700000036000,
   SegmentRules1700000039000,
 ];

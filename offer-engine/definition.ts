@@ -1,5 +1,5 @@
 import { isScheduleActive, rruleProblem } from './recurrence';
-import type { LineSelector, Mechanic, OfferContext, OfferDefinition } from './types';
+import { OFFER_TRIGGERS, type LineSelector, type Mechanic, type OfferContext, type OfferDefinition } from './types';
 import { skip, type Skip } from './mechanics';
 
 /**
@@ -16,7 +16,7 @@ export function definitionProblem(def: OfferDefinition): string | null {
   const s = def.stacking;
   if (!s || !['exclusive', 'combinable', 'best'].includes(s.class)) return 'stacking.class must be exclusive, combinable or best';
   if (s.class === 'best' && (typeof s.group !== 'string' || s.group === '')) return 'stacking.group must name the group';
-  if (def.trigger !== 'automatic' && def.trigger !== 'chosen') return 'trigger must be automatic or chosen';
+  if (!OFFER_TRIGGERS.includes(def.trigger)) return 'trigger must be automatic, chosen, code or personal';
   const c = def.conditions ?? {};
   for (const key of ['minSpendMinor', 'minQuantityMilli'] as const) {
     if (c[key] !== undefined && !count(c[key], 0)) return `conditions.${key} must be a whole number ≥ 0`;
@@ -93,7 +93,7 @@ function mechanicProblem(m: Mechanic): string | null {
 /** Does the sale meet the offer's conditions that do not depend on the basket? */
 export function eligibility(def: OfferDefinition, ctx: OfferContext): Skip | null {
   const c = def.conditions ?? {};
-  if (def.trigger === 'chosen' && !(ctx.chosenOfferIds ?? []).includes(def.id)) return skip('NOT_CHOSEN', 'The offer applies only when its code or the member’s offer is given');
+  if (def.trigger !== 'automatic' && !(ctx.chosenOfferIds ?? []).includes(def.id)) return skip('NOT_CHOSEN', 'The offer applies only when its code or the member’s offer is given');
   if (c.schedule) {
     let active: boolean;
     try {

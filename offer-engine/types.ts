@@ -101,6 +101,9 @@ export interface OfferConditions {
  */
 export type Stacking = { class: 'exclusive' } | { class: 'combinable' } | { class: 'best'; group: string };
 
+export const OFFER_TRIGGERS = ['automatic', 'chosen', 'code', 'personal'] as const;
+export type OfferTrigger = (typeof OFFER_TRIGGERS)[number];
+
 export interface OfferDefinition {
   id: string;
   /** Printed on the receipt: "3 for 5.00 Yoghurt". */
@@ -108,8 +111,13 @@ export interface OfferDefinition {
   /** Higher first; equal priorities in id order. */
   priority: number;
   stacking: Stacking;
-  /** automatic: applies on its own; chosen: only when its id is among the context's chosenOfferIds (a code, a personal offer). */
-  trigger: 'automatic' | 'chosen';
+  /**
+   * automatic: applies on its own. The others apply only when the offer's id
+   * is among the context's chosenOfferIds: chosen (the cashier picks it),
+   * code (the caller resolved a coupon code to it), personal (the caller
+   * knows the member was given it).
+   */
+  trigger: OfferTrigger;
   conditions?: OfferConditions;
   mechanic: Mechanic;
 }

@@ -64,15 +64,16 @@ export class InvalidCardCodeError extends Error {
  */
 export class OfflineOfferRefusedError extends Error {
   readonly code = 'OFFLINE_OFFER_REFUSED';
-  constructor(readonly offers: { offerId: string; reason: string; name?: string }[]) {
+  /** `code`: a scanned coupon code the kept set does not know as a public code (`offerId` is then ''). */
+  constructor(readonly offers: { offerId: string; reason: string; name?: string; code?: string }[]) {
     super(`Tally is offline: ${offers.map(describe).join('; ')}. Take the sale without it or try again when Tally is back.`);
     this.name = 'OfflineOfferRefusedError';
   }
 }
 
-function describe(o: { offerId: string; reason: string; name?: string }): string {
-  const what = o.name ? `"${o.name}"` : `offer ${o.offerId}`;
-  if (o.reason === 'SINGLE_USE_CODE') return `${what} is a single-use code and cannot be checked`;
+function describe(o: { offerId: string; reason: string; name?: string; code?: string }): string {
+  const what = o.name ? `"${o.name}"` : o.code ? `coupon ${o.code}` : `offer ${o.offerId}`;
+  if (o.reason === 'SINGLE_USE_CODE') return o.code ? `${what} is not a public code the till knows; a single-use code needs the server` : `${what} is a single-use code and cannot be checked`;
   if (o.reason === 'UNKNOWN') return `${what} is not in the till's offer set`;
   return `${what} has limits only the server can keep`;
 }

@@ -34,21 +34,33 @@ export interface OfflineOffers {
  * the server would use, so the discounts are the server's to the minor unit.
  * Offers only the server can keep (limits, budgets, single-use codes) are
  * left out; choosing one is refused with `OfflineOfferRefusedError`, as is
- * choosing an offer the set does not have.
+ * choosing an offer the set does not have. A coupon code (`codes`) is the
+ * public code of an offer in the set, which is then chosen; any other code
+ * may be a single-use one, which only the server can mark used, so it is
+ * refused the same way (`SINGLE_USE_CODE`).
  *
  * `member`: null for an anonymous sale; for a member, what the till knows
  * (the tier of the last scan; offline a member's segments and first purchase
  * are unknown, so offers that need them do not apply).
  */
-export function priceOffline(kept: KeptOfferSet, basket: { lines: readonly BasketLine[]; offerIds?: readonly string[] }, sale: { now: Date; member: OfferMember | null }): OfflineOffers {
+export function priceOffline(
+  kept: KeptOfferSet,
+  basket: { lines: readonly BasketLine[]; offerIds?: readonly string[]; codes?: readonly string[] },
+  sale: { now: Date; member: OfferMember | null },
+): OfflineOffers {
   const { set } = kept;
-  const chosen = basket.offerIds ?? [];
+  const byCode = new Map(set.offers.flatMap((o) => (o.code ? [[o.code, String(o.definition.id)] as const] : [])));
+  const codes = (basket.codes ?? []).map((code) => ({ code, offerId: byCode.get(normaliseCode(code)) }));
+  const chosen = [...new Set([...(basket.offerIds ?? []), ...codes.flatMap((c) => (c.offerId ? [c.offerId] : []))])];
   const byId = new Map(set.offers.map((o) => [String(o.definition.id), o]));
-  const refused = chosen.flatMap((id) => {
-    const entry = byId.get(id);
-    if (!entry) return [{ offerId: id, reason: 'UNKNOWN' }];
-    return entry.offline === 'refuse' ? [{ offerId: id, reason: entry.refusal ?? 'LIMITED', name: String(entry.definition.name) }] : [];
-  });
+  const refused = [
+    ...codes.flatMap((c) => (c.offerId ? [] : [{ offerId: '', code: c.code, reason: 'SINGLE_USE_CODE' }])),
+    ...chosen.flatMap((id) => {
+      const entry = byId.get(id);
+      if (!entry) return [{ offerId: id, reason: 'UNKNOWN' }];
+      return entry.offline === 'refuse' ? [{ offerId: id, reason: entry.refusal ?? 'LIMITED', name: String(entry.definition.name) }] : [];
+    }),
+  ];
   if (refused.length > 0) throw new OfflineOfferRefusedError(refused);
   const definitions = set.offers.filter((o) => o.offline === 'apply').map((o) => o.definition as unknown as OfferDefinition);
   const lines = offerLinesOf(basket.lines, set.excludedCategories);
@@ -79,4 +91,9 @@ export function priceOffline(kept: KeptOfferSet, basket: { lines: readonly Baske
     lines: lines.map((l, i) => ({ lineNo: i + 1, amountMinor: l.amountMinor, discountMinor: outcome.lines[i].discountMinor })),
     receiptText: outcome.applied.map((a) => a.receiptLine),
   };
+}
+
+/** As the server compares codes: upper case without spaces or dashes. */
+function normaliseCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]+/g, '');
 }

@@ -17,7 +17,7 @@ import type {
 } from './api-types';
 import { IdempotencyKeySchema } from './api-types';
 import { checkCardCode } from './card-code';
-import { InvalidCardCodeError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from './errors';
+import { InvalidCardCodeError, OfflineOfferRefusedError, OfflineRedemptionError, TallyApiError, TallyUnavailableError } from './errors';
 import { priceOffline, type KeptOfferSet, type OfflineOffers } from './offline-offers';
 import { httpCall, type HttpAnswer } from './http';
 import type { JournalSummary, OfflineJournal } from './journal';
@@ -164,7 +164,7 @@ export class TallyTerminal {
    * yet. Throws OfflineOfferRefusedError for a chosen offer only the server can
    * apply (limits, budget, single-use code).
    */
-  priceOffline(basket: Pick<EvaluateBasketRequest, 'lines' | 'offerIds' | 'memberId' | 'cardCode' | 'occurredAt'>): OfflineOffers | null {
+  priceOffline(basket: Pick<EvaluateBasketRequest, 'lines' | 'offerIds' | 'codes' | 'memberId' | 'cardCode' | 'occurredAt'>): OfflineOffers | null {
     const kept = this.keptOffers();
     if (!kept) return null;
     const known = basket.cardCode !== undefined ? this.tiers.get(`card:${basket.cardCode}`) : basket.memberId !== undefined ? this.tiers.get(`member:${basket.memberId}`) : undefined;
@@ -274,7 +274,10 @@ export class TallyTerminal {
   /** Journals a sale priced offline: the journal stores the offers applied with it, which the server records as printed. */
   private enqueue(journal: OfflineJournal, idempotencyKey: string, body: CommitPurchaseRequest): CommitOutcome {
     const offers = this.priceOffline(body);
-    const priced: CommitPurchaseRequest = offers ? { ...body, offline: { offerSetVersion: offers.offerSetVersion, appliedOffers: offers.appliedOffers } } : body;
+    // Without a kept set no code can be checked; with one, the codes' offers are among the applied offers the journal sends instead.
+    if (!offers && body.codes?.length) throw new OfflineOfferRefusedError(body.codes.map((code) => ({ offerId: '', code, reason: 'UNKNOWN' })));
+    const { codes: _codes, ...rest } = body;
+    const priced: CommitPurchaseRequest = offers ? { ...rest, offline: { offerSetVersion: offers.offerSetVersion, appliedOffers: offers.appliedOffers } } : rest;
     const entry = journal.append({ idempotencyKey, body: priced, now: this.clock() });
     // A new sale is a natural moment to probe the server: without it a backlog could wait out a long backoff after the server is back.
     if (this.replayTimer && Date.now() - this.lastProbeAt >= PROBE_EVERY_MS) {

@@ -48,6 +48,10 @@ export class Offer {
   @Column({ type: 'simple-json' })
   definition: StoredDefinition;
 
+  /** A `code` offer's public multi-use code (its row in offer_codes keeps it unique); null: single-use codes from batches only. */
+  @Column({ name: 'public_code', type: 'varchar', length: 40, nullable: true })
+  publicCode: string | null;
+
   @Column({ name: 'max_uses', type: 'int', nullable: true })
   maxUses: number | null;
 

@@ -1,5 +1,8 @@
 import type { Deps } from '../deps';
 import { defineModule } from '../module';
+import { OfferCodeBatch } from './offer-code-batch.entity';
+import { OfferCode } from './offer-code.entity';
+import { OfferCodesService } from './offer-codes.service';
 import { OfferCounter } from './offer-counter.entity';
 import { OfferUse } from './offer-use.entity';
 import { Offer } from './offer.entity';
@@ -7,12 +10,12 @@ import { offersRoutes } from './offers.routes';
 import { OffersService } from './offers.service';
 import { offersSubscribers } from './offers.subscribers';
 
-/** Offers per merchant (docs/offers.md): the back-office API, the active set the till prices with, limits and uses. */
+/** Offers per merchant (docs/offers.md): the back-office API, the active set the till prices with, limits, uses and coupon codes. */
 export const offersModule = defineModule({
   name: 'offers',
-  entities: [Offer, OfferCounter, OfferUse],
+  entities: [Offer, OfferCounter, OfferUse, OfferCode, OfferCodeBatch],
   uses: [],
-  create: (deps: Deps) => ({ offers: new OffersService(deps) }),
+  create: (deps: Deps) => ({ offers: new OffersService(deps), offerCodes: new OfferCodesService(deps) }),
   routes: offersRoutes,
   subscribers: offersSubscribers,
 });

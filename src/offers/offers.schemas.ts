@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OFFER_TRIGGERS } from '../../offer-engine';
 import { nameText } from '../db/text-limits';
 
 /**
@@ -13,6 +14,13 @@ const MAX_MINOR = 1_000_000_000;
 const minor = z.number().int().min(0).max(MAX_MINOR);
 const code = z.string().trim().min(1).max(64);
 const list = z.array(code).max(200);
+/** A coupon code as printed or typed: letters, digits, dashes and spaces (compared in upper case without dashes or spaces). */
+export const CouponCode = z
+  .string()
+  .trim()
+  .min(3)
+  .max(40)
+  .regex(/^[0-9A-Za-z][0-9A-Za-z -]*$/, 'letters, digits, dashes and spaces');
 const localDate = z.iso.date().describe('YYYY-MM-DD, a local day in the merchant’s time zone');
 
 export const LineSelector = z
@@ -99,7 +107,11 @@ const definitionShape = {
   name: nameText(200).describe('Printed on the receipt: "3 for 5.00 Yoghurt"'),
   priority: z.number().int().min(-1000).max(1000).default(0).describe('Higher first; equal priorities in id order'),
   stacking: Stacking.default({ class: 'combinable' }),
-  trigger: z.enum(['automatic', 'chosen']).default('automatic').describe('chosen: applies only when the till sends its id in offerIds'),
+  trigger: z
+    .enum(OFFER_TRIGGERS)
+    .default('automatic')
+    .describe('chosen: applies when the till sends its id in offerIds; code: when the till sends one of its codes; personal: for the members it is given to'),
+  code: CouponCode.nullable().optional().describe('A `code` offer’s public multi-use code; without one the offer is used with single-use codes from batches'),
   conditions: OfferConditions.optional(),
   mechanic: Mechanic,
   limits: OfferLimits.optional(),
@@ -113,7 +125,8 @@ export const UpdateOfferBody = z
     name: definitionShape.name.optional(),
     priority: z.number().int().min(-1000).max(1000).optional(),
     stacking: Stacking.optional(),
-    trigger: z.enum(['automatic', 'chosen']).optional(),
+    trigger: z.enum(OFFER_TRIGGERS).optional(),
+    code: CouponCode.nullable().optional(),
     conditions: OfferConditions.nullable().optional(),
     mechanic: Mechanic.optional(),
     limits: OfferLimits.optional(),
@@ -138,7 +151,9 @@ export const OfferOut = z.object({
   status: OfferStatusName,
   priority: z.number().int(),
   stacking: Stacking,
-  trigger: z.enum(['automatic', 'chosen']),
+  trigger: z.enum(OFFER_TRIGGERS),
+  /** The public code of a `code` offer; null: none (single-use codes only, or another trigger). */
+  code: z.string().nullable(),
   conditions: OfferConditions.nullable(),
   mechanic: Mechanic,
   limits: LimitsOut,
@@ -191,3 +206,35 @@ export const OfferReport = z.object({
   ),
 });
 export type OfferReport = z.infer<typeof OfferReport>;
+
+export const CodeBatchParams = z.strictObject({ offerId: z.uuid(), batchId: z.uuid() });
+
+export const CreateCodeBatchBody = z.strictObject({
+  count: z.number().int().min(1).max(10_000).describe('How many single-use codes to generate'),
+  prefix: z
+    .string()
+    .trim()
+    .max(12)
+    .regex(/^[0-9A-Za-z-]*$/, 'letters, digits and dashes')
+    .optional()
+    .describe('Printed before each code (upper case, dashes dropped), to tell batches apart'),
+});
+export type CreateCodeBatchBody = z.infer<typeof CreateCodeBatchBody>;
+
+const CodeBatchShape = {
+  id: z.string(),
+  offerId: z.string(),
+  prefix: z.string(),
+  count: z.number().int(),
+  createdAt: z.string(),
+};
+
+/** A new batch and its codes (also downloadable as CSV and as a printable sheet). */
+export const CreatedCodeBatch = z.object({ ...CodeBatchShape, codes: z.array(z.string()) });
+
+export const CodeBatchList = z.object({ items: z.array(z.object({ ...CodeBatchShape, used: z.number().int().describe('Codes of the batch a sale has used (a void gives them back)') })) });
+
+export const CodeSheetQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+});

@@ -1,5 +1,5 @@
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { definitionProblem, eligibility, termsOf, type AppliedOffer, type OfferContext, type OfferDefinition, type OfferTerms } from '../../offer-engine';
+import { definitionProblem, eligibility, termsOf, type AppliedOffer, type OfferContext, type OfferDefinition, type OfferTerms, type OfferTrigger } from '../../offer-engine';
 import { audit } from '../audit';
 import { toInt } from '../db/columns';
 import { newId } from '../db/ids';
@@ -11,6 +11,7 @@ import { localPeriod } from '../rules';
 import { OfferCounter } from './offer-counter.entity';
 import { OfferUse, type OfflineUseFlag } from './offer-use.entity';
 import { isLimited, Offer, type OfferStatus, type StoredDefinition } from './offer.entity';
+import { normaliseCode, releaseCodes, replacePublicCode } from './offer-codes.service';
 import type { CreateOfferBody, OfferOut, OfferReport, UpdateOfferBody } from './offers.schemas';
 
 /** How long a process keeps a merchant's active offers: a change made in another api process reaches its tills within this. */
@@ -29,6 +30,8 @@ export interface ActiveOfferSet {
   definitions: readonly OfferDefinition[];
   /** Offers with limits, by id: a sale that applies one locks its counter. */
   limited: ReadonlyMap<string, OfferLimitsOf>;
+  /** Public codes of `code` offers, by offer id: an offline till resolves them itself. */
+  publicCodes: ReadonlyMap<string, string>;
 }
 
 /** An offer a sale may not use because of its limits. */
@@ -71,7 +74,7 @@ export type UsedOfferTerms = OfferTerms;
 export interface OfferSummary {
   id: string;
   name: string;
-  trigger: 'automatic' | 'chosen';
+  trigger: OfferTrigger;
   kind: string;
   endsOn: string | null;
 }
@@ -99,9 +102,11 @@ export class OffersService {
   async create(principal: Principal, input: CreateOfferBody, now = new Date()): Promise<OfferOut> {
     const merchantId = principal.merchantId;
     const id = newId(now.getTime());
+    const publicCode = publicCodeOf(input.trigger, input.code);
     const offer: Offer = {
       id,
       merchantId,
+      publicCode,
       status: 'draft',
       createdAt: now,
       updatedAt: now,
@@ -113,6 +118,7 @@ export class OffersService {
     await this.deps.db.transaction(async (tx) => {
       await tx.insert(Offer, offer);
       await tx.insert(OfferCounter, { offerId: id, merchantId, uses: 0, discountMinor: 0, points: 0 });
+      await replacePublicCode(tx, { merchantId, id, publicCode: null }, publicCode, now);
       await audit(tx, merchantId, principal, { action: 'offer.create', entity: 'offer', entityId: id, data: { name: offer.name, kind: offer.definition.mechanic.kind } }, now);
     });
     return offerView(offer, NO_USES);
@@ -139,11 +145,15 @@ export class OffersService {
         throw new AppError('OFFER_STATUS_CONFLICT', current.status === 'active' ? 'Pause the offer before changing it' : 'An ended offer cannot change', { status: current.status });
       }
       const d = current.definition;
+      const trigger = patch.trigger ?? d.trigger;
+      // Another trigger drops the public code; a code offer keeps its code unless one is given (null: none).
+      const publicCode = publicCodeOf(trigger, trigger === 'code' && patch.code === undefined ? current.publicCode : patch.code);
       const next: Offer = {
         ...current,
+        publicCode,
         ...offerFields(id, patch.name ?? current.name, patch.priority ?? current.priority, {
           stacking: patch.stacking ?? d.stacking,
-          trigger: patch.trigger ?? d.trigger,
+          trigger,
           conditions: patch.conditions === null ? undefined : (patch.conditions ?? d.conditions),
           mechanic: patch.mechanic ?? d.mechanic,
         }),
@@ -151,6 +161,7 @@ export class OffersService {
         updatedAt: now,
       };
       const { id: _id, merchantId: _merchant, createdAt: _created, ...changes } = next;
+      await replacePublicCode(tx, current, publicCode, now);
       await tx.update(Offer, { id, merchantId }, changes);
       await audit(tx, merchantId, principal, { action: 'offer.update', entity: 'offer', entityId: id, data: { fields: Object.keys(patch) } }, now);
       return next;
@@ -228,6 +239,7 @@ export class OffersService {
       return {
         definitions: offers.map(definitionOf),
         limited: new Map(offers.filter(isLimited).map((o) => [o.id, { maxUses: o.maxUses, maxUsesPerMember: o.maxUsesPerMember, memberLimitPeriod: o.memberLimitPeriod, budgetMinor: o.budgetMinor }])),
+        publicCodes: new Map(offers.flatMap((o) => (o.publicCode ? [[o.id, o.publicCode] as const] : []))),
       };
     });
   }
@@ -390,8 +402,9 @@ export class OffersService {
   /**
    * Voided sales give their offer uses back, in the void's transaction
    * (`outer`): each use is marked voided (once: a repeated call finds nothing
-   * left to mark), and a limited offer's counter, locked first, is set again
-   * from the uses that still count.
+   * left to mark), a limited offer's counter, locked first, is set again
+   * from the uses that still count, and the single-use codes the sales used
+   * may be used again.
    */
   async releaseVoided(merchantId: string, purchaseIds: string[], now = new Date(), outer?: EntityManager): Promise<void> {
     if (purchaseIds.length === 0) return;
@@ -404,6 +417,7 @@ export class OffersService {
         const offer = await tx.findOneBy(Offer, { merchantId, id: offerId });
         if (offer && isLimited(offer)) await this.recount(tx, merchantId, offerId);
       }
+      await releaseCodes(tx, merchantId, purchaseIds);
     }, outer);
   }
 
@@ -529,6 +543,13 @@ export function problemPath(problem: string): string {
   return `body.${field.startsWith('schedule') ? `conditions.${field}` : field}`;
 }
 
+/** The public code an offer keeps: only a `code` offer has one (a 400 otherwise). */
+function publicCodeOf(trigger: OfferTrigger, code: string | null | undefined): string | null {
+  if (code === undefined || code === null) return null;
+  if (trigger !== 'code') throw new AppError('VALIDATION_FAILED', 'Only an offer with trigger code has a code', [{ path: 'body.code', message: 'set trigger to code, or leave the code out' }]);
+  return normaliseCode(code);
+}
+
 function limitFields(limits: CreateOfferBody['limits']): Pick<Offer, 'maxUses' | 'maxUsesPerMember' | 'memberLimitPeriod' | 'budgetMinor'> {
   return {
     maxUses: limits?.maxUses ?? null,
@@ -551,6 +572,7 @@ function offerView(o: Offer, uses: Uses): OfferOut {
     priority: o.priority,
     stacking: d.stacking,
     trigger: d.trigger,
+    code: o.publicCode,
     conditions: (d.conditions ?? null) as OfferOut['conditions'],
     mechanic: d.mechanic as OfferOut['mechanic'],
     limits: {

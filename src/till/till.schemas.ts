@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OFFER_TRIGGERS } from '../../offer-engine/types';
 
 /**
  * The till (POS) protocol: request and response shapes of every /v1/pos
@@ -55,6 +56,14 @@ export const BasketLine = z.strictObject({
 });
 export type BasketLine = z.infer<typeof BasketLine>;
 
+/** A coupon code as scanned or typed (compared in upper case without spaces or dashes). */
+const CouponCode = z
+  .string()
+  .trim()
+  .min(3)
+  .max(40)
+  .regex(/^[0-9A-Za-z][0-9A-Za-z -]*$/, 'letters, digits, dashes and spaces');
+
 const basketShape = {
   /** Who buys: the member id from a lookup, or the scanned card. Neither = anonymous. */
   memberId: id.optional(),
@@ -69,6 +78,11 @@ const basketShape = {
   redeemPoints: points.optional(),
   /** Offers the cashier chose (a `chosen` offer from the member's scan); an id that is not an active offer is a 422 OFFER_NOT_APPLICABLE. */
   offerIds: z.array(id).max(20).optional(),
+  /**
+   * Coupon codes scanned or typed (docs/offers.md, "Codes"). A code that does
+   * not apply is no error: the answer's `codes` says why, per code.
+   */
+  codes: z.array(CouponCode).max(10).optional(),
 };
 
 const oneMember = (b: { memberId?: string; cardCode?: string }) => !(b.memberId && b.cardCode);
@@ -127,7 +141,9 @@ export const CommitPurchaseRequest = z
     /** The available balance the cashier saw at evaluate; a different balance now is a 409 BALANCE_CHANGED. */
     expectedBalance: points.optional(),
   })
-  .refine(oneMember, oneMemberError);
+  .refine(oneMember, oneMemberError)
+  // An offline sale carries the offers the till applied; a code it resolved offline is among them.
+  .refine((b) => !(b.offline && b.codes?.length), { message: 'an offline sale sends its applied offers, not codes', path: ['codes'] });
 export type CommitPurchaseRequest = z.infer<typeof CommitPurchaseRequest>;
 
 /** Every write on the till carries one; a retry with the same key gets the first answer back. */
@@ -183,7 +199,7 @@ const TierRef = z.object({ code: z.string(), name: z.string() });
 export const TillOffer = z.object({
   id: z.string(),
   name: z.string(),
-  trigger: z.enum(['automatic', 'chosen']),
+  trigger: z.enum(OFFER_TRIGGERS),
   /** The mechanic: percent_off, multi_buy, buy_get, … (docs/offers.md). */
   kind: z.string(),
   /** Last local day of its schedule; null: no end date. */
@@ -240,6 +256,22 @@ export type AppliedOfferView = z.infer<typeof AppliedOfferView>;
 export const SkippedOfferView = z.object({ offerId: z.string(), reason: z.string(), message: z.string() });
 export type SkippedOfferView = z.infer<typeof SkippedOfferView>;
 
+/**
+ * What became of each code the till sent, in the order sent: applied (its
+ * offer is among appliedOffers), or refused with a reason: UNKNOWN_CODE,
+ * CODE_USED, CODE_NOT_YET_VALID, CODE_EXPIRED, CODE_NOT_FOR_MEMBER,
+ * OFFER_NOT_ACTIVE, CODE_REPEATED, a limit's reason, or the offer engine's
+ * (STORE_NOT_INCLUDED, MINIMUM_SPEND_NOT_MET, …).
+ */
+export const CodeOutcomeView = z.object({
+  code: z.string(),
+  status: z.enum(['applied', 'refused']),
+  offerId: z.string().nullable(),
+  reason: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type CodeOutcomeView = z.infer<typeof CodeOutcomeView>;
+
 export const BasketEvaluation = z.object({
   memberId: id.nullable(),
   programVersion: z.number().int().nullable(),
@@ -253,6 +285,7 @@ export const BasketEvaluation = z.object({
   pointsToEarn: z.number().int(),
   appliedOffers: z.array(AppliedOfferView),
   skippedOffers: z.array(SkippedOfferView),
+  codes: z.array(CodeOutcomeView),
   /**
    * Per line (1-based, in the order sent): the product's SKU and category as
    * the catalogue knows them (else as sent), its amount, its share of the
@@ -324,6 +357,8 @@ export const PurchaseReceipt = z.object({
   /** The offers the sale applied and those it skipped, as evaluate shows them (absent from receipts recorded before offers). */
   appliedOffers: z.array(AppliedOfferView).optional(),
   skippedOffers: z.array(SkippedOfferView).optional(),
+  /** The codes the sale sent (absent from receipts recorded before codes); a single-use code applied here is now used. */
+  codes: z.array(CodeOutcomeView).optional(),
   receiptText: z.array(z.string()),
 });
 export type PurchaseReceipt = z.infer<typeof PurchaseReceipt>;
@@ -419,6 +454,8 @@ export const TillOfferSet = z.object({
           offline: z.enum(['apply', 'refuse']),
           /** Why it is refused offline: LIMITED or SINGLE_USE_CODE; null when it applies. */
           refusal: z.string().nullable(),
+          /** A `code` offer's public code, which the till resolves offline; null: none. */
+          code: z.string().nullable(),
         }),
       ),
     })

@@ -10,7 +10,7 @@ import type { CatalogueService } from '../catalogue';
 import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
-import type { ActiveOfferSet, LimitRefusal, OffersService } from '../offers';
+import type { ActiveOfferSet, OfferCodesService, OffersService, ResolvedCode } from '../offers';
 import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
 import { feedbackUrlOf } from '../feedback';
 import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
@@ -19,6 +19,7 @@ import { cappedPointsOf, programCategories, uniqueCategories, type Program, type
 import type {
   AppliedOfferView,
   BasketEvaluation,
+  CodeOutcomeView,
   CommitPurchaseRequest,
   EvaluateBasketRequest,
   MemberLookupQuery,
@@ -49,10 +50,12 @@ interface Buyer {
   cardId: string | null;
 }
 
-/** A basket priced with the active offers, and the offers its limits kept out. */
+/** A basket priced with the active offers, the offers its limits kept out, and what became of its codes. */
 interface Priced {
   priced: PricedBasket;
-  refused: LimitRefusal[];
+  /** Offers a limit kept out, and offers the till named in offerIds that it may not choose. */
+  refused: SkippedOfferView[];
+  codes: CodeOutcomeView[];
   offers: ActiveOfferSet;
   /** The store's time zone (offers' schedules and per-member periods are local). */
   timeZone: string;
@@ -66,6 +69,7 @@ export interface TillServiceUses {
   members: MembersService;
   merchants: MerchantsService;
   offers: OffersService;
+  offerCodes: OfferCodesService;
   points: PointsService;
   purchases: PurchasesService;
   rules: RulesService;
@@ -104,7 +108,7 @@ export class TillService {
     const points = buyer ? await this.services.points.summary(till.merchantId, buyer.member.id, now) : null;
     const progress = buyer ? await this.services.rules.tierProgress(till.merchantId, buyer.member.id, now, buyer.member) : null;
     const merchant = await this.services.merchants.merchantSettings(till.merchantId);
-    const { priced, refused } = await this.price(this.deps.db.manager, till, {
+    const { priced, refused, codes } = await this.price(this.deps.db.manager, till, {
       program,
       body,
       buyer,
@@ -125,6 +129,7 @@ export class TillService {
       payableMinor: priced.payableMinor,
       pointsToEarn: priced.earn.points,
       ...offersView(priced, refused, body.offerIds ?? []),
+      codes,
       lines: priced.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, category: l.category, amountMinor: l.amountMinor, discountMinor: l.discountMinor, points: l.points })),
       breakdown: priced.earn.breakdown,
       balanceAfter,
@@ -183,8 +188,9 @@ export class TillService {
             available: balance.available,
           });
         }
-        // Locks the counter of each limited offer the basket gets, until the sale has recorded its use below.
-        const { priced, refused, offers, timeZone } = await this.price(tx, till, {
+        const purchaseId = newId(now.getTime());
+        // Locks the counter of each limited offer the basket gets, until the sale has recorded its use below, and marks its single-use codes used.
+        const { priced, refused, codes, offers, timeZone } = await this.price(tx, till, {
           program,
           body,
           buyer,
@@ -193,8 +199,8 @@ export class TillService {
           occurredAt,
           currency: merchant.currency,
           lock: true,
+          purchaseId,
         });
-        const purchaseId = newId(now.getTime());
         const source = { merchantId, sourceType: 'purchase', sourceId: purchaseId, now };
         let pendingUntil: Date | null = null;
         if (memberId && priced.pointsToRedeem > 0) {
@@ -238,6 +244,7 @@ export class TillService {
               claimCode,
               feedbackUrl,
               ...offersView(priced, refused, body.offerIds ?? []),
+              codes,
               receiptText: receiptText({
                 locale: merchant.locale,
                 currency: merchant.currency,
@@ -295,8 +302,10 @@ export class TillService {
       offers: [...active.definitions]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .map((definition) => {
-          const refused = active.limited.has(definition.id);
-          return { definition: { ...definition }, offline: refused ? ('refuse' as const) : ('apply' as const), refusal: refused ? 'LIMITED' : null };
+          const code = active.publicCodes.get(definition.id) ?? null;
+          // A code offer without a public code is used with single-use codes, which only the server can mark used.
+          const refusal = active.limited.has(definition.id) ? 'LIMITED' : definition.trigger === 'code' && !code ? 'SINGLE_USE_CODE' : null;
+          return { definition: { ...definition }, offline: refusal ? ('refuse' as const) : ('apply' as const), refusal, code };
         }),
     };
     const version = requestHash(offerSet).slice(0, 32);
@@ -360,23 +369,28 @@ export class TillService {
    * Gathers what the pipeline needs to know about the member and the sale
    * (in `tx`): each line's product from the catalogue (its category with
    * the ancestors, groups, whether it earns), then runs it with the
-   * merchant's active offers. An applied
-   * offer that a limit refuses (`services.offers.overLimit`; in a commit,
-   * under a lock on its counter) is taken out and the basket priced again,
-   * until every applied offer is within its limits.
+   * merchant's active offers. The basket's codes name offers it may use
+   * (`services.offerCodes.resolve`); in a commit each single-use code is
+   * claimed for the sale first, so of two sales with one code only one gets
+   * it, and the claim is given back if its offer then does not apply. An
+   * applied offer that a limit refuses (`services.offers.overLimit`; in a
+   * commit, under a lock on its counter) is taken out and the basket priced
+   * again, until every applied offer is within its limits.
    */
   private async price(
     tx: EntityManager,
     till: TillContext,
     sale: {
       program: Program;
-      body: BasketInput & { offline?: OfflinePricing };
+      body: BasketInput & { offline?: OfflinePricing; codes?: string[] };
       buyer: Buyer | null;
       available: number | null;
       tierCode: string | null;
       occurredAt: Date;
       currency: string;
       lock: boolean;
+      /** In a commit: the sale's id, which its single-use codes are marked used by. */
+      purchaseId?: string;
     },
   ): Promise<Priced> {
     const { program, buyer, occurredAt } = sale;
@@ -397,8 +411,26 @@ export class TillService {
     const available = buyer ? sale.available : null;
     const timeZone = earning?.timeZone ?? (await this.services.merchants.storeSettings(till.merchantId, till.storeId, tx)).timeZone ?? program.timeZone;
     // A sale the till priced offline: its offers as printed (commit records them and flags what the limits would have refused).
-    if (body.offline) return { priced: priceBasket(body, { program, available, earning, accepted: body.offline.appliedOffers }), refused: [], offers, timeZone };
-    if (offers.definitions.length === 0) return { priced: priceBasket(body, { program, available, earning }), refused: [], offers, timeZone };
+    if (body.offline) return { priced: priceBasket(body, { program, available, earning, accepted: body.offline.appliedOffers }), refused: [], codes: [], offers, timeZone };
+    const memberId = buyer?.member.id ?? null;
+    const resolved = await this.services.offerCodes.resolve(
+      tx,
+      { merchantId: till.merchantId, memberId, localDate: localDateOf(occurredAt, timeZone), activeOfferIds: new Set(offers.definitions.map((d) => d.id)) },
+      body.codes ?? [],
+    );
+    // Claimed in code id order, so two sales with the same codes never wait for each other crosswise.
+    const claimed = new Set<string>();
+    if (sale.purchaseId) {
+      for (const c of resolved.filter((r) => r.singleUseId).sort((a, b) => ((a.singleUseId as string) < (b.singleUseId as string) ? -1 : 1))) {
+        if (await this.services.offerCodes.claim(tx, till.merchantId, c.singleUseId as string, sale.purchaseId, occurredAt)) claimed.add(c.code);
+        else c.refusal = { reason: 'CODE_USED', message: 'The code has just been used by another sale' };
+      }
+    }
+    const byCode = resolved.flatMap((c) => (c.offerId && !c.refusal ? [c.offerId] : []));
+    // A code offer is chosen by its code only: its id in offerIds would skip the code (and a single-use code's claim).
+    const needsCode = (body.offerIds ?? []).filter((id) => offers.definitions.some((d) => d.id === id && d.trigger === 'code') && !byCode.includes(id));
+    const refused: SkippedOfferView[] = needsCode.map((offerId) => ({ offerId, reason: 'CODE_REQUIRED', message: 'The offer applies with one of its codes: scan the coupon' }));
+    if (offers.definitions.length === 0) return { priced: priceBasket(body, { program, available, earning }), refused: [], codes: codeOutcomes(resolved, null, []), offers, timeZone };
     const segmentIds = buyer && needsSegments(offers.definitions) ? await this.services.segments.segmentIdsOf(till.merchantId, buyer.member.id, tx) : [];
     const context = {
       now: occurredAt,
@@ -407,29 +439,49 @@ export class TillService {
       member: buyer ? { tierCode: sale.tierCode, segmentIds, isFirstPurchase: earning?.isFirstPurchase ?? false } : null,
       currencyDigits: currencyDigits(sale.currency),
     };
-    const refused: LimitRefusal[] = [];
     // Each round takes out at least one offer, so this ends.
     for (;;) {
       const out = new Set(refused.map((r) => r.offerId));
+      const chosen = [...new Set([...(body.offerIds ?? []), ...byCode])].filter((id) => !out.has(id));
       const priced = priceBasket(
-        { ...body, offerIds: body.offerIds?.filter((id) => !out.has(id)) },
+        { ...body, offerIds: chosen },
         { program, available, earning, offers: { definitions: offers.definitions.filter((d) => !out.has(d.id)), context } },
       );
-      const scope = { merchantId: till.merchantId, memberId: buyer?.member.id ?? null, occurredAt, timeZone, lock: sale.lock };
+      const scope = { merchantId: till.merchantId, memberId, occurredAt, timeZone, lock: sale.lock };
       const over = await this.services.offers.overLimit(tx, scope, priced.offers.applied, offers);
-      if (over.length === 0) return { priced, refused, offers, timeZone };
+      if (over.length === 0) {
+        const unused = resolved.filter((c) => claimed.has(c.code) && !priced.offers.applied.some((a) => a.offerId === c.offerId));
+        for (const c of unused) await this.services.offerCodes.release(tx, till.merchantId, c.singleUseId as string);
+        return { priced, refused, codes: codeOutcomes(resolved, priced, refused), offers, timeZone };
+      }
       refused.push(...over);
     }
   }
 }
 
-/** The answer's offers: all that applied; of the skipped, those the till chose and those a limit refused. */
 /** Whether any offer is limited to segments: only then is the member's membership read. */
 function needsSegments(definitions: ActiveOfferSet['definitions']): boolean {
   return definitions.some((d) => d.conditions?.segmentIds?.length);
 }
 
-function offersView(priced: PricedBasket, refused: LimitRefusal[], chosen: string[]): { appliedOffers: AppliedOfferView[]; skippedOffers: SkippedOfferView[] } {
+/** YYYY-MM-DD of an instant in a time zone: the day a code's dates are compared with. */
+function localDateOf(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** Per code sent: applied when its offer applied, else the first reason that kept it out (the code's own, a limit's, the engine's). */
+function codeOutcomes(resolved: ResolvedCode[], priced: PricedBasket | null, refused: SkippedOfferView[]): CodeOutcomeView[] {
+  return resolved.map((c) => {
+    const refuse = (reason: string, message: string): CodeOutcomeView => ({ code: c.code, status: 'refused', offerId: c.offerId, reason, message });
+    if (c.refusal) return refuse(c.refusal.reason, c.refusal.message);
+    if (priced?.offers.applied.some((a) => a.offerId === c.offerId)) return { code: c.code, status: 'applied', offerId: c.offerId, reason: null, message: null };
+    const why = refused.find((r) => r.offerId === c.offerId) ?? priced?.offers.skipped.find((s) => s.offerId === c.offerId);
+    return why ? refuse(why.reason, why.message) : refuse('OFFER_NOT_ACTIVE', 'The code’s offer is not running');
+  });
+}
+
+/** The answer's offers: all that applied; of the skipped, those the till chose and those a limit refused. */
+function offersView(priced: PricedBasket, refused: SkippedOfferView[], chosen: string[]): { appliedOffers: AppliedOfferView[]; skippedOffers: SkippedOfferView[] } {
   return {
     appliedOffers: priced.offers.applied.map((a) => ({
       offerId: a.offerId,

@@ -211,6 +211,10 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'POST /v1/offers/{offerId}/pause': {},
   'POST /v1/offers/{offerId}/end': {},
   'GET /v1/offers/{offerId}/report': {},
+  'POST /v1/offers/{offerId}/code-batches': { body: () => ({ count: 1 }) },
+  'GET /v1/offers/{offerId}/code-batches': {},
+  'GET /v1/offers/{offerId}/code-batches/{batchId}/codes.csv': {},
+  'GET /v1/offers/{offerId}/code-batches/{batchId}/sheet.html': {},
   'GET /v1/pos/products/{code}': { label: "B's barcode", params: (_a, b) => ({ code: b.productBarcode }), expect: [404, 403] },
   'GET /v1/pos/products': { label: "B's SKU", query: (_a, b) => `q=${encodeURIComponent(b.productSku)}`, expect: SEARCH },
   'GET /v1/products': [

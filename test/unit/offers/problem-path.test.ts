@@ -10,7 +10,7 @@ describe('problemPath: the request field of an engine problem', () => {
     ['schedule.recurrence: FREQ must be DAILY, WEEKLY or MONTHLY', 'body.conditions.schedule.recurrence'],
     ['conditions.minSpendMinor must be a whole number ≥ 0', 'body.conditions.minSpendMinor'],
     ['stacking.group must name the group', 'body.stacking.group'],
-    ['trigger must be automatic or chosen', 'body.trigger'],
+    ['trigger must be automatic, chosen, code or personal', 'body.trigger'],
     ['mechanic selectors list skus, categories or groups as strings', 'body.mechanic'],
     ['schedule dates must be YYYY-MM-DD', 'body.conditions.schedule'],
     ['an offer must be an object', 'body'],

@@ -64,7 +64,7 @@ function keptSet(stored: Stored[]): KeptOfferSet {
     currencyDigits: 2,
     baseRate: program.earning.baseRate,
     excludedCategories: [...program.earning.excludedCategories],
-    offers: stored.map((o) => ({ definition: { ...definitionOf(o) }, offline: o.limited ? 'refuse' : 'apply', refusal: o.limited ? 'LIMITED' : null })),
+    offers: stored.map((o) => ({ definition: { ...definitionOf(o) }, offline: o.limited ? 'refuse' : 'apply', refusal: o.limited ? 'LIMITED' : null, code: null })),
   };
   return { version: 'v1', fetchedAt: now, set: JSON.parse(JSON.stringify(set)) as OfferSet };
 }
@@ -136,5 +136,28 @@ describe('offers offline', () => {
       }
     })();
     expect(unknown).toMatchObject({ code: 'OFFLINE_OFFER_REFUSED', offers: [{ offerId: 'nope', reason: 'UNKNOWN' }] });
+  });
+
+  it('resolves a public coupon code from the kept set and refuses any other code by name', () => {
+    const coffee: OfferDefinition = { id: 'c1', name: 'Coffee 1.00 off', priority: 0, stacking: { class: 'combinable' }, trigger: 'code', mechanic: { kind: 'amount_off', amountMinor: 100, per: 'basket' } };
+    const single: OfferDefinition = { ...coffee, id: 'c2', name: 'Welcome' };
+    const kept: KeptOfferSet = {
+      version: 'v1',
+      fetchedAt: now,
+      set: {
+        ...keptSet([]).set,
+        offers: [
+          { definition: { ...coffee }, offline: 'apply', refusal: null, code: 'COFFEELOVE' },
+          { definition: { ...single }, offline: 'refuse', refusal: 'SINGLE_USE_CODE', code: null },
+        ],
+      },
+    };
+    const basket = { lines: [{ sku: 'A', quantity: 1000, unitPriceMinor: 500 }] };
+    expect(priceOffline(kept, basket, { now, member: null }).discountMinor).toBe(0);
+    expect(priceOffline(kept, { ...basket, codes: ['coffee-love'] }, { now, member: null })).toMatchObject({ discountMinor: 100, appliedOffers: [expect.objectContaining({ offerId: 'c1' })] });
+    expect(() => priceOffline(kept, { ...basket, codes: ['WELX7K2M9QRT4'] }, { now, member: null })).toThrow(
+      'Tally is offline: coupon WELX7K2M9QRT4 is not a public code the till knows; a single-use code needs the server',
+    );
+    expect(() => priceOffline(kept, { ...basket, offerIds: ['c2'] }, { now, member: null })).toThrow('"Welcome" is a single-use code and cannot be checked');
   });
 });

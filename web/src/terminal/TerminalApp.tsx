@@ -8,6 +8,7 @@ import { Checkbox, ErrorBanner, Field, LanguageSwitcher, Notice, useLoad } from 
 import { agoWords, rhythmWords } from '../ui/rhythm';
 import { cardDigits, looksLikeCard } from './card-shape';
 import { ConnectionStatus, useServerReachable } from './connection';
+import { CouponCodes } from './coupons';
 import { CashierSignIn, TerminalSignIn, useCashiers } from './pairing';
 import { ReceiptSlip, type ReceiptPlace } from './receipt';
 import { Return } from './returns';
@@ -51,10 +52,12 @@ interface Draft {
   total: string;
   lines: DraftLine[];
   redeem: string;
+  /** Coupon codes scanned or typed, normalised. */
+  codes: string[];
 }
 
 const emptyLine = (): DraftLine => ({ sku: '', description: '', category: '', quantity: '1', price: '' });
-const emptyDraft = (): Draft => ({ kind: 'total', total: '', lines: [emptyLine()], redeem: '' });
+const emptyDraft = (): Draft => ({ kind: 'total', total: '', lines: [emptyLine()], redeem: '', codes: [] });
 
 /** A sale keeps its receipt number and Idempotency-Key from the first commit attempt until it succeeds. */
 interface PendingSale {
@@ -215,6 +218,7 @@ function Till() {
       ...(member ? { memberId: member.member.id } : {}),
       lines,
       ...(member && redeem > 0 ? { redeemPoints: redeem } : {}),
+      ...(draft.codes.length ? { codes: draft.codes } : {}),
     };
   }
 
@@ -411,6 +415,14 @@ function Till() {
                         ) : (
                           <LinesEditor draft={draft} setDraft={(d) => (setDraft(d), setEvaluation(null))} currency={currency} categories={categories.data?.categories ?? []} />
                         )}
+                        <CouponCodes
+                          codes={draft.codes}
+                          outcomes={evaluation?.codes ?? null}
+                          onChange={(codes) => {
+                            setDraft({ ...draft, codes });
+                            setEvaluation(null);
+                          }}
+                        />
                         {member && (
                           <Field
                             label={t('terminal.redeem', { available: formatNumber(member.points.available, locale) })}

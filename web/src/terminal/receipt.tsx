@@ -76,6 +76,8 @@ export function ReceiptSlip({
     const gave = [o.discountMinor > 0 ? `−${money(o.discountMinor)}` : '', o.points > 0 ? `+${t('terminal.bonusPoints', { points: formatNumber(o.points, locale) })}` : ''].filter(Boolean).join(' ');
     rows.push(`${o.name}: ${gave}`);
   }
+  // Every coupon scanned, so the shopper sees why one did not count.
+  for (const c of receipt.codes ?? []) rows.push(`${t('terminal.coupon')} ${c.code}: ${c.status === 'applied' ? t('terminal.couponApplied') : t('terminal.couponRefused')}`);
   if (p.discountMinor > 0) rows.push(`${t('terminal.discounts')}: −${money(p.discountMinor)}`);
   if (p.pointsRedeemed > 0) rows.push(`${t('terminal.pointsPaid', { points: formatNumber(p.pointsRedeemed, locale) })}: −${money(p.redeemValueMinor)}`);
   rows.push(`${t('terminal.payable')}: ${money(p.payableMinor)}`);

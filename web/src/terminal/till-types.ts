@@ -6,6 +6,7 @@
 export type {
   BasketEvaluation,
   BasketLine,
+  CodeOutcomeView as CodeOutcome,
   CommitPurchaseRequest,
   EvaluateBasketRequest,
   MemberSummary,
