@@ -23,6 +23,7 @@ import { Analytics1700000031000 } from './1700000031000-analytics';
 import { Feedback1700000033000 } from './1700000033000-feedback';
 import { SegmentsCampaigns1700000035000 } from './1700000035000-segments-campaigns';
 import { OfferCodes1700000036000 } from './1700000036000-offer-codes';
+import { PersonalOffers1700000036100 } from './1700000036100-personal-offers';
 import { SegmentRules1700000039000 } from './1700000039000-segment-rules';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
@@ -52,5 +53,6 @@ export const migrations = [
   Feedback1700000033000,
   SegmentsCampaigns1700000035000,
   OfferCodes1700000036000,
+  PersonalOffers1700000036100,
   SegmentRules1700000039000,
 ];

@@ -1,4 +1,5 @@
 import type { ActiveOfferSet, LimitRefusal, OfferSummary, OffersService } from './offers.service';
 import type { CodeRefusalReason, OfferCodesService, ResolvedCode } from './offer-codes.service';
+import type { PersonalOffersService } from './personal-offers.service';
 
-export type { ActiveOfferSet, CodeRefusalReason, LimitRefusal, OfferCodesService, OfferSummary, OffersService, ResolvedCode };
+export type { ActiveOfferSet, CodeRefusalReason, LimitRefusal, OfferCodesService, OfferSummary, OffersService, PersonalOffersService, ResolvedCode };

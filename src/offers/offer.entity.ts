@@ -52,6 +52,10 @@ export class Offer {
   @Column({ name: 'public_code', type: 'varchar', length: 40, nullable: true })
   publicCode: string | null;
 
+  /** A `personal` offer the member must activate in the portal before the till applies it. */
+  @Column({ name: 'activation_required', type: 'boolean', default: false })
+  activationRequired: boolean;
+
   @Column({ name: 'max_uses', type: 'int', nullable: true })
   maxUses: number | null;
 

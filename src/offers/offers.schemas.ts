@@ -112,6 +112,7 @@ const definitionShape = {
     .default('automatic')
     .describe('chosen: applies when the till sends its id in offerIds; code: when the till sends one of its codes; personal: for the members it is given to'),
   code: CouponCode.nullable().optional().describe('A `code` offer’s public multi-use code; without one the offer is used with single-use codes from batches'),
+  activationRequired: z.boolean().optional().describe('A `personal` offer: the member activates it in the portal before the till applies it'),
   conditions: OfferConditions.optional(),
   mechanic: Mechanic,
   limits: OfferLimits.optional(),
@@ -127,6 +128,7 @@ export const UpdateOfferBody = z
     stacking: Stacking.optional(),
     trigger: z.enum(OFFER_TRIGGERS).optional(),
     code: CouponCode.nullable().optional(),
+    activationRequired: z.boolean().optional(),
     conditions: OfferConditions.nullable().optional(),
     mechanic: Mechanic.optional(),
     limits: OfferLimits.optional(),
@@ -154,6 +156,7 @@ export const OfferOut = z.object({
   trigger: z.enum(OFFER_TRIGGERS),
   /** The public code of a `code` offer; null: none (single-use codes only, or another trigger). */
   code: z.string().nullable(),
+  activationRequired: z.boolean(),
   conditions: OfferConditions.nullable(),
   mechanic: Mechanic,
   limits: LimitsOut,
@@ -237,4 +240,31 @@ export const CodeBatchList = z.object({ items: z.array(z.object({ ...CodeBatchSh
 export const CodeSheetQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(500),
+});
+
+export const GiveOfferBody = z
+  .strictObject({
+    memberIds: z.array(z.uuid()).max(1000).optional().describe('Members of this shop'),
+    segmentId: z.uuid().optional().describe('Every member the segment has now'),
+  })
+  .refine((b) => (b.memberIds?.length ?? 0) > 0 || b.segmentId !== undefined, { message: 'send memberIds or a segmentId', path: ['memberIds'] });
+
+export const GivenOut = z.object({ added: z.number().int().describe('Members who did not have it yet'), members: z.number().int().describe('Members who have it now') });
+
+/** A personal offer as its member sees it. */
+export const MyOfferOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  endsOn: z.string().nullable(),
+  activationRequired: z.boolean(),
+  activatedAt: z.string().nullable(),
+  /** The till applies it: given, and activated when it asks for that. */
+  usable: z.boolean(),
+});
+
+export const MyOffersOut = z.object({
+  offers: z.array(MyOfferOut),
+  /** Unused coupon codes that belong to the member (from a sale or the rewards catalogue). */
+  coupons: z.array(z.object({ code: z.string(), offerId: z.string(), offerName: z.string(), validFrom: z.string().nullable(), validUntil: z.string().nullable() })),
 });

@@ -12,6 +12,8 @@ import { OfferCounter } from './offer-counter.entity';
 import { OfferUse, type OfflineUseFlag } from './offer-use.entity';
 import { isLimited, Offer, type OfferStatus, type StoredDefinition } from './offer.entity';
 import { normaliseCode, releaseCodes, replacePublicCode } from './offer-codes.service';
+import { OfferCode } from './offer-code.entity';
+import { OfferMember } from './offer-member.entity';
 import type { CreateOfferBody, OfferOut, OfferReport, UpdateOfferBody } from './offers.schemas';
 
 /** How long a process keeps a merchant's active offers: a change made in another api process reaches its tills within this. */
@@ -107,6 +109,7 @@ export class OffersService {
       id,
       merchantId,
       publicCode,
+      activationRequired: activationOf(input.trigger, input.activationRequired),
       status: 'draft',
       createdAt: now,
       updatedAt: now,
@@ -151,6 +154,7 @@ export class OffersService {
       const next: Offer = {
         ...current,
         publicCode,
+        activationRequired: activationOf(trigger, patch.activationRequired ?? (trigger === 'personal' ? current.activationRequired : undefined)),
         ...offerFields(id, patch.name ?? current.name, patch.priority ?? current.priority, {
           stacking: patch.stacking ?? d.stacking,
           trigger,
@@ -247,12 +251,15 @@ export class OffersService {
   /**
    * The active offers a member can get at this till now: the engine's own
    * conditions (schedule, store, tier, segments, first purchase) with the
-   * basket still unknown. Offers the till must choose are listed too.
+   * basket still unknown. Offers the till must choose and code offers are
+   * listed too; personal offers only when `personal` (the member's usable
+   * ones) names them.
    */
-  async forMember(merchantId: string, context: Omit<OfferContext, 'chosenOfferIds'>): Promise<OfferSummary[]> {
+  async forMember(merchantId: string, context: Omit<OfferContext, 'chosenOfferIds'>, personal: readonly string[]): Promise<OfferSummary[]> {
     const set = await this.activeSet(merchantId);
     const all = set.definitions.map((d) => d.id);
     return set.definitions
+      .filter((d) => d.trigger !== 'personal' || personal.includes(d.id))
       .filter((d) => eligibility(d, { ...context, chosenOfferIds: all }) === null)
       .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1))
       .map((d) => ({ id: d.id, name: d.name, trigger: d.trigger, kind: d.mechanic.kind, endsOn: d.conditions?.schedule?.endsOn ?? null }));
@@ -421,9 +428,25 @@ export class OffersService {
     }, outer);
   }
 
-  /** A merged member's offer uses move to the member kept, so per-member limits count them together (repeatable: moves what is left). */
+  /**
+   * A merged member's offer uses move to the member kept, so per-member
+   * limits count them together, and so do their personal offers (one the
+   * kept member has too stays theirs) and their coupons. Repeatable: moves
+   * what is left.
+   */
   async moveMemberUses(merchantId: string, fromMemberId: string, intoMemberId: string): Promise<void> {
-    await this.deps.db.manager.update(OfferUse, { merchantId, memberId: fromMemberId }, { memberId: intoMemberId });
+    await this.deps.db.transaction(async (tx) => {
+      await tx.update(OfferUse, { merchantId, memberId: fromMemberId }, { memberId: intoMemberId });
+      await tx.update(OfferCode, { merchantId, memberId: fromMemberId }, { memberId: intoMemberId });
+      const given = await tx.find(OfferMember, { where: { merchantId, memberId: fromMemberId } });
+      const kept = await tx.find(OfferMember, { where: { merchantId, memberId: intoMemberId, offerId: In(given.map((g) => g.offerId)) } });
+      for (const g of given) {
+        const twin = kept.find((k) => k.offerId === g.offerId);
+        await tx.delete(OfferMember, { offerId: g.offerId, memberId: fromMemberId });
+        if (!twin) await tx.insert(OfferMember, { ...g, memberId: intoMemberId });
+        else if (!twin.activatedAt && g.activatedAt) await tx.update(OfferMember, { offerId: g.offerId, memberId: intoMemberId }, { activatedAt: g.activatedAt });
+      }
+    });
   }
 
   // ---- internals ----
@@ -550,6 +573,13 @@ function publicCodeOf(trigger: OfferTrigger, code: string | null | undefined): s
   return normaliseCode(code);
 }
 
+/** Only a `personal` offer asks its members to activate it (a 400 otherwise). */
+function activationOf(trigger: OfferTrigger, required: boolean | undefined): boolean {
+  if (!required) return false;
+  if (trigger !== 'personal') throw new AppError('VALIDATION_FAILED', 'Only a personal offer is activated by its members', [{ path: 'body.activationRequired', message: 'set trigger to personal, or leave it out' }]);
+  return true;
+}
+
 function limitFields(limits: CreateOfferBody['limits']): Pick<Offer, 'maxUses' | 'maxUsesPerMember' | 'memberLimitPeriod' | 'budgetMinor'> {
   return {
     maxUses: limits?.maxUses ?? null,
@@ -573,6 +603,7 @@ function offerView(o: Offer, uses: Uses): OfferOut {
     stacking: d.stacking,
     trigger: d.trigger,
     code: o.publicCode,
+    activationRequired: o.activationRequired,
     conditions: (d.conditions ?? null) as OfferOut['conditions'],
     mechanic: d.mechanic as OfferOut['mechanic'],
     limits: {

@@ -8,7 +8,7 @@ import { TillService, type TillServiceUses } from './till.service';
 export const tillModule = defineModule({
   name: 'till',
   entities: [],
-  uses: ['analytics', 'cards', 'catalogue', 'members', 'merchants', 'notifications', 'offerCodes', 'offers', 'points', 'purchases', 'rateLimits', 'rules', 'segments', 'staff'],
+  uses: ['analytics', 'cards', 'catalogue', 'members', 'merchants', 'notifications', 'offerCodes', 'offers', 'personalOffers', 'points', 'purchases', 'rateLimits', 'rules', 'segments', 'staff'],
   create: (deps: Deps, use: TillServiceUses & TillLookupsServiceUses) => ({ till: new TillService(deps, use), tillLookups: new TillLookupsService(deps, use) }),
   routes: tillRoutes,
 });

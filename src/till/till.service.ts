@@ -10,7 +10,7 @@ import type { CatalogueService } from '../catalogue';
 import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
-import type { ActiveOfferSet, OfferCodesService, OffersService, ResolvedCode } from '../offers';
+import type { ActiveOfferSet, OfferCodesService, OffersService, PersonalOffersService, ResolvedCode } from '../offers';
 import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
 import { feedbackUrlOf } from '../feedback';
 import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
@@ -70,6 +70,7 @@ export interface TillServiceUses {
   merchants: MerchantsService;
   offers: OffersService;
   offerCodes: OfferCodesService;
+  personalOffers: PersonalOffersService;
   points: PointsService;
   purchases: PurchasesService;
   rules: RulesService;
@@ -357,12 +358,23 @@ export class TillService {
     const store = storeId ? await this.services.merchants.storeSettings(merchantId, storeId) : null;
     const isFirstPurchase = set.definitions.some((d) => d.conditions?.firstPurchase) ? await this.services.purchases.isFirstPurchase(this.deps.db.manager, merchantId, member.id) : false;
     const segmentIds = needsSegments(set.definitions) ? await this.services.segments.segmentIdsOf(merchantId, member.id) : [];
-    return this.services.offers.forMember(merchantId, {
-      now,
-      timeZone: store?.timeZone ?? program.timeZone,
-      storeId,
-      member: { tierCode, segmentIds, isFirstPurchase },
-    });
+    const personal = await this.usablePersonal(this.deps.db.manager, merchantId, member.id, set);
+    return this.services.offers.forMember(
+      merchantId,
+      {
+        now,
+        timeZone: store?.timeZone ?? program.timeZone,
+        storeId,
+        member: { tierCode, segmentIds, isFirstPurchase },
+      },
+      personal,
+    );
+  }
+
+  /** The member's personal offers the till applies (given, and activated when asked for): none when no personal offer is active. */
+  private async usablePersonal(m: EntityManager, merchantId: string, memberId: string, set: ActiveOfferSet): Promise<string[]> {
+    const ids = set.definitions.filter((d) => d.trigger === 'personal').map((d) => d.id);
+    return ids.length ? this.services.personalOffers.usableBy(m, merchantId, memberId, ids) : [];
   }
 
   /**
@@ -427,9 +439,17 @@ export class TillService {
       }
     }
     const byCode = resolved.flatMap((c) => (c.offerId && !c.refusal ? [c.offerId] : []));
-    // A code offer is chosen by its code only: its id in offerIds would skip the code (and a single-use code's claim).
-    const needsCode = (body.offerIds ?? []).filter((id) => offers.definitions.some((d) => d.id === id && d.trigger === 'code') && !byCode.includes(id));
-    const refused: SkippedOfferView[] = needsCode.map((offerId) => ({ offerId, reason: 'CODE_REQUIRED', message: 'The offer applies with one of its codes: scan the coupon' }));
+    // The member's personal offers apply on their own, like automatic ones.
+    const personal = memberId ? await this.usablePersonal(tx, till.merchantId, memberId, offers) : [];
+    const triggerOf = (id: string) => offers.definitions.find((d) => d.id === id)?.trigger;
+    // A code offer is chosen by its code only: its id in offerIds would skip the code (and a single-use code's claim). A personal offer only by its member.
+    const refused: SkippedOfferView[] = (body.offerIds ?? []).flatMap((offerId) =>
+      triggerOf(offerId) === 'code' && !byCode.includes(offerId)
+        ? [{ offerId, reason: 'CODE_REQUIRED', message: 'The offer applies with one of its codes: scan the coupon' }]
+        : triggerOf(offerId) === 'personal' && !personal.includes(offerId)
+          ? [{ offerId, reason: 'NOT_GIVEN_TO_MEMBER', message: 'The offer is not the member’s, or they have not activated it' }]
+          : [],
+    );
     if (offers.definitions.length === 0) return { priced: priceBasket(body, { program, available, earning }), refused: [], codes: codeOutcomes(resolved, null, []), offers, timeZone };
     const segmentIds = buyer && needsSegments(offers.definitions) ? await this.services.segments.segmentIdsOf(till.merchantId, buyer.member.id, tx) : [];
     const context = {
@@ -442,7 +462,7 @@ export class TillService {
     // Each round takes out at least one offer, so this ends.
     for (;;) {
       const out = new Set(refused.map((r) => r.offerId));
-      const chosen = [...new Set([...(body.offerIds ?? []), ...byCode])].filter((id) => !out.has(id));
+      const chosen = [...new Set([...(body.offerIds ?? []), ...byCode, ...personal])].filter((id) => !out.has(id));
       const priced = priceBasket(
         { ...body, offerIds: chosen },
         { program, available, earning, offers: { definitions: offers.definitions.filter((d) => !out.has(d.id)), context } },

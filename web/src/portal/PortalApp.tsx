@@ -12,6 +12,7 @@ import { CardQr } from './CardQr';
 import { HowPointsWork } from './HowPointsWork';
 import { forgetCachedCard, readCachedCard, rememberPortalMerchant, writeCachedCard, type CachedCard } from './portal-cache';
 import type { EntryRow, PurchaseRow } from '../api/history-types';
+import { MyOffersPage } from './MyOffers';
 
 interface MemberOut {
   id: string;
@@ -310,6 +311,7 @@ function Portal({ merchantId }: { merchantId: string }) {
         <NavLink to={base} end>
           {t('portal.nav.card')}
         </NavLink>
+        <NavLink to={`${base}/offers`}>{t('portal.nav.offers')}</NavLink>
         <NavLink to={`${base}/history`}>{t('portal.nav.history')}</NavLink>
         <NavLink to={`${base}/points`}>{t('portal.nav.points')}</NavLink>
         <NavLink to={`${base}/profile`}>{t('portal.nav.profile')}</NavLink>
@@ -323,6 +325,7 @@ function Portal({ merchantId }: { merchantId: string }) {
             index
             element={<CardHome cached={cached} points={points.data} currency={currency} session={session} onShowCard={() => setShowCard(true)} />}
           />
+          <Route path="offers" element={<MyOffersPage session={session} />} />
           <Route path="history" element={<History session={session} currency={currency} />} />
           <Route path="points" element={<HowPointsWork session={session} currency={currency} />} />
           <Route path="profile" element={<ProfilePage session={session} profile={profile.data} onSaved={profile.reload} />} />
