@@ -251,15 +251,15 @@ export class OffersService {
   /**
    * The active offers a member can get at this till now: the engine's own
    * conditions (schedule, store, tier, segments, first purchase) with the
-   * basket still unknown. Offers the till must choose and code offers are
-   * listed too; personal offers only when `personal` (the member's usable
-   * ones) names them.
+   * basket still unknown. Offers the till must choose are listed too;
+   * personal offers only when `personal` (the member's usable ones) names
+   * them; code offers not (they need the shopper's coupon).
    */
   async forMember(merchantId: string, context: Omit<OfferContext, 'chosenOfferIds'>, personal: readonly string[]): Promise<OfferSummary[]> {
     const set = await this.activeSet(merchantId);
     const all = set.definitions.map((d) => d.id);
     return set.definitions
-      .filter((d) => d.trigger !== 'personal' || personal.includes(d.id))
+      .filter((d) => d.trigger !== 'code' && (d.trigger !== 'personal' || personal.includes(d.id)))
       .filter((d) => eligibility(d, { ...context, chosenOfferIds: all }) === null)
       .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1))
       .map((d) => ({ id: d.id, name: d.name, trigger: d.trigger, kind: d.mechanic.kind, endsOn: d.conditions?.schedule?.endsOn ?? null }));
