@@ -24,6 +24,7 @@ import { Feedback1700000033000 } from './1700000033000-feedback';
 import { SegmentsCampaigns1700000035000 } from './1700000035000-segments-campaigns';
 import { OfferCodes1700000036000 } from './1700000036000-offer-codes';
 import { PersonalOffers1700000036100 } from './1700000036100-personal-offers';
+import { NextPurchaseCoupons1700000036200 } from './1700000036200-next-purchase-coupons';
 import { SegmentRules1700000039000 } from './1700000039000-segment-rules';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
@@ -54,5 +55,6 @@ export const migrations = [
   SegmentsCampaigns1700000035000,
   OfferCodes1700000036000,
   PersonalOffers1700000036100,
+  NextPurchaseCoupons1700000036200,
   SegmentRules1700000039000,
 ];

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintToNumber } from '../db/columns';
 
 /**
  * A coupon code of an offer with trigger `code`: the offer's public
@@ -47,4 +48,19 @@ export class OfferCode {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
+
+  /**
+   * A next-purchase coupon's own terms: this much off the basket (at least
+   * `minSpendMinor` spent), priced in place of its offer's definition. Null:
+   * the code applies its offer as defined.
+   */
+  @Column({ name: 'amount_off_minor', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  amountOffMinor: number | null;
+
+  @Column({ name: 'min_spend_minor', type: 'bigint', nullable: true, transformer: bigintToNumber })
+  minSpendMinor: number | null;
+
+  /** The sale that issued this coupon: a void of it withdraws the coupon while unused. */
+  @Column({ name: 'issued_by_purchase_id', type: 'varchar', length: 36, nullable: true })
+  issuedByPurchaseId: string | null;
 }

@@ -5,6 +5,7 @@ import { newId } from '../db/ids';
 import type { Deps } from '../deps';
 import { AppError, found } from '../http/errors';
 import type { Principal } from '../http/principal';
+import type { IssuedCoupon } from '../../offer-engine';
 import { OfferCodeBatch } from './offer-code-batch.entity';
 import { OfferCode } from './offer-code.entity';
 import { Offer } from './offer.entity';
@@ -20,6 +21,18 @@ export interface ResolvedCode {
   /** The single-use code's row, which a commit marks used; null for a public code or a refused one. */
   singleUseId: string | null;
   refusal: { reason: CodeRefusalReason; message: string } | null;
+  /** A next-purchase coupon's own terms, priced in place of its offer's definition; null: the offer as defined. */
+  terms: { amountOffMinor: number; minSpendMinor: number } | null;
+}
+
+/** A next-purchase coupon a sale issued: printed on its receipt and kept in the member's wallet. */
+export interface IssuedCode {
+  code: string;
+  offerId: string;
+  amountOffMinor: number;
+  minSpendMinor: number;
+  validFrom: string;
+  validUntil: string;
 }
 
 /** Who uses the codes, and on which local day. */
@@ -70,7 +83,7 @@ export class OfferCodesService {
       for (let i = 0; i < codes.length; i += 500) {
         await tx.insert(
           OfferCode,
-          codes.slice(i, i + 500).map((code) => ({ id: newId(now.getTime()), merchantId, offerId, batchId: batch.id, code, singleUse: true, validFrom: null, validUntil: null, memberId: null, usedAt: null, purchaseId: null, createdAt: now })),
+          codes.slice(i, i + 500).map((code) => ({ id: newId(now.getTime()), merchantId, offerId, batchId: batch.id, code, singleUse: true, validFrom: null, validUntil: null, memberId: null, usedAt: null, purchaseId: null, createdAt: now, amountOffMinor: null, minSpendMinor: null, issuedByPurchaseId: null })),
         );
       }
       await audit(tx, merchantId, principal, { action: 'offer.code-batch', entity: 'offer', entityId: offerId, data: { batchId: batch.id, count: input.count, prefix } }, now);
@@ -132,7 +145,7 @@ export class OfferCodesService {
     const rows = await m.find(OfferCode, { where: { merchantId: scope.merchantId, code: In([...new Set(codes)]) } });
     const offers = new Set<string>();
     return codes.map((code): ResolvedCode => {
-      const refuse = (reason: CodeRefusalReason, message: string, offerId: string | null = null): ResolvedCode => ({ code, offerId, singleUseId: null, refusal: { reason, message } });
+      const refuse = (reason: CodeRefusalReason, message: string, offerId: string | null = null): ResolvedCode => ({ code, offerId, singleUseId: null, refusal: { reason, message }, terms: null });
       // MySQL compares case-insensitively, SQLite does not: codes are stored upper case and matched exactly here.
       const row = rows.find((r) => r.code === code);
       if (!row) return refuse('UNKNOWN_CODE', 'No offer has this code');
@@ -143,7 +156,8 @@ export class OfferCodesService {
       if (row.memberId && row.memberId !== scope.memberId) return refuse('CODE_NOT_FOR_MEMBER', 'The code belongs to another member: scan their card', row.offerId);
       if (offers.has(row.offerId)) return refuse('CODE_REPEATED', 'Another code for the same offer is already in the basket', row.offerId);
       offers.add(row.offerId);
-      return { code, offerId: row.offerId, singleUseId: row.singleUse ? row.id : null, refusal: null };
+      const terms = row.amountOffMinor === null ? null : { amountOffMinor: row.amountOffMinor, minSpendMinor: row.minSpendMinor ?? 0 };
+      return { code, offerId: row.offerId, singleUseId: row.singleUse ? row.id : null, refusal: null, terms };
     });
   }
 
@@ -163,15 +177,48 @@ export class OfferCodesService {
     return (result.affected ?? 0) === 1;
   }
 
+  /**
+   * Issues the next-purchase coupons a sale earned (the engine's `coupons`),
+   * in the sale's transaction: one single-use code each, with the coupon's
+   * terms and local dates, the member's when the sale had one.
+   */
+  async issue(tx: EntityManager, sale: { merchantId: string; purchaseId: string; memberId: string | null; now: Date }, coupons: readonly IssuedCoupon[]): Promise<IssuedCode[]> {
+    if (coupons.length === 0) return [];
+    const codes = uniqueCodes('', coupons.length);
+    const issued = coupons.map((c, i) => ({ code: codes[i], offerId: c.offerId, amountOffMinor: c.amountOffMinor, minSpendMinor: c.minSpendMinor, validFrom: c.validFrom, validUntil: c.validUntil }));
+    await tx.insert(
+      OfferCode,
+      issued.map((c) => ({
+        id: newId(sale.now.getTime()),
+        merchantId: sale.merchantId,
+        offerId: c.offerId,
+        batchId: null,
+        code: c.code,
+        singleUse: true,
+        validFrom: c.validFrom,
+        validUntil: c.validUntil,
+        memberId: sale.memberId,
+        usedAt: null,
+        purchaseId: null,
+        createdAt: sale.now,
+        amountOffMinor: c.amountOffMinor,
+        minSpendMinor: c.minSpendMinor,
+        issuedByPurchaseId: sale.purchaseId,
+      })),
+    );
+    return issued;
+  }
+
   /** Gives back a code this sale claimed but did not use after all (its offer did not apply), in the same transaction. */
   async release(tx: EntityManager, merchantId: string, codeId: string): Promise<void> {
     await tx.update(OfferCode, { merchantId, id: codeId }, { usedAt: null, purchaseId: null });
   }
 }
 
-/** Voided sales give their single-use codes back, in the void's transaction. */
+/** Voided sales give their single-use codes back, and withdraw the coupons they issued that are still unused, in the void's transaction. */
 export async function releaseCodes(tx: EntityManager, merchantId: string, purchaseIds: readonly string[]): Promise<void> {
   await tx.update(OfferCode, { merchantId, purchaseId: In([...purchaseIds]), singleUse: true }, { usedAt: null, purchaseId: null });
+  await tx.delete(OfferCode, { merchantId, issuedByPurchaseId: In([...purchaseIds]), usedAt: IsNull() });
 }
 
 /**
@@ -185,7 +232,7 @@ export async function replacePublicCode(tx: EntityManager, offer: { merchantId: 
   if (!next) return;
   const taken = await tx.findOneBy(OfferCode, { merchantId: offer.merchantId, code: next });
   if (taken) throw new AppError('ALREADY_EXISTS', `The code ${next} is already in use`, [{ path: 'body.code', message: 'another code of this shop is the same' }]);
-  await tx.insert(OfferCode, { id: newId(now.getTime()), merchantId: offer.merchantId, offerId: offer.id, batchId: null, code: next, singleUse: false, validFrom: null, validUntil: null, memberId: null, usedAt: null, purchaseId: null, createdAt: now });
+  await tx.insert(OfferCode, { id: newId(now.getTime()), merchantId: offer.merchantId, offerId: offer.id, batchId: null, code: next, singleUse: false, validFrom: null, validUntil: null, memberId: null, usedAt: null, purchaseId: null, createdAt: now, amountOffMinor: null, minSpendMinor: null, issuedByPurchaseId: null });
 }
 
 /** `count` different codes: the prefix, then random characters of ALPHABET. */

@@ -266,5 +266,15 @@ export const MyOfferOut = z.object({
 export const MyOffersOut = z.object({
   offers: z.array(MyOfferOut),
   /** Unused coupon codes that belong to the member (from a sale or the rewards catalogue). */
-  coupons: z.array(z.object({ code: z.string(), offerId: z.string(), offerName: z.string(), validFrom: z.string().nullable(), validUntil: z.string().nullable() })),
+  coupons: z.array(
+    z.object({
+      code: z.string(),
+      offerId: z.string(),
+      offerName: z.string(),
+      /** A next-purchase coupon's value; null: the code applies its offer as defined. */
+      amountOffMinor: z.number().int().nullable(),
+      validFrom: z.string().nullable(),
+      validUntil: z.string().nullable(),
+    }),
+  ),
 });

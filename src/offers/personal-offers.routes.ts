@@ -32,7 +32,7 @@ export function personalOffersRoutes(api: Api<{ personalOffers: PersonalOffersSe
       const [offers, coupons] = await Promise.all([personalOffers.mine(principal.merchantId, memberId), personalOffers.wallet(principal.merchantId, memberId)]);
       return {
         offers: offers.map(myOfferView),
-        coupons: coupons.map(({ code, offerName }) => ({ code: code.code, offerId: code.offerId, offerName, validFrom: code.validFrom, validUntil: code.validUntil })),
+        coupons: coupons.map(({ code, offerName }) => ({ code: code.code, offerId: code.offerId, offerName, amountOffMinor: code.amountOffMinor, validFrom: code.validFrom, validUntil: code.validUntil })),
       };
     },
   });

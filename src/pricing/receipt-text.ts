@@ -22,6 +22,8 @@ export interface ReceiptFacts {
   claimCode?: string;
   /** One line per applied offer, as the offer engine wrote it ("3 for 5.00 Yoghurt −1.00"). */
   offerLines?: string[];
+  /** Codes of the next-purchase coupons the sale issued, each printed after the offers (the offer's line says what it is worth and when). */
+  couponCodes?: string[];
   /** The address of the receipt's feedback question (printed as a link and a QR code). */
   feedbackUrl?: string;
 }
@@ -64,7 +66,7 @@ function formatPoints(points: number, locale: string): string {
 export function receiptText(f: ReceiptFacts): string[] {
   const pts = (n: number) => formatPoints(n, f.locale);
   // Offers first: they explain the total, for members and anonymous shoppers alike.
-  const lines: string[] = [...(f.offerLines ?? [])];
+  const lines: string[] = [...(f.offerLines ?? []), ...(f.couponCodes ?? []).map((code) => `Coupon code for your next visit: ${code}`)];
   if (f.balance === null) {
     if (f.claimCode) lines.push(`Forgot your card? Collect the points with claim code ${f.claimCode}`);
     if (f.feedbackUrl) lines.push(`How did we do? ${f.feedbackUrl}`);

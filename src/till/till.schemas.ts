@@ -359,6 +359,15 @@ export const PurchaseReceipt = z.object({
   skippedOffers: z.array(SkippedOfferView).optional(),
   /** The codes the sale sent (absent from receipts recorded before codes); a single-use code applied here is now used. */
   codes: z.array(CodeOutcomeView).optional(),
+  /**
+   * Next-purchase coupons the sale issued (an issue_coupon offer's threshold
+   * met): a single-use code each, worth `amountOffMinor` off a basket of at
+   * least `minSpendMinor`, from `validFrom` to `validUntil` (local days,
+   * inclusive); the member's, in the portal's wallet. Print the code.
+   */
+  coupons: z
+    .array(z.object({ code: z.string(), offerId: z.string(), amountOffMinor: z.number().int(), minSpendMinor: z.number().int(), validFrom: z.string(), validUntil: z.string() }))
+    .optional(),
   receiptText: z.array(z.string()),
 });
 export type PurchaseReceipt = z.infer<typeof PurchaseReceipt>;

@@ -11,6 +11,7 @@ import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
 import type { ActiveOfferSet, OfferCodesService, OffersService, PersonalOffersService, ResolvedCode } from '../offers';
+import type { OfferDefinition } from '../../offer-engine';
 import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
 import { feedbackUrlOf } from '../feedback';
 import { claimCodeOf, requestHash, saleReplay, type Cashier, type PurchasesService } from '../purchases';
@@ -217,6 +218,8 @@ export class TillService {
         const expiringSoon = memberId ? await this.services.points.expiringSoon(tx, merchantId, memberId, now) : null;
         const tierAfter = progressAfter(progress?.next ?? null, priced.totalMinor - priced.discountMinor, priced.earn.points);
         tierReached = tierAfter.tierReached ?? null;
+        // Next-purchase coupons the sale earned: codes kept for the member (anyone holding the receipt, for an anonymous sale).
+        const issued = await this.services.offerCodes.issue(tx, { merchantId, purchaseId, memberId, now }, priced.offers.coupons);
         const receipt = await this.services.purchases.recordSale(
           tx,
           {
@@ -246,6 +249,7 @@ export class TillService {
               feedbackUrl,
               ...offersView(priced, refused, body.offerIds ?? []),
               codes,
+              coupons: issued,
               receiptText: receiptText({
                 locale: merchant.locale,
                 currency: merchant.currency,
@@ -259,6 +263,7 @@ export class TillService {
                 expiringSoon,
                 claimCode: claimCode ?? undefined,
                 offerLines: priced.offers.applied.map((a) => a.receiptLine),
+                couponCodes: issued.map((c) => c.code),
                 feedbackUrl,
               }),
             };
@@ -407,7 +412,7 @@ export class TillService {
   ): Promise<Priced> {
     const { program, buyer, occurredAt } = sale;
     const body = { ...sale.body, lines: await this.services.catalogue.withProducts(till.merchantId, sale.body.lines, tx) };
-    const offers = await this.services.offers.activeSet(till.merchantId);
+    const active = await this.services.offers.activeSet(till.merchantId);
     const earning = buyer
       ? await this.services.purchases.earningContext(tx, {
           program,
@@ -417,17 +422,17 @@ export class TillService {
           tierCode: sale.tierCode,
           occurredAt,
           excludePurchaseId: null,
-          firstPurchaseMatters: offers.definitions.some((d) => d.conditions?.firstPurchase),
+          firstPurchaseMatters: active.definitions.some((d) => d.conditions?.firstPurchase),
         })
       : null;
     const available = buyer ? sale.available : null;
     const timeZone = earning?.timeZone ?? (await this.services.merchants.storeSettings(till.merchantId, till.storeId, tx)).timeZone ?? program.timeZone;
     // A sale the till priced offline: its offers as printed (commit records them and flags what the limits would have refused).
-    if (body.offline) return { priced: priceBasket(body, { program, available, earning, accepted: body.offline.appliedOffers }), refused: [], codes: [], offers, timeZone };
+    if (body.offline) return { priced: priceBasket(body, { program, available, earning, accepted: body.offline.appliedOffers }), refused: [], codes: [], offers: active, timeZone };
     const memberId = buyer?.member.id ?? null;
     const resolved = await this.services.offerCodes.resolve(
       tx,
-      { merchantId: till.merchantId, memberId, localDate: localDateOf(occurredAt, timeZone), activeOfferIds: new Set(offers.definitions.map((d) => d.id)) },
+      { merchantId: till.merchantId, memberId, localDate: localDateOf(occurredAt, timeZone), activeOfferIds: new Set(active.definitions.map((d) => d.id)) },
       body.codes ?? [],
     );
     // Claimed in code id order, so two sales with the same codes never wait for each other crosswise.
@@ -439,6 +444,9 @@ export class TillService {
       }
     }
     const byCode = resolved.flatMap((c) => (c.offerId && !c.refusal ? [c.offerId] : []));
+    // A next-purchase coupon is priced with its own terms in place of its offer's definition (which issues coupons, it takes nothing off).
+    const couponTerms = new Map(resolved.flatMap((c) => (c.terms && c.offerId && !c.refusal ? [[c.offerId, c.terms] as const] : [])));
+    const offers: ActiveOfferSet = couponTerms.size === 0 ? active : { ...active, definitions: active.definitions.map((d) => (couponTerms.has(d.id) ? couponDefinition(d, couponTerms.get(d.id) as CouponTerms) : d)) };
     // The member's personal offers apply on their own, like automatic ones.
     const personal = memberId ? await this.usablePersonal(tx, till.merchantId, memberId, offers) : [];
     const triggerOf = (id: string) => offers.definitions.find((d) => d.id === id)?.trigger;
@@ -478,6 +486,20 @@ export class TillService {
     }
   }
 }
+
+/**
+ * The definition a next-purchase coupon is priced with: its amount off the
+ * basket once its minimum spend is met, in the stores its offer runs in, in
+ * place of the offer's own (an issue_coupon), so the offer's uses and budget
+ * count what its coupons cost.
+ */
+function couponDefinition(d: OfferDefinition, terms: CouponTerms): OfferDefinition {
+  const storeIds = d.conditions?.storeIds;
+  const conditions = { ...(storeIds ? { storeIds } : {}), ...(terms.minSpendMinor > 0 ? { minSpendMinor: terms.minSpendMinor } : {}) };
+  return { id: d.id, name: `${d.name}: coupon`, priority: d.priority, stacking: { class: 'combinable' }, trigger: 'code', conditions, mechanic: { kind: 'amount_off', amountMinor: terms.amountOffMinor, per: 'basket' } };
+}
+
+type CouponTerms = NonNullable<ResolvedCode['terms']>;
 
 /** Whether any offer is limited to segments: only then is the member's membership read. */
 function needsSegments(definitions: ActiveOfferSet['definitions']): boolean {

@@ -261,6 +261,7 @@ export const en = {
     wallet: 'Coupon wallet',
     noCoupons: 'No coupons yet.',
     couponQr: 'QR code of coupon {{code}}',
+    amountOff: '{{amount}} off',
     valid: 'valid {{from}} – {{until}}',
   },
   offerCodes: {
@@ -434,6 +435,7 @@ export const en = {
     coupon: 'Coupon',
     couponApplied: 'applied',
     couponRefused: 'not applied',
+    couponIssued: 'Your coupon: {{amount}} off, {{from}} – {{until}}',
     removeCoupon: 'Remove coupon {{code}}',
     couponReason: {
       UNKNOWN_CODE: 'unknown code',

@@ -260,6 +260,7 @@ export const ru: Messages = {
     wallet: 'Кошелёк купонов',
     noCoupons: 'Купонов пока нет.',
     couponQr: 'QR-код купона {{code}}',
+    amountOff: 'скидка {{amount}}',
     valid: 'действует {{from}} – {{until}}',
   },
   offerCodes: {
@@ -433,6 +434,7 @@ export const ru: Messages = {
     coupon: 'Купон',
     couponApplied: 'применён',
     couponRefused: 'не применён',
+    couponIssued: 'Ваш купон: скидка {{amount}}, {{from}} – {{until}}',
     removeCoupon: 'Убрать купон {{code}}',
     couponReason: {
       UNKNOWN_CODE: 'неизвестный код',

@@ -260,6 +260,7 @@ export const th: Messages = {
     wallet: 'กระเป๋าคูปอง',
     noCoupons: 'ยังไม่มีคูปอง',
     couponQr: 'คิวอาร์โค้ดของคูปอง {{code}}',
+    amountOff: 'ลด {{amount}}',
     valid: 'ใช้ได้ {{from}} – {{until}}',
   },
   offerCodes: {
@@ -433,6 +434,7 @@ export const th: Messages = {
     coupon: 'คูปอง',
     couponApplied: 'ใช้แล้ว',
     couponRefused: 'ใช้ไม่ได้',
+    couponIssued: 'คูปองของคุณ: ลด {{amount}} ใช้ได้ {{from}} – {{until}}',
     removeCoupon: 'ลบคูปอง {{code}}',
     couponReason: {
       UNKNOWN_CODE: 'ไม่รู้จักรหัสนี้',

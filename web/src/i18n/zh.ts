@@ -260,6 +260,7 @@ export const zh: Messages = {
     wallet: '优惠券钱包',
     noCoupons: '还没有优惠券。',
     couponQr: '优惠券 {{code}} 的二维码',
+    amountOff: '减 {{amount}}',
     valid: '有效期 {{from}} – {{until}}',
   },
   offerCodes: {
@@ -433,6 +434,7 @@ export const zh: Messages = {
     coupon: '优惠券',
     couponApplied: '已使用',
     couponRefused: '未使用',
+    couponIssued: '您的优惠券：减 {{amount}}，{{from}} – {{until}}',
     removeCoupon: '移除优惠券 {{code}}',
     couponReason: {
       UNKNOWN_CODE: '未知代码',

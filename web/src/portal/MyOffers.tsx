@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../api/client';
 import type { memberSession } from '../api/sessions';
-import { formatDate } from '../format';
+import { formatDate, formatMoney } from '../format';
 import { useLocale } from '../i18n';
 import { ErrorBanner, useLoad } from '../ui/kit';
 import type { MyOffersOut } from '../../../src/offers/offers.schemas';
@@ -16,7 +16,7 @@ type MyOffers = z.infer<typeof MyOffersOut>;
  * ask for it; the till then applies them on its own) and the coupon wallet,
  * each coupon with the QR code the till scans.
  */
-export function MyOffersPage({ session }: { session: ReturnType<typeof memberSession> }) {
+export function MyOffersPage({ session, currency }: { session: ReturnType<typeof memberSession>; currency: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const [version, setVersion] = useState(0);
@@ -78,6 +78,7 @@ export function MyOffersPage({ session }: { session: ReturnType<typeof memberSes
               </div>
               <div>
                 <strong>{c.offerName}</strong>
+                {c.amountOffMinor !== null && <div>{t('myOffers.amountOff', { amount: formatMoney(c.amountOffMinor, currency, locale) })}</div>}
                 <div className="coupon-code">{c.code}</div>
                 {(c.validFrom || c.validUntil) && (
                   <div className="muted">

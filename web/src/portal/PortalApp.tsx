@@ -325,7 +325,7 @@ function Portal({ merchantId }: { merchantId: string }) {
             index
             element={<CardHome cached={cached} points={points.data} currency={currency} session={session} onShowCard={() => setShowCard(true)} />}
           />
-          <Route path="offers" element={<MyOffersPage session={session} />} />
+          <Route path="offers" element={<MyOffersPage session={session} currency={currency} />} />
           <Route path="history" element={<History session={session} currency={currency} />} />
           <Route path="points" element={<HowPointsWork session={session} currency={currency} />} />
           <Route path="profile" element={<ProfilePage session={session} profile={profile.data} onSaved={profile.reload} />} />

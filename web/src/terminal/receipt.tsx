@@ -79,6 +79,12 @@ export function ReceiptSlip({
   // Every coupon scanned, so the shopper sees why one did not count.
   for (const c of receipt.codes ?? []) rows.push(`${t('terminal.coupon')} ${c.code}: ${c.status === 'applied' ? t('terminal.couponApplied') : t('terminal.couponRefused')}`);
   if (p.discountMinor > 0) rows.push(`${t('terminal.discounts')}: −${money(p.discountMinor)}`);
+  // Coupons for the next visit the sale earned: what they are worth, when they count, and the code to bring.
+  if (!voided) {
+    for (const c of receipt.coupons ?? []) {
+      rows.push(t('terminal.couponIssued', { amount: money(c.amountOffMinor), from: formatDate(c.validFrom, locale), until: formatDate(c.validUntil, locale) }), `  ${c.code}`);
+    }
+  }
   if (p.pointsRedeemed > 0) rows.push(`${t('terminal.pointsPaid', { points: formatNumber(p.pointsRedeemed, locale) })}: −${money(p.redeemValueMinor)}`);
   rows.push(`${t('terminal.payable')}: ${money(p.payableMinor)}`);
   if (p.memberId) {
