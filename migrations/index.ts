@@ -25,6 +25,7 @@ import { SegmentsCampaigns1700000035000 } from './1700000035000-segments-campaig
 import { OfferCodes1700000036000 } from './1700000036000-offer-codes';
 import { PersonalOffers1700000036100 } from './1700000036100-personal-offers';
 import { NextPurchaseCoupons1700000036200 } from './1700000036200-next-purchase-coupons';
+import { OfferRewards1700000036300 } from './1700000036300-offer-rewards';
 import { SegmentRules1700000039000 } from './1700000039000-segment-rules';
 
 /** Every migration, in order. Explicit imports survive bundling; never edit one that has landed. */
@@ -56,5 +57,6 @@ export const migrations = [
   OfferCodes1700000036000,
   PersonalOffers1700000036100,
   NextPurchaseCoupons1700000036200,
+  OfferRewards1700000036300,
   SegmentRules1700000039000,
 ];

@@ -209,6 +209,29 @@ export class OfferCodesService {
     return issued;
   }
 
+  /** A reward's code for a member who paid for it (in the caller's transaction): single-use, theirs only, the offer as defined. */
+  async issueReward(tx: EntityManager, reward: { merchantId: string; offerId: string; memberId: string; now: Date }): Promise<string> {
+    const [code] = uniqueCodes('', 1);
+    await tx.insert(OfferCode, {
+      id: newId(reward.now.getTime()),
+      merchantId: reward.merchantId,
+      offerId: reward.offerId,
+      batchId: null,
+      code,
+      singleUse: true,
+      validFrom: null,
+      validUntil: null,
+      memberId: reward.memberId,
+      usedAt: null,
+      purchaseId: null,
+      createdAt: reward.now,
+      amountOffMinor: null,
+      minSpendMinor: null,
+      issuedByPurchaseId: null,
+    });
+    return code;
+  }
+
   /** Gives back a code this sale claimed but did not use after all (its offer did not apply), in the same transaction. */
   async release(tx: EntityManager, merchantId: string, codeId: string): Promise<void> {
     await tx.update(OfferCode, { merchantId, id: codeId }, { usedAt: null, purchaseId: null });

@@ -56,6 +56,10 @@ export class Offer {
   @Column({ name: 'activation_required', type: 'boolean', default: false })
   activationRequired: boolean;
 
+  /** A `code` offer in the rewards catalogue: what a member pays in points for one of its codes; null: not a reward. */
+  @Column({ name: 'reward_points', type: 'int', nullable: true })
+  rewardPoints: number | null;
+
   @Column({ name: 'max_uses', type: 'int', nullable: true })
   maxUses: number | null;
 

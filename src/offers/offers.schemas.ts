@@ -113,6 +113,7 @@ const definitionShape = {
     .describe('chosen: applies when the till sends its id in offerIds; code: when the till sends one of its codes; personal: for the members it is given to'),
   code: CouponCode.nullable().optional().describe('A `code` offer’s public multi-use code; without one the offer is used with single-use codes from batches'),
   activationRequired: z.boolean().optional().describe('A `personal` offer: the member activates it in the portal before the till applies it'),
+  rewardPoints: z.number().int().min(1).max(1_000_000_000).nullable().optional().describe('A `code` offer in the rewards catalogue: points a member pays for one of its single-use codes'),
   conditions: OfferConditions.optional(),
   mechanic: Mechanic,
   limits: OfferLimits.optional(),
@@ -129,6 +130,7 @@ export const UpdateOfferBody = z
     trigger: z.enum(OFFER_TRIGGERS).optional(),
     code: CouponCode.nullable().optional(),
     activationRequired: z.boolean().optional(),
+    rewardPoints: z.number().int().min(1).max(1_000_000_000).nullable().optional(),
     conditions: OfferConditions.nullable().optional(),
     mechanic: Mechanic.optional(),
     limits: OfferLimits.optional(),
@@ -157,6 +159,7 @@ export const OfferOut = z.object({
   /** The public code of a `code` offer; null: none (single-use codes only, or another trigger). */
   code: z.string().nullable(),
   activationRequired: z.boolean(),
+  rewardPoints: z.number().int().nullable(),
   conditions: OfferConditions.nullable(),
   mechanic: Mechanic,
   limits: LimitsOut,
@@ -278,3 +281,9 @@ export const MyOffersOut = z.object({
     }),
   ),
 });
+
+/** The rewards catalogue as a member sees it: the rewards on offer and what each costs in points. */
+export const RewardList = z.object({ items: z.array(z.object({ offerId: z.string(), name: z.string(), kind: z.string(), points: z.number().int(), endsOn: z.string().nullable() })) });
+
+/** A reward bought: the member's new single-use code and the points it cost. */
+export const RewardBought = z.object({ code: z.string(), offerId: z.string(), name: z.string(), points: z.number().int(), available: z.number().int().describe('The member’s spendable points after it') });

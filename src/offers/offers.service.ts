@@ -34,6 +34,8 @@ export interface ActiveOfferSet {
   limited: ReadonlyMap<string, OfferLimitsOf>;
   /** Public codes of `code` offers, by offer id: an offline till resolves them itself. */
   publicCodes: ReadonlyMap<string, string>;
+  /** The rewards catalogue: points price of each reward offer, by offer id. */
+  rewards: ReadonlyMap<string, number>;
 }
 
 /** An offer a sale may not use because of its limits. */
@@ -110,6 +112,7 @@ export class OffersService {
       merchantId,
       publicCode,
       activationRequired: activationOf(input.trigger, input.activationRequired),
+      rewardPoints: rewardOf(input.trigger, input.rewardPoints),
       status: 'draft',
       createdAt: now,
       updatedAt: now,
@@ -155,6 +158,7 @@ export class OffersService {
         ...current,
         publicCode,
         activationRequired: activationOf(trigger, patch.activationRequired ?? (trigger === 'personal' ? current.activationRequired : undefined)),
+        rewardPoints: rewardOf(trigger, patch.rewardPoints === undefined ? (trigger === 'code' ? current.rewardPoints : null) : patch.rewardPoints),
         ...offerFields(id, patch.name ?? current.name, patch.priority ?? current.priority, {
           stacking: patch.stacking ?? d.stacking,
           trigger,
@@ -244,6 +248,7 @@ export class OffersService {
         definitions: offers.map(definitionOf),
         limited: new Map(offers.filter(isLimited).map((o) => [o.id, { maxUses: o.maxUses, maxUsesPerMember: o.maxUsesPerMember, memberLimitPeriod: o.memberLimitPeriod, budgetMinor: o.budgetMinor }])),
         publicCodes: new Map(offers.flatMap((o) => (o.publicCode ? [[o.id, o.publicCode] as const] : []))),
+        rewards: new Map(offers.flatMap((o) => (o.rewardPoints !== null ? [[o.id, o.rewardPoints] as const] : []))),
       };
     });
   }
@@ -573,6 +578,13 @@ function publicCodeOf(trigger: OfferTrigger, code: string | null | undefined): s
   return normaliseCode(code);
 }
 
+/** Only a `code` offer is a reward bought with points (a 400 otherwise). */
+function rewardOf(trigger: OfferTrigger, points: number | null | undefined): number | null {
+  if (points === undefined || points === null) return null;
+  if (trigger !== 'code') throw new AppError('VALIDATION_FAILED', 'Only an offer with trigger code is a reward', [{ path: 'body.rewardPoints', message: 'set trigger to code, or leave it out' }]);
+  return points;
+}
+
 /** Only a `personal` offer asks its members to activate it (a 400 otherwise). */
 function activationOf(trigger: OfferTrigger, required: boolean | undefined): boolean {
   if (!required) return false;
@@ -604,6 +616,7 @@ function offerView(o: Offer, uses: Uses): OfferOut {
     trigger: d.trigger,
     code: o.publicCode,
     activationRequired: o.activationRequired,
+    rewardPoints: o.rewardPoints,
     conditions: (d.conditions ?? null) as OfferOut['conditions'],
     mechanic: d.mechanic as OfferOut['mechanic'],
     limits: {

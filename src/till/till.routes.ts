@@ -7,6 +7,7 @@ import type { Idempotent } from '../db/idempotent';
 import { TillProduct, TillProductList, TillProductParams, TillProductSearchQuery, type CatalogueService } from '../catalogue';
 import type { MerchantsService, StaffService } from '../merchants';
 import type { Cashier, PurchasesService } from '../purchases';
+import { RewardBought, RewardList } from '../offers';
 import type { TillLookupsService } from './till-lookups';
 import type { TillContext, TillService } from './till.service';
 import {
@@ -21,6 +22,8 @@ import {
   PurchaseIdParams,
   PurchaseReceipt,
   ReturnReceipt,
+  RewardParams,
+  TillRewardParams,
   ReturnRequest,
   TillCashiers,
   TillCategories,
@@ -44,6 +47,43 @@ type TillServices = { catalogue: CatalogueService; till: TillService; tillLookup
 export function tillRoutes(api: Api<TillServices>): void {
   const { catalogue, till, purchases, tillLookups, staff } = api.services;
   const lookupAccess = { terminal: true, staff: ALL_STAFF };
+
+  route(api, {
+    method: 'get',
+    path: '/v1/me/rewards',
+    summary: 'The rewards catalogue: coupons I can buy with points, cheapest first',
+    tag: 'me',
+    access: { member: true },
+    response: RewardList,
+    handler: async ({ principal }) => ({ items: await till.rewards(principal.merchantId) }),
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/me/rewards/:offerId/buy',
+    summary: 'Buy a reward with my points: the points are debited and the coupon lands in my wallet, together or not at all',
+    tag: 'me',
+    access: { member: true },
+    params: RewardParams,
+    response: RewardBought,
+    status: 201,
+    handler: async ({ principal, params }) => {
+      if (principal.kind !== 'member') throw forbidden('Members only');
+      return till.buyReward(principal.merchantId, principal.memberId, params.offerId);
+    },
+  });
+
+  route(api, {
+    method: 'post',
+    path: '/v1/pos/members/:memberId/rewards/:offerId',
+    summary: 'A member buys a reward at the till with points: the answer’s code goes into the basket’s codes',
+    tag: 'pos',
+    access: lookupAccess,
+    params: TillRewardParams,
+    response: RewardBought,
+    status: 201,
+    handler: async ({ principal, params }) => till.buyReward(principal.merchantId, params.memberId, params.offerId),
+  });
 
   route(api, {
     method: 'get',

@@ -415,6 +415,9 @@ export type VoidReceipt = z.infer<typeof VoidReceipt>;
 
 export const PurchaseIdParams = z.strictObject({ purchaseId: id });
 
+export const RewardParams = z.strictObject({ offerId: id });
+export const TillRewardParams = z.strictObject({ memberId: id, offerId: id });
+
 /** Finding a sale at the till for a return: by receipt number, member or time; newest first, in the till's store. */
 export const TillPurchaseQuery = z.strictObject({
   receiptNumber: ReceiptNumber.optional(),

@@ -10,7 +10,8 @@ import type { CatalogueService } from '../catalogue';
 import type { Member, MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
-import type { ActiveOfferSet, OfferCodesService, OffersService, PersonalOffersService, ResolvedCode } from '../offers';
+import type { z } from 'zod';
+import type { ActiveOfferSet, OfferCodesService, OffersService, PersonalOffersService, ResolvedCode, RewardBought, RewardList } from '../offers';
 import type { OfferDefinition } from '../../offer-engine';
 import { currencyDigits, priceBasket, progressAfter, receiptText, type BasketInput, type PricedBasket } from '../pricing';
 import { feedbackUrlOf } from '../feedback';
@@ -279,6 +280,38 @@ export class TillService {
     const memberId = result.body.purchase.memberId;
     if (!result.replay && tierReached && memberId) await this.services.rules.upgradeAfterSale(merchantId, memberId, now);
     return result;
+  }
+
+  /** The rewards catalogue: the active reward offers and their points prices, cheapest first. */
+  async rewards(merchantId: string): Promise<z.infer<typeof RewardList>['items']> {
+    const set = await this.services.offers.activeSet(merchantId);
+    return set.definitions
+      .flatMap((d) => {
+        const points = set.rewards.get(d.id);
+        return points === undefined ? [] : [{ offerId: d.id, name: d.name, kind: d.mechanic.kind, points, endsOn: d.conditions?.schedule?.endsOn ?? null }];
+      })
+      .sort((a, b) => a.points - b.points || (a.offerId < b.offerId ? -1 : 1));
+  }
+
+  /**
+   * A member buys a reward with points, in the portal or at the till: the
+   * points are debited through the points ledger (409 INSUFFICIENT_POINTS
+   * otherwise, with nothing written) and the member's single-use code issued
+   * in the same transaction, so neither happens without the other.
+   */
+  async buyReward(merchantId: string, memberId: string, offerId: string, now = new Date()): Promise<z.infer<typeof RewardBought>> {
+    const set = await this.services.offers.activeSet(merchantId);
+    const points = set.rewards.get(offerId);
+    const reward = set.definitions.find((d) => d.id === offerId);
+    if (points === undefined || !reward) throw new AppError('NOT_FOUND', 'Reward not found');
+    const member = await this.services.members.get(merchantId, memberId);
+    if (member.status !== 'active') throw new AppError('MEMBER_NOT_ACTIVE', `The member is ${member.status}`);
+    return this.deps.db.transaction(async (tx) => {
+      await this.services.points.redeem(tx, { merchantId, memberId, points, sourceType: 'reward', sourceId: offerId, now });
+      const code = await this.services.offerCodes.issueReward(tx, { merchantId, offerId, memberId, now });
+      const after = await this.services.points.lockBalance(tx, merchantId, memberId, now);
+      return { code, offerId, name: reward.name, points, available: after.available };
+    });
   }
 
   /** The program's categories first spelling wins, then those sold before: the till's category field offers these. */

@@ -57,6 +57,10 @@ suite('coupons and personal offers in the browser', () => {
     ).body.id;
     await api().post(`/v1/offers/${personalId}/activate`).set(owner()).expect(200);
     await api().post(`/v1/offers/${personalId}/members`).set(owner()).send({ memberIds: [anna.memberId] }).expect(200);
+    // A reward for 100 points; Anna has 150.
+    const pastry = (await api().post('/v1/offers').set(owner()).send({ name: 'Free pastry', trigger: 'code', rewardPoints: 100, mechanic: { kind: 'percent_off', target: { skus: ['PASTRY'] }, percent: 100 } }).expect(201)).body.id;
+    await api().post(`/v1/offers/${pastry}/activate`).set(owner()).expect(200);
+    await api().post(`/v1/members/${anna.memberId}/points/adjustments`).set(owner()).send({ points: 150, reason: 'Welcome gift' }).expect(201);
   });
 
   afterAll(async () => {
@@ -139,6 +143,10 @@ suite('coupons and personal offers in the browser', () => {
     await offer.getByRole('button', { name: 'เปิดใช้' }).click();
     await offer.getByTestId('offer-active').getByText('เปิดใช้แล้ว').waitFor();
     await portal.getByRole('img', { name: /คิวอาร์โค้ดของคูปอง HELLO/ }).locator('svg').waitFor();
+    // She buys the pastry for points: the coupon lands in her wallet.
+    await portal.getByTestId('rewards').getByRole('button', { name: 'แลกด้วย 100 แต้ม' }).click();
+    await portal.getByRole('status').getByText(/Free pastry/).waitFor();
+    await portal.getByTestId('coupon-wallet').getByText('Free pastry').waitFor();
     await atEveryWidth(portal, 'portal-my-offers-th');
     await portal.goto(url(`/portal/${shop.merchant.id}/offers?lang=zh`));
     await portal.getByTestId('offer-active').getByText('已激活').waitFor();

@@ -218,6 +218,9 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'POST /v1/offers/{offerId}/members': [{ label: 'B’s offer', body: (a) => ({ memberIds: [a.memberId] }) }, { label: 'B’s member', params: (a) => ({ offerId: a.offerId }), body: (_a, b) => ({ memberIds: [b.memberId] }), expect: [400, 403, 404] }],
   'GET /v1/me/offers': { scoped: SELF },
   'POST /v1/me/offers/{offerId}/activate': {},
+  'GET /v1/me/rewards': { scoped: SELF },
+  'POST /v1/me/rewards/{offerId}/buy': {},
+  'POST /v1/pos/members/{memberId}/rewards/{offerId}': [{ label: 'B’s member', params: (a, b) => ({ memberId: b.memberId, offerId: a.offerId }) }, { label: 'B’s offer' }],
   'GET /v1/pos/products/{code}': { label: "B's barcode", params: (_a, b) => ({ code: b.productBarcode }), expect: [404, 403] },
   'GET /v1/pos/products': { label: "B's SKU", query: (_a, b) => `q=${encodeURIComponent(b.productSku)}`, expect: SEARCH },
   'GET /v1/products': [
