@@ -74,6 +74,16 @@ export function tillRoutes(api: Api<TillServices>): void {
   });
 
   route(api, {
+    method: 'get',
+    path: '/v1/pos/rewards',
+    summary: 'The rewards catalogue for the till: coupons a member can buy with points, cheapest first',
+    tag: 'pos',
+    access: lookupAccess,
+    response: RewardList,
+    handler: async ({ principal }) => ({ items: await till.rewards(principal.merchantId) }),
+  });
+
+  route(api, {
     method: 'post',
     path: '/v1/pos/members/:memberId/rewards/:offerId',
     summary: 'A member buys a reward at the till with points: the answer’s code goes into the basket’s codes',

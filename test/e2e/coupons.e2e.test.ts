@@ -57,10 +57,10 @@ suite('coupons and personal offers in the browser', () => {
     ).body.id;
     await api().post(`/v1/offers/${personalId}/activate`).set(owner()).expect(200);
     await api().post(`/v1/offers/${personalId}/members`).set(owner()).send({ memberIds: [anna.memberId] }).expect(200);
-    // A reward for 100 points; Anna has 150.
+    // A reward for 100 points; Anna has 250: one bought in the portal, one at the till.
     const pastry = (await api().post('/v1/offers').set(owner()).send({ name: 'Free pastry', trigger: 'code', rewardPoints: 100, mechanic: { kind: 'percent_off', target: { skus: ['PASTRY'] }, percent: 100 } }).expect(201)).body.id;
     await api().post(`/v1/offers/${pastry}/activate`).set(owner()).expect(200);
-    await api().post(`/v1/members/${anna.memberId}/points/adjustments`).set(owner()).send({ points: 150, reason: 'Welcome gift' }).expect(201);
+    await api().post(`/v1/members/${anna.memberId}/points/adjustments`).set(owner()).send({ points: 250, reason: 'Welcome gift' }).expect(201);
   });
 
   afterAll(async () => {
@@ -160,6 +160,10 @@ suite('coupons and personal offers in the browser', () => {
     await page.getByTestId('member-offers').getByText('Anna: coffee 20% off').waitFor();
     // A coupon offer needs the shopper's coupon: it is not listed as the member's.
     expect(await page.getByTestId('member-offers').textContent()).not.toContain('Welcome coupon');
+    // She buys another pastry at the till: its coupon goes into the basket, her points go down.
+    await page.getByTestId('till-rewards').getByRole('button', { name: 'Buy for 100 points' }).click();
+    await page.getByTestId('coupon-list').getByTestId('coupon').waitFor();
+    await page.getByTestId('available-points').getByText('50').waitFor();
     await page.getByRole('radio', { name: 'Lines' }).check();
     await scanInto(page, 'Barcode, item code or name', '4006381333931');
     await page.getByTestId('line-category').first().waitFor();

@@ -42,6 +42,7 @@ describeEachDb('rewards catalogue', (rt) => {
     expect(wallet.body.coupons).toEqual([expect.objectContaining({ code: bought.body.code, offerName: 'Free coffee', amountOffMinor: null })]);
 
     // At the till, for the member just scanned.
+    expect((await request(server).get('/v1/pos/rewards').set(bearer(a.tokens.terminal)).expect(200)).body.items).toEqual([expect.objectContaining({ offerId: reward, points: 100 })]);
     const atTill = await request(server).post(`/v1/pos/members/${ana.memberId}/rewards/${reward}`).set(bearer(a.tokens.terminal)).expect(201);
     expect(atTill.body).toMatchObject({ points: 100, available: 50 });
     // Not enough points left: 409, and neither points nor a code are taken.

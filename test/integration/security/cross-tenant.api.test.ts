@@ -219,6 +219,7 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/me/offers': { scoped: SELF },
   'POST /v1/me/offers/{offerId}/activate': {},
   'GET /v1/me/rewards': { scoped: SELF },
+  'GET /v1/pos/rewards': { scoped: SELF },
   'POST /v1/me/rewards/{offerId}/buy': {},
   'POST /v1/pos/members/{memberId}/rewards/{offerId}': [{ label: 'B’s member', params: (a, b) => ({ memberId: b.memberId, offerId: a.offerId }) }, { label: 'B’s offer' }],
   'GET /v1/pos/products/{code}': { label: "B's barcode", params: (_a, b) => ({ code: b.productBarcode }), expect: [404, 403] },

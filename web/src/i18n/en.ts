@@ -438,6 +438,8 @@ export const en = {
     coupon: 'Coupon',
     couponApplied: 'applied',
     couponRefused: 'not applied',
+    rewards: 'Rewards for points',
+    buyReward: 'Buy for {{points}} points',
     couponIssued: 'Your coupon: {{amount}} off, {{from}} – {{until}}',
     removeCoupon: 'Remove coupon {{code}}',
     couponReason: {

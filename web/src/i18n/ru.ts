@@ -437,6 +437,8 @@ export const ru: Messages = {
     coupon: 'Купон',
     couponApplied: 'применён',
     couponRefused: 'не применён',
+    rewards: 'Награды за баллы',
+    buyReward: 'Купить за {{points}} баллов',
     couponIssued: 'Ваш купон: скидка {{amount}}, {{from}} – {{until}}',
     removeCoupon: 'Убрать купон {{code}}',
     couponReason: {

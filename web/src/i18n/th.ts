@@ -437,6 +437,8 @@ export const th: Messages = {
     coupon: 'คูปอง',
     couponApplied: 'ใช้แล้ว',
     couponRefused: 'ใช้ไม่ได้',
+    rewards: 'แลกของรางวัลด้วยแต้ม',
+    buyReward: 'แลกด้วย {{points}} แต้ม',
     couponIssued: 'คูปองของคุณ: ลด {{amount}} ใช้ได้ {{from}} – {{until}}',
     removeCoupon: 'ลบคูปอง {{code}}',
     couponReason: {

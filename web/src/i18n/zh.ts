@@ -437,6 +437,8 @@ export const zh: Messages = {
     coupon: '优惠券',
     couponApplied: '已使用',
     couponRefused: '未使用',
+    rewards: '积分兑换',
+    buyReward: '用 {{points}} 积分兑换',
     couponIssued: '您的优惠券：减 {{amount}}，{{from}} – {{until}}',
     removeCoupon: '移除优惠券 {{code}}',
     couponReason: {

@@ -9,6 +9,7 @@ import { agoWords, rhythmWords } from '../ui/rhythm';
 import { cardDigits, looksLikeCard } from './card-shape';
 import { ConnectionStatus, useServerReachable } from './connection';
 import { CouponCodes } from './coupons';
+import { TillRewards } from './rewards';
 import { CashierSignIn, TerminalSignIn, useCashiers } from './pairing';
 import { ReceiptSlip, type ReceiptPlace } from './receipt';
 import { Return } from './returns';
@@ -387,7 +388,17 @@ function Till() {
                 {!selling && <p className="muted">{t('terminal.idleHint')}</p>}
                 {selling && (
                   <div className={draft.kind === 'lines' ? 'till-grid with-lines' : 'till-grid'}>
-                    <MemberPanel member={member} locale={locale} onClear={reset} />
+                    <MemberPanel
+                      member={member}
+                      locale={locale}
+                      onClear={reset}
+                      onRewardBought={(bought) => {
+                        // The coupon goes into the basket; the member's points are read again (the reward cost some).
+                        setDraft((d) => ({ ...d, codes: d.codes.includes(bought.code) ? d.codes : [...d.codes, bought.code] }));
+                        setEvaluation(null);
+                        if (member) setMember({ ...member, points: { ...member.points, available: bought.available } });
+                      }}
+                    />
                     <section className="card basket" aria-labelledby="basket-title">
                       <h2 id="basket-title">{t('terminal.basket')}</h2>
                       <form className="stack" onSubmit={evaluate}>
@@ -497,7 +508,17 @@ function Till() {
   );
 }
 
-function MemberPanel({ member, locale, onClear }: { member: MemberSummary | null; locale: string; onClear: () => void }) {
+function MemberPanel({
+  member,
+  locale,
+  onClear,
+  onRewardBought,
+}: {
+  member: MemberSummary | null;
+  locale: string;
+  onClear: () => void;
+  onRewardBought: (bought: { code: string; available: number }) => void;
+}) {
   const { t } = useTranslation();
   if (!member) {
     return (
@@ -564,6 +585,7 @@ function MemberPanel({ member, locale, onClear }: { member: MemberSummary | null
           ))}
         </ul>
       )}
+      <TillRewards memberId={member.member.id} available={member.points.available} onBought={onRewardBought} />
       {member.completeness.missing.length > 0 && (
         <p className="muted">{t('terminal.askFor', { fields: member.completeness.missing.map((f) => t(`profileField.${f}`, { defaultValue: f })).join(', ') })}</p>
       )}
