@@ -3,7 +3,7 @@ import request from 'supertest';
 import { OfferCode } from '../../src/offers/offer-code.entity';
 import { createMerchantFixture, tokenFor, type MerchantFixture } from '../support/factories';
 import { expectNoAxeViolations } from './axe';
-import { browserAvailable, expectNoSidewaysScroll, launchBrowser, PHONE, shot, startServer, TILL, type LiveServer } from './browser';
+import { browserAvailable, expectNoSidewaysScroll, launchBrowser, PHONE, snap, startServer, TILL, type LiveServer } from './browser';
 
 /**
  * Coupons and personal offers in Chromium (issue 9, "Done when"): a cashier
@@ -91,7 +91,7 @@ suite('coupons and personal offers in the browser', () => {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : width === 1024 ? 768 : 1080 });
       await expectNoSidewaysScroll(page, `${name} at ${width} px`);
-      await page.screenshot({ path: shot(`${name}-${width}`), fullPage: true });
+      await snap(page, `${name}-${width}`, { fullPage: true });
     }
     await expectNoAxeViolations(page, name);
   }
