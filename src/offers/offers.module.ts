@@ -17,7 +17,7 @@ import { PersonalOffersService, type PersonalOffersServiceUses } from './persona
 export const offersModule = defineModule({
   name: 'offers',
   entities: [Offer, OfferCounter, OfferUse, OfferCode, OfferCodeBatch, OfferMember],
-  uses: ['members', 'segments'],
+  uses: ['members'],
   create: (deps: Deps, use: PersonalOffersServiceUses) => ({ offers: new OffersService(deps), offerCodes: new OfferCodesService(deps), personalOffers: new PersonalOffersService(deps, use) }),
   routes: (api) => {
     offersRoutes(api);

@@ -1,24 +1,12 @@
 import type { Api } from '../http/api';
-import { MANAGERS, type Principal } from '../http/principal';
+import type { Principal } from '../http/principal';
 import { route } from '../http/route';
-import { GiveOfferBody, GivenOut, MyOffersOut, MyOfferOut, OfferParams } from './offers.schemas';
+import { MyOffersOut, MyOfferOut, OfferParams } from './offers.schemas';
 import type { MyOffer, PersonalOffersService } from './personal-offers.service';
 
-/** Personal offers: the back office gives them to members; the member sees and activates them in the portal, with the coupons that are theirs. */
+/** Personal offers in the portal: the member sees and activates them, with the coupons that are theirs (the back office gives them through the till module's route). */
 export function personalOffersRoutes(api: Api<{ personalOffers: PersonalOffersService }>): void {
   const { personalOffers } = api.services;
-
-  route(api, {
-    method: 'post',
-    path: '/v1/offers/:offerId/members',
-    summary: 'Give a personal offer to members, by id or a segment’s members now (given twice is given once)',
-    tag: 'offers',
-    access: { staff: MANAGERS },
-    params: OfferParams,
-    body: GiveOfferBody,
-    response: GivenOut,
-    handler: async ({ principal, params, body }) => personalOffers.give(principal, params.offerId, body),
-  });
 
   route(api, {
     method: 'get',

@@ -4,7 +4,6 @@ import type { Deps } from '../deps';
 import { AppError, found } from '../http/errors';
 import type { Principal } from '../http/principal';
 import type { MembersService } from '../members';
-import type { SegmentsService } from '../segments';
 import { OfferCode } from './offer-code.entity';
 import { OfferMember } from './offer-member.entity';
 import { Offer } from './offer.entity';
@@ -12,7 +11,6 @@ import { Offer } from './offer.entity';
 /** The other modules' services this one calls. */
 export interface PersonalOffersServiceUses {
   members: MembersService;
-  segments: SegmentsService;
 }
 
 /** A personal offer as its member sees it in the portal. */
@@ -24,8 +22,6 @@ export interface MyOffer {
 
 /** Rows written per INSERT when an offer is given to many members. */
 const INSERT_CHUNK = 500;
-/** Members of a segment read per page when an offer is given to it. */
-const SEGMENT_PAGE = 1000;
 
 /**
  * Personal offers: the back office gives an offer with trigger `personal`
@@ -42,10 +38,12 @@ export class PersonalOffersService {
 
   /**
    * Gives a personal offer to members; given twice is given once (the
-   * activation stays). Member ids must be the merchant's members (a 400
-   * names the first that is not); a segment's members are those it has now.
+   * activation stays). `memberIds` must be the merchant's members (a 400
+   * names the first that is not); `segment` is a segment's members as the
+   * caller read them (the till module, which may use segments: offers may
+   * not, as segments read purchases, which use offers).
    */
-  async give(principal: Principal, offerId: string, input: { memberIds?: string[]; segmentId?: string }, now = new Date()): Promise<{ added: number; members: number }> {
+  async give(principal: Principal, offerId: string, input: { memberIds?: string[]; segment?: { id: string; memberIds: readonly string[] } }, now = new Date()): Promise<{ added: number; members: number }> {
     const merchantId = principal.merchantId;
     const offer = found(await this.deps.db.manager.findOneBy(Offer, { merchantId, id: offerId }), 'Offer');
     if (offer.triggerKind !== 'personal') throw new AppError('VALIDATION_FAILED', 'Only an offer with trigger personal is given to members', [{ path: 'params.offerId', message: 'the offer’s trigger is not personal' }]);
@@ -56,15 +54,7 @@ export class PersonalOffersService {
       const index = input.memberIds.findIndex((id) => !known.has(id));
       if (index >= 0) throw new AppError('VALIDATION_FAILED', 'Not a member of this shop', [{ path: `body.memberIds.${index}`, message: 'no such member' }]);
     }
-    if (input.segmentId) {
-      await this.use.segments.get(merchantId, input.segmentId);
-      for (let after: string | null = null; ; ) {
-        const page = await this.use.segments.memberPage(merchantId, input.segmentId, after, SEGMENT_PAGE);
-        for (const id of page) ids.add(id);
-        if (page.length < SEGMENT_PAGE) break;
-        after = page[page.length - 1];
-      }
-    }
+    for (const id of input.segment?.memberIds ?? []) ids.add(id);
     return this.deps.db.transaction(async (tx) => {
       const all = [...ids];
       const existing = new Set<string>();
@@ -79,7 +69,7 @@ export class PersonalOffersService {
           fresh.slice(i, i + INSERT_CHUNK).map((memberId) => ({ offerId, memberId, merchantId, givenAt: now, activatedAt: null })),
         );
       }
-      await audit(tx, merchantId, principal, { action: 'offer.give', entity: 'offer', entityId: offerId, data: { added: fresh.length, segmentId: input.segmentId ?? null } }, now);
+      await audit(tx, merchantId, principal, { action: 'offer.give', entity: 'offer', entityId: offerId, data: { added: fresh.length, segmentId: input.segment?.id ?? null } }, now);
       return { added: fresh.length, members: await tx.countBy(OfferMember, { offerId }) };
     });
   }

@@ -7,7 +7,7 @@ import type { Idempotent } from '../db/idempotent';
 import { TillProduct, TillProductList, TillProductParams, TillProductSearchQuery, type CatalogueService } from '../catalogue';
 import type { MerchantsService, StaffService } from '../merchants';
 import type { Cashier, PurchasesService } from '../purchases';
-import { RewardBought, RewardList } from '../offers';
+import { GiveOfferBody, GivenOut, OfferParams, RewardBought, RewardList } from '../offers';
 import type { TillLookupsService } from './till-lookups';
 import type { TillContext, TillService } from './till.service';
 import {
@@ -47,6 +47,18 @@ type TillServices = { catalogue: CatalogueService; till: TillService; tillLookup
 export function tillRoutes(api: Api<TillServices>): void {
   const { catalogue, till, purchases, tillLookups, staff } = api.services;
   const lookupAccess = { terminal: true, staff: ALL_STAFF };
+
+  route(api, {
+    method: 'post',
+    path: '/v1/offers/:offerId/members',
+    summary: 'Give a personal offer to members, by id or a segment’s members now (given twice is given once)',
+    tag: 'offers',
+    access: { staff: MANAGERS },
+    params: OfferParams,
+    body: GiveOfferBody,
+    response: GivenOut,
+    handler: async ({ principal, params, body }) => till.giveOffer(principal, params.offerId, body),
+  });
 
   route(api, {
     method: 'get',

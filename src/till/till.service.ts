@@ -32,6 +32,9 @@ import type {
   TillOfferSet,
 } from './till.schemas';
 
+/** Members of a segment read per page when a personal offer is given to it. */
+const SEGMENT_PAGE = 1000;
+
 /** A journalled offline sale is accepted this long after it happened. */
 export const OFFLINE_WINDOW_MS = 14 * 24 * 3600_000;
 /** How far a till clock may run ahead of the server. */
@@ -280,6 +283,26 @@ export class TillService {
     const memberId = result.body.purchase.memberId;
     if (!result.replay && tierReached && memberId) await this.services.rules.upgradeAfterSale(merchantId, memberId, now);
     return result;
+  }
+
+  /**
+   * Gives a personal offer to members by id and/or to a segment's members as
+   * it has them now (read here: the offers module may not use segments,
+   * which read purchases, which use offers).
+   */
+  async giveOffer(principal: Principal, offerId: string, input: { memberIds?: string[]; segmentId?: string }, now = new Date()): Promise<{ added: number; members: number }> {
+    let segment: { id: string; memberIds: string[] } | undefined;
+    if (input.segmentId) {
+      await this.services.segments.get(principal.merchantId, input.segmentId);
+      segment = { id: input.segmentId, memberIds: [] };
+      for (let after: string | null = null; ; ) {
+        const page = await this.services.segments.memberPage(principal.merchantId, input.segmentId, after, SEGMENT_PAGE);
+        segment.memberIds.push(...page);
+        if (page.length < SEGMENT_PAGE) break;
+        after = page[page.length - 1];
+      }
+    }
+    return this.services.personalOffers.give(principal, offerId, { memberIds: input.memberIds, segment }, now);
   }
 
   /** The rewards catalogue: the active reward offers and their points prices, cheapest first. */
