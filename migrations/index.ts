@@ -20,6 +20,7 @@ import { Imports1700000027000 } from './1700000027000-imports';
 import { OfflineOffersReturns1700000030000 } from './1700000030000-offline-offers-returns';
 import { Catalogue1700000028000 } from './1700000028000-catalogue';
 import { Analytics1700000031000 } from './1700000031000-analytics';
+import { Forecasts1700000032000 } from './1700000032000-forecasts';
 import { Feedback1700000033000 } from './1700000033000-feedback';
 import { SegmentsCampaigns1700000035000 } from './1700000035000-segments-campaigns';
 import { OfferCodes1700000036000 } from './1700000036000-offer-codes';
@@ -52,6 +53,7 @@ export const migrations = [
   Catalogue1700000028000,
   OfflineOffersReturns1700000030000,
   Analytics1700000031000,
+  Forecasts1700000032000,
   Feedback1700000033000,
   SegmentsCampaigns1700000035000,
   OfferCodes1700000036000,

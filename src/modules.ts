@@ -6,6 +6,7 @@ import { catalogueModule } from './catalogue/catalogue.module';
 import { statisticsModule } from './db/statistics.module';
 import { exportsModule } from './exports/exports.module';
 import { feedbackModule } from './feedback/feedback.module';
+import { forecastsModule } from './forecasts/forecasts.module';
 import { healthModule } from './health/health.module';
 import { importsModule } from './imports/imports.module';
 import { outboxModule } from './jobs/outbox.module';
@@ -56,6 +57,7 @@ export const modules = [
   analyticsModule,
   segmentsModule,
   campaignsModule,
+  forecastsModule,
 ] as const;
 
 /** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */

@@ -6,5 +6,5 @@ export { requestHash } from './purchase-math';
 export { saleReplay } from './purchases.service';
 export type { Cashier, ImportedPurchase, SaleFacts } from './purchases.service';
 export type { Purchase } from './purchase.entity';
-export type { MemberPurchaseRange, SqlSource } from './purchase-figures.service';
+export type { DailySales, DailySalesQuery, MemberPurchaseRange, SalesLevel, SqlSource } from './purchase-figures.service';
 export type { MemberActivity, MemberPurchaseSources, PurchaseFigures, PurchasesService, Window };

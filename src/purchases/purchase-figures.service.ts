@@ -117,6 +117,93 @@ export class PurchaseFigures {
     }
     return activity;
   }
+
+  /**
+   * The stores that sold in [from, before) and every category the merchant's
+   * receipt lines have named: the keys of the daily sales series, so a reader
+   * can take them in batches.
+   */
+  async salesKeys(merchantId: string, from: Date, before: Date): Promise<{ storeIds: string[]; categories: string[] }> {
+    const m = this.deps.db.manager;
+    const stores: Record<string, unknown>[] = await m.query(
+      `SELECT DISTINCT p.store_id AS store_id FROM purchases p WHERE p.merchant_id = ? AND p.status = 'completed' AND p.occurred_at >= ? AND p.occurred_at < ? ORDER BY p.store_id`,
+      [merchantId, sqlInstant(from), sqlInstant(before)],
+    );
+    const categories: Record<string, unknown>[] = await m.query('SELECT DISTINCT category FROM purchase_lines WHERE merchant_id = ? AND category IS NOT NULL ORDER BY category', [merchantId]);
+    return { storeIds: stores.map((r) => String(r.store_id)), categories: categories.map((r) => String(r.category)) };
+  }
+
+  /**
+   * Net sales, receipts and net sales to members per local day, over all
+   * completed sales (with a card or without), summed per merchant, store,
+   * category or store × category: one grouped query, ordered by store,
+   * category and day. Merchant and store figures are receipt totals less
+   * refunds; category figures are line amounts less returns (before
+   * basket-wide discounts and points redeemed, as the catalogue's product
+   * figures), receipts counting each receipt once per category; lines
+   * without a category are in no category's series.
+   */
+  async dailySales(merchantId: string, query: DailySalesQuery): Promise<DailySales[]> {
+    const day = localDay(this.deps.db.isMysql, query.offsetMinutes);
+    const byLine = query.level === 'category' || query.level === 'store-category';
+    const byStore = query.level === 'store' || query.level === 'store-category';
+    const params: unknown[] = [merchantId, sqlInstant(query.from), sqlInstant(query.before)];
+    let where = `p.merchant_id = ? AND p.status = 'completed' AND p.occurred_at >= ? AND p.occurred_at < ?`;
+    if (query.storeIds) {
+      where += query.storeIds.length ? ` AND p.store_id IN (${query.storeIds.map(() => '?').join(', ')})` : ' AND 1 = 0';
+      params.push(...query.storeIds);
+    }
+    if (byLine) {
+      where += ' AND l.category IS NOT NULL';
+      if (query.categories) {
+        where += query.categories.length ? ` AND l.category IN (${query.categories.map(() => '?').join(', ')})` : ' AND 1 = 0';
+        params.push(...query.categories);
+      }
+    }
+    const net = byLine ? '(l.amount_minor - l.returned_amount_minor)' : '(p.total_minor - p.refunded_minor)';
+    const keys = [...(byStore ? ['p.store_id'] : []), ...(byLine ? ['l.category'] : [])];
+    const rows: Record<string, unknown>[] = await this.deps.db.manager.query(
+      `SELECT ${byStore ? 'p.store_id' : 'NULL'} AS store_id, ${byLine ? 'l.category' : 'NULL'} AS category, ${day} AS day,
+              SUM(${net}) AS amount, ${byLine ? 'COUNT(DISTINCT p.id)' : 'COUNT(*)'} AS receipts, SUM(CASE WHEN p.member_id IS NOT NULL THEN ${net} ELSE 0 END) AS member_amount
+       FROM purchases p ${byLine ? 'JOIN purchase_lines l ON l.purchase_id = p.id' : ''}
+       WHERE ${where}
+       GROUP BY ${[...keys, day].join(', ')}
+       ORDER BY ${[...keys, day].join(', ')}`,
+      params,
+    );
+    return rows.map((r) => ({
+      storeId: r.store_id === null ? null : String(r.store_id),
+      category: r.category === null ? null : String(r.category),
+      day: toInt(r.day),
+      amountMinor: toInt(r.amount),
+      receipts: toInt(r.receipts),
+      memberAmountMinor: toInt(r.member_amount),
+    }));
+  }
+}
+
+/** How the daily sales are summed: the merchant's, each store's, each category's (from receipt lines), each store's in each category. */
+export type SalesLevel = 'merchant' | 'store' | 'category' | 'store-category';
+
+/** Daily sales in [from, before), days counted at the merchant's offset (see `MemberPurchaseRange`); optionally of some stores or categories only. */
+export interface DailySalesQuery {
+  level: SalesLevel;
+  from: Date;
+  before: Date;
+  offsetMinutes: number;
+  storeIds?: readonly string[];
+  categories?: readonly string[];
+}
+
+/** One day of one series; storeId and category are null where the level does not split by them. */
+export interface DailySales {
+  storeId: string | null;
+  category: string | null;
+  /** Days since 1970-01-01 in merchant time. */
+  day: number;
+  amountMinor: number;
+  receipts: number;
+  memberAmountMinor: number;
 }
 
 /** A query other modules embed in their own set-based statements: SQL with `?` placeholders and its parameters in order. */
@@ -138,6 +225,12 @@ export interface MemberPurchaseRange {
   offsetMinutes: number;
 }
 
+/** The calendar day (days since 1970-01-01 at the offset) of `p.occurred_at`. */
+function localDay(isMysql: boolean, offsetMinutes: number): string {
+  if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 24 * 60) throw new RangeError('offsetMinutes must be a whole number of minutes within a day');
+  return isMysql ? `(TO_DAYS(p.occurred_at + INTERVAL ${offsetMinutes} MINUTE) - 719528)` : `CAST(julianday(p.occurred_at) - 2440587.5 + ${offsetMinutes} / 1440.0 AS INTEGER)`;
+}
+
 /**
  * The member sources of analytics (issue 10): each is one SELECT over the
  * purchases tables, set-based, for the analytics module to aggregate into
@@ -146,12 +239,8 @@ export interface MemberPurchaseRange {
 export class MemberPurchaseSources {
   constructor(private readonly deps: Deps) {}
 
-  /** The calendar day (days since 1970-01-01 at the offset) of `p.occurred_at`. */
   private day(offsetMinutes: number): string {
-    if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 24 * 60) throw new RangeError('offsetMinutes must be a whole number of minutes within a day');
-    return this.deps.db.isMysql
-      ? `(TO_DAYS(p.occurred_at + INTERVAL ${offsetMinutes} MINUTE) - 719528)`
-      : `CAST(julianday(p.occurred_at) - 2440587.5 + ${offsetMinutes} / 1440.0 AS INTEGER)`;
+    return localDay(this.deps.db.isMysql, offsetMinutes);
   }
 
   private where(merchantId: string, range: MemberPurchaseRange): SqlSource {

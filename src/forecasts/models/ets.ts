@@ -70,6 +70,31 @@ export function etsFilter(y: readonly number[], params: EtsParams, initial: EtsS
 }
 
 /**
+ * The sum of squared errors of `etsFilter`, computed the same way without
+ * keeping the fitted values: the optimiser calls it hundreds of times per fit,
+ * and the forecast run fits thousands of series.
+ */
+function etsSse(y: readonly number[], { alpha, beta, gamma, phi }: EtsParams, initial: EtsState): number {
+  const m = initial.season.length;
+  const s = [...initial.season];
+  let head = 0;
+  let level = initial.level;
+  let trend = initial.trend;
+  let sse = 0;
+  for (let t = 0; t < y.length; t++) {
+    const oldest = (head + m - 1) % m;
+    const base = level + phi * trend;
+    const e = y[t] - (base + s[oldest]);
+    sse += e * e;
+    level = base + alpha * e;
+    trend = phi * trend + beta * e;
+    s[oldest] = s[oldest] + gamma * e;
+    head = oldest;
+  }
+  return sse;
+}
+
+/**
  * Forecast mean and intervals h steps from a state (R's class-1 formulas):
  * mean_j = l + (φ+…+φ^j)·b + s, var_j = σ²·(1 + Σ_{i<j} c_i²) with
  * c_i = α + β(φ+…+φ^i) + γ·[i is a whole number of periods].
@@ -139,10 +164,7 @@ export function fitEts(y: readonly number[], options: { period?: number; optimiz
   };
   const sse = (x: number[]) => {
     const { params, initial } = unpack(x);
-    if (!inBounds(params)) return Infinity;
-    let total = 0;
-    for (const e of etsFilter(y, params, initial).residuals) total += e * e;
-    return total;
+    return inBounds(params) ? etsSse(y, params, initial) : Infinity;
   };
   const x0 = optimizeInitialState
     ? [...params0, start.level / scale, start.trend / scale, ...start.season.slice(0, period - 1).map((v) => v / scale)]

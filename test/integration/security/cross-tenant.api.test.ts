@@ -272,6 +272,15 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'POST /v1/campaigns/{campaignId}/launch': {},
   'POST /v1/campaigns/{campaignId}/end': {},
   'GET /v1/campaigns/{campaignId}/report': {},
+  'GET /v1/forecasts/calendar': { scoped: SELF },
+  'PUT /v1/forecasts/calendar': { scoped: 'replaces the calendar of the caller’s merchant; the merchant comes from the principal' },
+  'POST /v1/forecasts/runs': { scoped: 'forecasts the caller’s merchant only; the merchant comes from the principal (forecasts test)' },
+  'GET /v1/forecasts/runs': { scoped: SELF },
+  'GET /v1/forecasts/runs/{runId}': { label: 'a run id A does not have', params: () => ({ runId: '01900000-0000-7000-8000-000000000000' }) },
+  // A has no forecast run in this world: its managers get 404; B's runs are never reachable (the run comes from the principal's merchant).
+  'GET /v1/forecasts/series': { label: 'A has no forecast run', expect: [403, 404] },
+  'GET /v1/forecasts/series.csv': { label: 'A has no forecast run', expect: [403, 404] },
+  'GET /v1/forecasts/series/{key}': { label: 'A has no forecast run', params: () => ({ key: 'merchant' }), expect: [403, 404] },
 };
 
 describeEachDb('cross-tenant requests on every route', (rt, dialect) => {
