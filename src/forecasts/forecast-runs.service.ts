@@ -173,7 +173,7 @@ export class ForecastRuns {
     }
     const openHere = open.slice(firstDay - fromDay);
     return MEASURES.map((measure) => {
-      const result = forecastSeries(values[measure], { horizon: run.horizon, open: openHere });
+      const result = forecastSeries(values[measure], { horizon: run.horizon, open: openHere, refit: false });
       const round = rounder(measure);
       const forecast = result
         ? { mean: result.mean.map(round), lower80: result.lower80.map(round), upper80: result.upper80.map(round), lower95: result.lower95.map(round), upper95: result.upper95.map(round) }

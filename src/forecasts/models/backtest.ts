@@ -55,6 +55,8 @@ export interface Backtest {
   weeks: number;
   /** One score per method that could be fitted, best first. */
   scores: MethodScore[];
+  /** Each scored method as fitted on the days before the first origin. */
+  fitted: Partial<Record<Method, Forecaster>>;
 }
 
 /**
@@ -70,9 +72,11 @@ export function backtest(y: readonly number[], open: readonly boolean[], weeks =
   const train = y.slice(0, firstOrigin);
   const scale = seasonalNaiveScale(train);
   const scores: MethodScore[] = [];
+  const fitted: Partial<Record<Method, Forecaster>> = {};
   for (const method of methods) {
     if (train.length < MIN_DAYS[method]) continue;
     const forecaster = fitMethod(method, train);
+    fitted[method] = forecaster;
     let absolute = 0;
     let actual = 0;
     let days = 0;
@@ -99,5 +103,5 @@ export function backtest(y: readonly number[], open: readonly boolean[], weeks =
   }
   // Same scale for every method, so ranking by MAE is ranking by MASE (and holds when the scale is 0).
   scores.sort((a, b) => a.mae - b.mae);
-  return { weeks, scores };
+  return { weeks, scores, fitted };
 }

@@ -11,6 +11,12 @@ export interface SeriesForecastOptions {
   /** The models see at most this many of the latest days (a year of training after the backtest weeks). */
   window?: number;
   methods?: readonly Method[];
+  /**
+   * Refit the chosen method on the whole window (default), or forecast with
+   * its fit from the backtest, run on to the last day with its parameters
+   * held: one fit fewer per series, for runs over thousands of series.
+   */
+  refit?: boolean;
 }
 
 export interface Accuracy {
@@ -62,7 +68,7 @@ export function fillClosedDays(y: readonly number[], open: readonly boolean[]): 
  * With fewer than a week of days there is nothing to forecast from (null).
  */
 export function forecastSeries(values: readonly number[], options: SeriesForecastOptions): SeriesForecast | null {
-  const { horizon, backtestWeeks = DEFAULT_BACKTEST_WEEKS, window = DEFAULT_WINDOW, methods = METHODS } = options;
+  const { horizon, backtestWeeks = DEFAULT_BACKTEST_WEEKS, window = DEFAULT_WINDOW, methods = METHODS, refit = true } = options;
   const openAll = options.open ?? new Array<boolean>(values.length + horizon).fill(true);
   const cut = Math.max(0, values.length - window);
   const open = openAll.slice(cut);
@@ -72,7 +78,7 @@ export function forecastSeries(values: readonly number[], options: SeriesForecas
   const tested = backtest(y, open, backtestWeeks, methods);
   const chosen = tested?.scores[0]?.method ?? 'seasonal-naive';
   const usable = y.length >= MIN_DAYS[chosen] ? chosen : 'seasonal-naive';
-  const forecast = fitMethod(usable, y)(y, horizon);
+  const forecast = ((!refit && tested?.fitted[usable]) || fitMethod(usable, y))(y, horizon);
   const closedAhead = (i: number) => !open[y.length + i];
   const clip = (xs: number[]) => xs.map((x, i) => (closedAhead(i) ? 0 : Math.max(0, x)));
 

@@ -15,17 +15,15 @@ export interface ThetaFit {
 }
 
 /** Sum of squared one-step errors of SES and the last level. */
-function sesRun(x: readonly number[], { alpha, level0 }: SesParams): { sse: number; level: number; fitted: number[] } {
+function sesRun(x: readonly number[], { alpha, level0 }: SesParams): { sse: number; level: number } {
   let level = level0;
   let sse = 0;
-  const fitted = new Array<number>(x.length);
   for (let t = 0; t < x.length; t++) {
-    fitted[t] = level;
     const e = x[t] - level;
     sse += e * e;
     level += alpha * e;
   }
-  return { sse, level, fitted };
+  return { sse, level };
 }
 
 /**

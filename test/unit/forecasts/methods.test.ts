@@ -84,6 +84,17 @@ describe('rolling-origin backtest', () => {
     expect(f.accuracy!.mase).toBeLessThan(f.accuracy!.seasonalNaiveMase);
   });
 
+  it('without a refit forecasts with the backtest’s fit run on to the last day', () => {
+    const y = shop(7 * 40, { trend: 0.2, noise: 40 });
+    const held = forecastSeries(y, { horizon: 14, refit: false })!;
+    const tested = backtest(y, y.map(() => true))!;
+    expect(held.method).toBe(tested.scores[0].method);
+    expect(held.mean).toEqual(tested.fitted[held.method]!(y, 14).mean.map((x) => Math.max(0, x)));
+    // Fitted on 8 weeks fewer, the forecast stays close to the refitted one.
+    const refitted = forecastSeries(y, { horizon: 14 })!;
+    held.mean.forEach((x, i) => expect(Math.abs(x - refitted.mean[i])).toBeLessThan(0.1 * refitted.mean[i]));
+  });
+
   it('uses no day after the origin: changing the future of an origin leaves its forecast alone', () => {
     const y = shop(7 * 30, { noise: 10 });
     const changed = [...y];
