@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../http/errors';
 import { enqueueInTransaction } from '../jobs/outbox';
 import type { MerchantsService } from '../merchants';
-import type { DailySales, DailySalesQuery, PurchaseFigures } from '../purchases';
+import type { DailySales, PurchaseFigures } from '../purchases';
 import { openDays, type CalendarService } from './calendar.service';
 import { dateOfDay, dayOfDate, localDate, offsetMinutes, startOfDate } from './days';
 import { ForecastRun, type RunSummary } from './forecast-run.entity';
@@ -22,7 +22,7 @@ export const RUN_JOB = 'forecasts.run';
 export const HORIZON = 6 * WEEK;
 /** Runs kept per merchant (older ones go with their series). */
 const KEEP_RUNS = 14;
-/** Stores read at once for the store level, categories for the category level; store × category is read a store at a time. */
+/** Stores read at once for the store level (store × category is read a store at a time); categories forecast per batch. */
 const STORE_BATCH = 50;
 const CATEGORY_BATCH = 100;
 const WRITE_CHUNK = 100;
@@ -37,10 +37,24 @@ function roundAccuracy(a: Accuracy | null): Accuracy | null {
   return a && { ...a, mase: round4(a.mase), seasonalNaiveMase: round4(a.seasonalNaiveMase), improvement: round4(a.improvement), worstWeek: round4(a.worstWeek), wape: round4(a.wape), coverage80: round4(a.coverage80) };
 }
 
-interface Batch {
-  level: SeriesLevel;
-  storeIds?: string[];
-  categories?: string[];
+/** A series added up day by day from the series it sums. */
+class DailySums {
+  private readonly byDay = new Map<number, DailySales>();
+
+  add(d: DailySales): void {
+    const sum = this.byDay.get(d.day);
+    if (!sum) this.byDay.set(d.day, { storeId: null, category: null, day: d.day, amountMinor: d.amountMinor, receipts: d.receipts, memberAmountMinor: d.memberAmountMinor });
+    else {
+      sum.amountMinor += d.amountMinor;
+      sum.receipts += d.receipts;
+      sum.memberAmountMinor += d.memberAmountMinor;
+    }
+  }
+
+  /** The days in order, named as a merchant (null) or category series. */
+  days(category: string | null): DailySales[] {
+    return [...this.byDay.values()].sort((a, b) => a.day - b.day).map((d) => ({ ...d, category }));
+  }
 }
 
 /**
@@ -48,8 +62,9 @@ interface Batch {
  * (merchant, store, category, store × category; sales, receipts, sales to
  * members), the method of least MASE in the rolling-origin backtest, its
  * forecast with 80 % and 95 % intervals and its accuracy, as of any date.
- * Series are read and forecast a batch at a time (a store's categories
- * together), so memory holds one batch's history, never all of it.
+ * Series are read and forecast a batch at a time (stores 50 at a time, then
+ * a store's categories together), so memory holds one batch's history and the
+ * running sums of the merchant and the categories, never all of it.
  */
 export class ForecastRuns {
   constructor(
@@ -124,26 +139,15 @@ export class ForecastRuns {
     await db.autocommit((m) => m.delete(ForecastedSeries, { runId: run.id }));
 
     const summary: RunSummary = { series: {}, tooFewData: 0, methods: {}, timings: {} };
-    const { storeIds, categories } = await this.use.purchaseFigures.salesKeys(merchantId, range.from, before);
-    const chunks = <T>(xs: T[], size: number) => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
-    const batches: Batch[] = [
-      { level: 'merchant' },
-      ...chunks(storeIds, STORE_BATCH).map((ids): Batch => ({ level: 'store', storeIds: ids })),
-      ...chunks(categories, CATEGORY_BATCH).map((cs): Batch => ({ level: 'category', categories: cs })),
-      ...storeIds.map((id): Batch => ({ level: 'store-category', storeIds: [id] })),
-    ];
     const timings = { read: 0, forecast: 0, write: 0 };
-    for (const batch of batches) {
+    const chunks = <T>(xs: T[], size: number) => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
+    const forecastBatch = async (level: SeriesLevel, sales: DailySales[]) => {
       let mark = Date.now();
-      const query: DailySalesQuery = { level: batch.level, ...range, storeIds: batch.storeIds, categories: batch.categories };
-      const sales = await this.use.purchaseFigures.dailySales(merchantId, query);
-      timings.read += Date.now() - mark;
-      mark = Date.now();
       const rows: ForecastedSeries[] = [];
       for (const days of groupBySeries(sales.filter((d) => d.day >= fromDay && d.day < asOfDay))) {
-        const series = this.forecastOne(run, batch.level, days, fromDay, asOfDay, open);
+        const series = this.forecastOne(run, level, days, fromDay, asOfDay, open);
         rows.push(...series);
-        summary.series[batch.level] = (summary.series[batch.level] ?? 0) + 1;
+        summary.series[level] = (summary.series[level] ?? 0) + 1;
         for (const row of series) {
           if (row.tooFewData) summary.tooFewData++;
           if (row.measure === 'sales') summary.methods[row.method ?? 'none'] = (summary.methods[row.method ?? 'none'] ?? 0) + 1;
@@ -153,7 +157,36 @@ export class ForecastRuns {
       mark = Date.now();
       for (const chunk of chunks(rows, WRITE_CHUNK)) await db.autocommit((m) => m.insert(ForecastedSeries, chunk));
       timings.write += Date.now() - mark;
+    };
+    const read = async (level: 'store' | 'store-category', storeIds: string[]) => {
+      const mark = Date.now();
+      const sales = await this.use.purchaseFigures.dailySales(merchantId, { level, ...range, storeIds });
+      timings.read += Date.now() - mark;
+      return sales;
+    };
+
+    // The merchant is the sum of its stores, a category the sum of its stores' categories (a
+    // receipt is in one store): both are added up from the store batches instead of read again.
+    const merchant = new DailySums();
+    const categories = new Map<string, DailySums>();
+    const storeIds = await this.use.purchaseFigures.salesStores(merchantId, range.from, before);
+    for (const ids of chunks(storeIds, STORE_BATCH)) {
+      const sales = await read('store', ids);
+      for (const d of sales) merchant.add(d);
+      await forecastBatch('store', sales);
     }
+    for (const id of storeIds) {
+      const sales = await read('store-category', [id]);
+      for (const d of sales) {
+        const sums = categories.get(d.category!) ?? new DailySums();
+        sums.add(d);
+        categories.set(d.category!, sums);
+      }
+      await forecastBatch('store-category', sales);
+    }
+    await forecastBatch('merchant', merchant.days(null));
+    const names = [...categories.keys()].sort();
+    for (const names100 of chunks(names, CATEGORY_BATCH)) await forecastBatch('category', names100.flatMap((name) => categories.get(name)!.days(name)));
     summary.timings = { read: timings.read / 1000, forecast: timings.forecast / 1000, write: timings.write / 1000 };
     const total = Object.values(summary.series).reduce((a, b) => a + b, 0);
     await db.autocommit((m) => m.update(ForecastRun, { id: run.id }, { status: 'done', series: total, summary, finishedAt: new Date() }));

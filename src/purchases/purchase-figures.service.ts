@@ -118,19 +118,13 @@ export class PurchaseFigures {
     return activity;
   }
 
-  /**
-   * The stores that sold in [from, before) and every category the merchant's
-   * receipt lines have named: the keys of the daily sales series, so a reader
-   * can take them in batches.
-   */
-  async salesKeys(merchantId: string, from: Date, before: Date): Promise<{ storeIds: string[]; categories: string[] }> {
-    const m = this.deps.db.manager;
-    const stores: Record<string, unknown>[] = await m.query(
+  /** The stores that sold in [from, before): the daily sales series are read a batch of stores at a time. */
+  async salesStores(merchantId: string, from: Date, before: Date): Promise<string[]> {
+    const rows: Record<string, unknown>[] = await this.deps.db.manager.query(
       `SELECT DISTINCT p.store_id AS store_id FROM purchases p WHERE p.merchant_id = ? AND p.status = 'completed' AND p.occurred_at >= ? AND p.occurred_at < ? ORDER BY p.store_id`,
       [merchantId, sqlInstant(from), sqlInstant(before)],
     );
-    const categories: Record<string, unknown>[] = await m.query('SELECT DISTINCT category FROM purchase_lines WHERE merchant_id = ? AND category IS NOT NULL ORDER BY category', [merchantId]);
-    return { storeIds: stores.map((r) => String(r.store_id)), categories: categories.map((r) => String(r.category)) };
+    return rows.map((r) => String(r.store_id));
   }
 
   /**
