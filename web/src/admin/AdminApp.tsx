@@ -16,6 +16,7 @@ import { Staff, Stores, Terminals } from './Organisation';
 import { PortalPoster } from './PortalPoster';
 import { Products } from './Products';
 import { Feedback } from './Feedback';
+import { Forecasts } from './Forecasts';
 import { Webhooks } from './Webhooks';
 
 export default function AdminApp() {
@@ -41,6 +42,7 @@ export default function AdminApp() {
         ['/admin', t('admin.nav.dashboard')],
         ['/admin/members', t('admin.nav.members')],
         ['/admin/analytics', t('admin.nav.analytics')],
+        ['/admin/forecasts', t('forecasts.nav')],
         ['/admin/stores', t('admin.nav.stores')],
         ['/admin/staff', t('admin.nav.staff')],
         ['/admin/terminals', t('admin.nav.terminals')],
@@ -91,6 +93,7 @@ export default function AdminApp() {
                 <Route path="members" element={<Members />} />
                 <Route path="members/:memberId" element={<MemberDetail />} />
                 <Route path="analytics" element={<Analytics />} />
+                <Route path="forecasts" element={<Forecasts />} />
                 <Route path="stores" element={<Stores />} />
                 <Route path="staff" element={<Staff />} />
                 <Route path="terminals" element={<Terminals />} />
