@@ -7,7 +7,7 @@ import { ExportsService, type ExportsServiceUses } from './exports.service';
 export const exportsModule = defineModule({
   name: 'exports',
   entities: [],
-  uses: ['feedback', 'members', 'merchants', 'notifications', 'points', 'purchases'],
+  uses: ['feedback', 'members', 'merchants', 'notifications', 'points', 'purchases', 'segments'],
   create: (deps: Deps, use: ExportsServiceUses) => ({ dataExports: new ExportsService(deps, use) }),
   routes: exportsRoutes,
 });

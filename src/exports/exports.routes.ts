@@ -22,6 +22,24 @@ const MemberFeedbackOut = z.array(
 export function exportsRoutes(api: Api<{ dataExports: ExportsService; members: MembersService }>): void {
   const { dataExports } = api.services;
 
+  // Declared before ':kind.csv', which would otherwise take 'segment-members' as a kind and refuse it.
+  route(api, {
+    method: 'get',
+    path: '/v1/exports/segment-members.csv',
+    summary: "A segment's members as CSV, streamed, with the members export's columns (owners)",
+    tag: 'exports',
+    access: { staff: ['owner'] },
+    query: z.strictObject({ segmentId: z.uuid() }),
+    produces: 'text/csv',
+    handler: async ({ principal, query, res }) => {
+      const { segment, write } = await dataExports.segmentMembersCsv(principal, query.segmentId);
+      const day = new Date().toISOString().slice(0, 10);
+      res.type('text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="segment-${segment.id}-${day}.csv"`);
+      await write(res);
+    },
+  });
+
   route(api, {
     method: 'get',
     path: '/v1/exports/:kind.csv',

@@ -8,6 +8,7 @@ import type { NotificationsService } from '../notifications';
 import type { PointsService } from '../points';
 import { currencyDigits } from '../pricing';
 import type { PurchasesService } from '../purchases';
+import type { SegmentsService, SegmentView } from '../segments';
 import { decimalOf, keysetPages, streamCsv, type Column } from './csv';
 
 /** Rows read per query: small enough to keep memory flat, large enough that a 100 k export is 100 queries. */
@@ -23,6 +24,7 @@ export interface ExportsServiceUses {
   notifications: NotificationsService;
   points: PointsService;
   purchases: PurchasesService;
+  segments: SegmentsService;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -109,6 +111,23 @@ export class ExportsService {
           out,
         );
     }
+  }
+
+  /**
+   * A segment's members as CSV (the members export's columns). The segment is
+   * looked up first, so another merchant's segment is a 404 before the
+   * response starts; `write` then walks the segment's list by member id in
+   * pages and reads each page's members in one query.
+   */
+  async segmentMembersCsv(principal: Principal, segmentId: string): Promise<{ segment: SegmentView; write: (out: Writable) => Promise<void> }> {
+    const { merchantId } = principal;
+    const segment = await this.use.segments.get(merchantId, segmentId);
+    const { members, segments } = this.use;
+    async function* pages() {
+      const idPages = keysetPages((after: string | null) => segments.memberPage(merchantId, segmentId, after, EXPORT_PAGE), null, (id) => id, EXPORT_PAGE);
+      for await (const ids of idPages) yield await members.exportRowsOf(merchantId, ids);
+    }
+    return { segment, write: (out) => streamCsv(pages(), memberColumns, out) };
   }
 
   /** Everything kept about the signed-in member, as JSON: the members module's document and the feedback they gave. */

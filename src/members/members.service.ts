@@ -704,6 +704,12 @@ export class MembersService {
     return qb.orderBy('m.id', 'ASC').limit(limit).getMany();
   }
 
+  /** These members of the merchant in id order, for an export page whose ids come from elsewhere (a segment's list). */
+  async exportRowsOf(merchantId: string, memberIds: readonly string[]): Promise<Member[]> {
+    if (memberIds.length === 0) return [];
+    return this.deps.db.manager.find(Member, { where: { merchantId, id: In([...memberIds]) }, order: { id: 'ASC' } });
+  }
+
   /** The merchant's region for reading phone numbers without a country code. */
   async phoneRegion(merchantId: string, m: EntityManager = this.deps.db.manager) {
     return phoneRegionOf(await this.use.merchants.getMerchant(merchantId, m));

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Browser } from 'playwright-core';
 import { CampaignMember } from '../../src/campaigns/campaign-member.entity';
@@ -69,6 +70,15 @@ suite('back-office campaigns screen in Chromium', () => {
     await page.getByRole('button', { name: 'Replace members' }).click();
     await page.getByText('The segment now lists 50 members; 1 rows not matched.').waitFor();
     await page.getByTestId('segments').getByText('Regulars — members: 50').waitFor();
+    // The owner downloads the list: the 50 members under the members export's header.
+    const segmentRow = page.getByTestId('segments').getByRole('listitem').filter({ hasText: 'Regulars' });
+    const [download] = await Promise.all([page.waitForEvent('download'), segmentRow.getByRole('button', { name: 'Download list (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^segment-[0-9a-f-]{36}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await readFile(await download.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const lines = text.slice(1).trim().split('\n');
+    expect(lines[0]).toMatch(/^id,member_number,first_name/);
+    expect(lines).toHaveLength(51);
 
     const form = page.getByRole('form', { name: 'New campaign' });
     await form.getByLabel('Name').fill('Spring win-back');

@@ -201,6 +201,7 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/feedback/reports/follow-up': { scoped: SELF },
   'GET /v1/feedback/reports/words': { query: (_a, b) => `storeId=${b.storeId}`, expect: SEARCH },
   // The caller's merchant is the scope: each export is fetched and scanned for B's data.
+  'GET /v1/exports/segment-members.csv': { query: (_a, b) => `segmentId=${b.segmentId}` },
   'GET /v1/exports/{kind}.csv': ['members', 'purchases', 'points-ledger', 'feedback'].map((kind) => ({ label: kind, scoped: SELF, params: () => ({ kind }) })),
   'POST /v1/members/{memberId}/erase': {},
   'POST /v1/offers': { scoped: 'creates an offer of the caller’s merchant' },

@@ -9,6 +9,7 @@ import { useLocale } from '../i18n';
 import { ErrorBanner, Field, Notice, Select, TableWrap, useLoad } from '../ui/kit';
 import { useAdmin } from './admin-context';
 import { SegmentBuilder, SegmentItem } from './SegmentBuilder';
+import { downloadCsv } from './download';
 import type { CampaignEstimateView, CampaignReportView, CampaignView } from '../../../src/campaigns/campaigns.schemas';
 import type { ImportResultView as ImportResult } from '../../../src/imports/imports.schemas';
 import type { SegmentOutView as SegmentView } from '../../../src/segments/segments.schemas';
@@ -81,6 +82,7 @@ export function Campaigns() {
 
 function Segments({ segments, onChange }: { segments: SegmentView[]; onChange: () => void }) {
   const { t } = useTranslation();
+  const { staff } = useAdmin();
   const [name, setName] = useState('');
   const [target, setTarget] = useState('');
   const [file, setFile] = useState<File | null>(null);
@@ -121,6 +123,14 @@ function Segments({ segments, onChange }: { segments: SegmentView[]; onChange: (
           {segments.map((s) => (
             <li key={s.id}>
               <SegmentItem segment={s} onChange={onChange} />
+              {staff.role === 'owner' && (
+                <>
+                  {' '}
+                  <button type="button" className="btn" onClick={() => downloadCsv(`/v1/exports/segment-members.csv?segmentId=${encodeURIComponent(s.id)}`, 'segment-members.csv').catch(setError)}>
+                    {t('campaigns.download')}
+                  </button>
+                </>
+              )}
             </li>
           ))}
         </ul>

@@ -3,11 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { Line } from 'react-chartjs-2';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import { staffSession, staffSlot } from '../api/sessions';
+import { staffSession } from '../api/sessions';
 import { formatDate, formatDateTime, formatMoney, formatNumber, formatPercent } from '../format';
 import { useLocale } from '../i18n';
 import { ErrorBanner, Notice, Pager, Select, TableWrap, useLoad } from '../ui/kit';
 import { PAGE_SIZE, useAdmin, type Page } from './admin-context';
+import { downloadCsv } from './download';
 
 ChartJS.register(CategoryScale, LinearScale, LineElement, PointElement, Tooltip, Legend);
 
@@ -72,18 +73,6 @@ interface Words {
 }
 
 const EXPORTS = ['members', 'purchases', 'points-ledger', 'feedback'] as const;
-
-/** Downloads a CSV export with the staff token (a plain link would carry no Authorization header). */
-async function download(kind: (typeof EXPORTS)[number]): Promise<void> {
-  const res = await fetch(`/v1/exports/${kind}.csv`, { headers: { Authorization: `Bearer ${staffSlot.get()?.accessToken ?? ''}` } });
-  if (!res.ok) throw new Error(`export ${kind}: ${res.status}`);
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}.csv`;
-  a.click();
-  URL.revokeObjectURL(url);
-}
 
 /** Feedback: cases to follow up (overdue first), the inbox of answers, the figures, the question asked, and the CSV exports. */
 export function Feedback() {
@@ -171,7 +160,7 @@ export function Feedback() {
           <p className="muted">{t('feedback.admin.exportsHint')}</p>
           <div className="row">
             {EXPORTS.map((kind) => (
-              <button key={kind} type="button" className="btn" onClick={() => download(kind).catch(setError)}>
+              <button key={kind} type="button" className="btn" onClick={() => downloadCsv(`/v1/exports/${kind}.csv`, `${kind}.csv`).catch(setError)}>
                 {t(`feedback.export.${kind}`)}
               </button>
             ))}

@@ -851,6 +851,7 @@ export const en = {
     uploaded: 'The segment now lists {{listed}} members; {{failed}} rows not matched.',
     rowError: 'Row {{row}}: {{message}}',
     memberCount: 'members: {{formatted}}',
+    download: 'Download list (CSV)',
     new: 'New campaign',
     name: 'Name',
     startsOn: 'First day',

@@ -850,6 +850,7 @@ export const ru: Messages = {
     uploaded: 'В сегменте теперь участников: {{listed}}; не сопоставлено строк: {{failed}}.',
     rowError: 'Строка {{row}}: {{message}}',
     memberCount: 'участников: {{formatted}}',
+    download: 'Скачать список (CSV)',
     new: 'Новая кампания',
     name: 'Название',
     startsOn: 'Первый день',

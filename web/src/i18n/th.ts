@@ -850,6 +850,7 @@ export const th: Messages = {
     uploaded: 'กลุ่มนี้มีสมาชิก {{listed}} คน; {{failed}} แถวไม่ตรง',
     rowError: 'แถว {{row}}: {{message}}',
     memberCount: 'สมาชิก: {{formatted}}',
+    download: 'ดาวน์โหลดรายชื่อ (CSV)',
     new: 'แคมเปญใหม่',
     name: 'ชื่อ',
     startsOn: 'วันแรก',

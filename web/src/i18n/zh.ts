@@ -850,6 +850,7 @@ export const zh: Messages = {
     uploaded: '该分组现有 {{listed}} 位会员；{{failed}} 行未匹配。',
     rowError: '第 {{row}} 行：{{message}}',
     memberCount: '会员：{{formatted}}',
+    download: '下载名单（CSV）',
     new: '新建活动',
     name: '名称',
     startsOn: '开始日期',
