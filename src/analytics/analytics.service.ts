@@ -1,3 +1,4 @@
+import { LessThanOrEqual } from 'typeorm';
 import { toInt } from '../db/columns';
 import type { Deps } from '../deps';
 import { AppError } from '../http/errors';
@@ -293,6 +294,32 @@ export class AnalyticsService {
     between('churn_risk', filter.churnRisk);
     between('clv_minor', filter.clvMinor);
     return { sql: `SELECT s.member_id AS member_id FROM analytics_member_scores s WHERE ${where.join(' AND ')}`, params };
+  }
+
+  /**
+   * For other modules' reports as of a moment: the newest finished run whose
+   * as-of day is on or before the merchant's day of `at` (a run as of a later
+   * day, asked for ahead, does not count), or null when there is none.
+   */
+  async runAsOfTime(merchantId: string, at: Date): Promise<{ id: string; asOf: string } | null> {
+    const { timeZone } = await this.use.merchants.merchantSettings(merchantId);
+    const run = await this.deps.db.manager.findOne(ScoreRun, {
+      where: { merchantId, status: 'done', asOfDay: LessThanOrEqual(dayOfDate(localDate(at, timeZone))) },
+      order: { asOfDay: 'DESC', createdAt: 'DESC' },
+    });
+    return run ? { id: run.id, asOf: dateOfDay(run.asOfDay) } : null;
+  }
+
+  /** Churn risks (0–100) of these members in a run; a member the run did not score, or scored without a risk, is left out. */
+  async churnRisks(merchantId: string, runId: string, memberIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (memberIds.length === 0) return out;
+    const rows: { member_id: string; churn_risk: unknown }[] = await this.deps.db.manager.query(
+      `SELECT member_id, churn_risk FROM analytics_member_scores WHERE run_id = ? AND merchant_id = ? AND churn_risk IS NOT NULL AND member_id IN (${memberIds.map(() => '?').join(', ')})`,
+      [runId, merchantId, ...memberIds],
+    );
+    for (const r of rows) out.set(String(r.member_id), toInt(r.churn_risk));
+    return out;
   }
 
   /** The till's hint: the newest run's risk with the days since the last visit counted to today; null below TILL_HINT_RISK. */

@@ -11,7 +11,7 @@ import { FeedbackService, type FeedbackServiceUses } from './feedback.service';
 export const feedbackModule = defineModule({
   name: 'feedback',
   entities: [FeedbackSettings, FeedbackAnswer, FeedbackCase, FeedbackCaseNote],
-  uses: ['members', 'merchants', 'notifications', 'purchases', 'rateLimits', 'staff'],
+  uses: ['analytics', 'members', 'merchants', 'notifications', 'purchases', 'rateLimits', 'staff'],
   create: (deps: Deps, use: FeedbackServiceUses) => ({ feedback: new FeedbackService(deps, use) }),
   routes: feedbackRoutes,
 });

@@ -121,6 +121,10 @@ export const FollowUpQuery = z.strictObject({
 export const FollowUpOut = z.object({
   weeks: z.number().int(),
   tooRecent: z.number().int(),
+  churnRun: z
+    .object({ id: z.string(), asOf: z.string() })
+    .nullable()
+    .describe("The analytics scoring run the churn risks come from: the newest finished one as of the report date (the merchant's today); null when there is none"),
   bands: z.array(
     z.object({
       band: z.enum(BANDS),
@@ -130,6 +134,9 @@ export const FollowUpOut = z.object({
       spendBeforeMinor: z.number().int(),
       spendAfterMinor: z.number().int(),
       cameBack: z.number().nullable(),
+      churnRisk: z.number().nullable().describe("Mean churn risk (0–100) in churnRun of the members of the band's answers, one value per answer; null with churnRiskReason"),
+      churnScored: z.number().int().describe('Answers whose member churnRun gave a churn risk'),
+      churnRiskReason: z.enum(['no_run', 'not_scored']).nullable().describe('Why churnRisk is null: no_run (no finished scoring run as of the report date) or not_scored (the run scored none of these members)'),
     }),
   ),
 });

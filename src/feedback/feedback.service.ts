@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { AnalyticsService } from '../analytics';
 import { audit } from '../audit';
 import { Buckets } from '../db/buckets';
 import { isUniqueViolation } from '../db/db';
@@ -40,6 +41,7 @@ export const FEEDBACK_LIMITS = {
 const DEFAULT_SETTINGS = { scale: 'nps' as Scale, caseDueDays: 3 };
 
 export interface FeedbackServiceUses {
+  analytics: AnalyticsService;
   members: MembersService;
   merchants: MerchantsService;
   notifications: NotificationsService;
@@ -83,6 +85,12 @@ export interface FollowUpBand {
   spendAfterMinor: number;
   /** Share (0–1) of these members who bought again within the window. */
   cameBack: number | null;
+  /** Mean churn risk (0–100) of these answers' members in `churnRun`; null with `churnRiskReason` saying why. */
+  churnRisk: number | null;
+  /** Answers whose member the run gave a churn risk (the mean's count). */
+  churnScored: number;
+  /** no_run: the merchant has no finished scoring run as of the report date; not_scored: the run scored none of these members. */
+  churnRiskReason: 'no_run' | 'not_scored' | null;
 }
 
 /**
@@ -485,12 +493,15 @@ export class FeedbackService {
    * about, against the same span before it, by band: do unhappy shoppers
    * leave? Only answers whose window has ended count; answers are read in
    * pages of 500, with the sales of each page's members around their dates.
+   * Their members' churn risk now comes from the analytics module's newest
+   * scoring run as of the report date, read for each page's members.
    */
   async followUp(principal: Principal, query: { sinceWeeks: number; weeks: number }, now = new Date()) {
     const windowMs = query.weeks * WEEK_MS;
     const from = new Date(now.getTime() - query.sinceWeeks * WEEK_MS);
     const settledBefore = new Date(now.getTime() - windowMs);
-    const acc = new Map(BANDS.map((band) => [band, { band, answers: 0, visitsBefore: 0, visitsAfter: 0, spendBeforeMinor: 0, spendAfterMinor: 0, cameBackCount: 0 }]));
+    const churnRun = await this.use.analytics.runAsOfTime(principal.merchantId, now);
+    const acc = new Map(BANDS.map((band) => [band, { band, answers: 0, visitsBefore: 0, visitsAfter: 0, spendBeforeMinor: 0, spendAfterMinor: 0, cameBackCount: 0, churnRiskSum: 0, churnScored: 0 }]));
     let tooRecent = 0;
     for await (const page of this.answerPages(principal.merchantId, from, now, { withMember: true, storesOf: principal })) {
       const settled = page.filter((a) => a.purchasedAt.getTime() <= settledBefore.getTime());
@@ -498,7 +509,9 @@ export class FeedbackService {
       if (settled.length === 0) continue;
       const earliest = Math.min(...settled.map((a) => a.purchasedAt.getTime())) - windowMs;
       const latest = Math.max(...settled.map((a) => a.purchasedAt.getTime())) + windowMs + 1;
-      const sales = await this.use.purchases.salesOfMembers(principal.merchantId, [...new Set(settled.map((a) => a.memberId as string))], new Date(earliest), new Date(latest));
+      const memberIds = [...new Set(settled.map((a) => a.memberId as string))];
+      const sales = await this.use.purchases.salesOfMembers(principal.merchantId, memberIds, new Date(earliest), new Date(latest));
+      const risks = churnRun ? await this.use.analytics.churnRisks(principal.merchantId, churnRun.id, memberIds) : new Map<string, number>();
       const salesOf = new Map<string, { at: number; spend: number }[]>();
       for (const s of sales) salesOf.set(s.memberId, [...(salesOf.get(s.memberId) ?? []), { at: s.occurredAt.getTime(), spend: s.spendMinor }]);
       for (const a of settled) {
@@ -518,10 +531,20 @@ export class FeedbackService {
           }
         }
         if (cameBack) b.cameBackCount++;
+        const risk = risks.get(a.memberId as string);
+        if (risk !== undefined) {
+          b.churnRiskSum += risk;
+          b.churnScored++;
+        }
       }
     }
-    const bands: FollowUpBand[] = [...acc.values()].map(({ cameBackCount, ...b }) => ({ ...b, cameBack: b.answers ? Math.round((cameBackCount / b.answers) * 1000) / 1000 : null }));
-    return { weeks: query.weeks, tooRecent, bands };
+    const bands: FollowUpBand[] = [...acc.values()].map(({ cameBackCount, churnRiskSum, ...b }) => ({
+      ...b,
+      cameBack: b.answers ? Math.round((cameBackCount / b.answers) * 1000) / 1000 : null,
+      churnRisk: b.churnScored ? Math.round((churnRiskSum / b.churnScored) * 10) / 10 : null,
+      churnRiskReason: !churnRun ? 'no_run' : b.churnScored ? null : 'not_scored',
+    }));
+    return { weeks: query.weeks, tooRecent, churnRun, bands };
   }
 
   /** The words most used in comments of each band over the last `weeks` weeks (a word counts once per comment). */

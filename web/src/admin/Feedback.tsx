@@ -65,7 +65,17 @@ interface Scores {
 interface FollowUp {
   weeks: number;
   tooRecent: number;
-  bands: { band: Band; answers: number; visitsBefore: number; visitsAfter: number; spendBeforeMinor: number; spendAfterMinor: number; cameBack: number | null }[];
+  churnRun: { id: string; asOf: string } | null;
+  bands: {
+    band: Band;
+    answers: number;
+    visitsBefore: number;
+    visitsAfter: number;
+    spendBeforeMinor: number;
+    spendAfterMinor: number;
+    cameBack: number | null;
+    churnRisk: number | null;
+  }[];
 }
 
 interface Words {
@@ -349,6 +359,7 @@ function Reports() {
                     <th>{t('feedback.admin.visitsBeforeAfter')}</th>
                     <th>{t('feedback.admin.spendBeforeAfter')}</th>
                     <th>{t('feedback.admin.cameBack')}</th>
+                    <th>{t('feedback.admin.churnRisk')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -359,11 +370,15 @@ function Reports() {
                       <td>{b.answers ? `${formatNumber(b.visitsBefore / b.answers, locale)} → ${formatNumber(b.visitsAfter / b.answers, locale)}` : '—'}</td>
                       <td>{b.answers ? `${money(b.spendBeforeMinor / b.answers)} → ${money(b.spendAfterMinor / b.answers)}` : '—'}</td>
                       <td>{b.cameBack === null ? '—' : formatPercent(b.cameBack, locale)}</td>
+                      <td>{b.churnRisk === null ? '—' : formatNumber(b.churnRisk, locale)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </TableWrap>
+            <p className="muted" data-testid="churn-run">
+              {follow.data.churnRun ? t('feedback.admin.churnFrom', { date: formatDate(follow.data.churnRun.asOf, locale, 'UTC') }) : t('feedback.admin.churnNoRun')}
+            </p>
             {follow.data.tooRecent > 0 && <p className="muted">{t('feedback.admin.tooRecent', { count: follow.data.tooRecent })}</p>}
           </>
         )}
