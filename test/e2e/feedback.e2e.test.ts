@@ -44,6 +44,8 @@ suite('feedback from a receipt to a resolution', () => {
     const store = (await api('POST', '/v1/stores', ownerToken, { code: 'MAIN', name: 'Main street' })) as { id: string };
     const { terminal } = (await api('POST', '/v1/terminals', ownerToken, { name: 'Till 1', storeId: store.id })) as { terminal: { id: string } };
     terminalToken = tokenFor(live.rt, { kind: 'terminal', merchantId, terminalId: terminal.id, storeId: store.id });
+    // Someone to assign cases to.
+    await api('POST', '/v1/staff', ownerToken, { email: 'niran@baansuan.test', name: 'Niran Manager', password: 'correct horse battery staple', role: 'manager' });
     ownerState = {
       cookies: [],
       origins: [
@@ -121,6 +123,9 @@ suite('feedback from a receipt to a resolution', () => {
     await view.getByText('malee@example.test').waitFor();
     await view.getByRole('button', { name: 'Mark in progress' }).click();
     await view.getByText('In progress', { exact: true }).waitFor();
+    await view.getByLabel('Assigned to').selectOption({ label: 'Niran Manager' });
+    await page.getByTestId('cases').getByRole('cell', { name: 'Niran Manager' }).waitFor();
+    expect(await view.getByLabel('Assigned to').inputValue()).not.toBe('');
     await view.getByLabel('New note').fill('Durian supplier called');
     await view.getByRole('button', { name: 'Add note' }).click();
     await view.getByText('Durian supplier called').waitFor();

@@ -46,6 +46,13 @@ interface CaseDetail extends CaseSummary {
   notes: { id: number; authorName: string; text: string; createdAt: string }[];
 }
 
+/** A staff account a case can be assigned to. */
+interface Assignable {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
 interface ScoreRow {
   key: string;
   answers: number;
@@ -96,6 +103,9 @@ export function Feedback() {
   const query = filter === 'overdue' ? { overdue: true } : { status: filter };
   const cases = useLoad((signal) => api<Page<CaseSummary>>('/v1/feedback/cases', { session: staffSession, signal, query: { ...query, limit: PAGE_SIZE, offset } }), [filter, offset]);
   const locale = useLocale();
+  // A shop has a few dozen staff at most: one page of 200 names them all.
+  const people = useLoad((signal) => api<Page<Assignable>>('/v1/staff', { session: staffSession, signal, query: { limit: 200 } }), []);
+  const nameOf = (id: string | null) => (id ? (people.data?.items.find((p) => p.id === id)?.name ?? '…') : '—');
 
   return (
     <>
@@ -127,8 +137,9 @@ export function Feedback() {
                 <tr>
                   <th>{t('feedback.admin.due')}</th>
                   <th>{t('feedback.admin.score')}</th>
-                  <th>{t('feedback.comment')}</th>
+                  <th>{t('feedback.admin.comment')}</th>
                   <th>{t('feedback.admin.status')}</th>
+                  <th>{t('feedback.admin.assignee')}</th>
                   <th><span className="sr-only">{t('feedback.admin.open')}</span></th>
                 </tr>
               </thead>
@@ -139,6 +150,7 @@ export function Feedback() {
                     <td>{c.answer.score}{c.reason === 'complaint' ? ` · ${t('feedback.admin.complaint')}` : ''}</td>
                     <td className="wrap">{c.answer.comment ?? '—'}</td>
                     <td>{t(`feedback.status.${c.status}`)}</td>
+                    <td>{nameOf(c.assigneeId)}</td>
                     <td>
                       <button type="button" className="btn" onClick={() => setOpenCase(c.id)}>
                         {t('feedback.admin.open')}
@@ -156,6 +168,7 @@ export function Feedback() {
         <CaseView
           key={openCase}
           caseId={openCase}
+          people={people.data?.items ?? []}
           onChanged={() => {
             cases.reload();
             counts.reload();
@@ -182,7 +195,7 @@ export function Feedback() {
   );
 }
 
-function CaseView({ caseId, onChanged }: { caseId: string; onChanged: () => void }) {
+function CaseView({ caseId, people, onChanged }: { caseId: string; people: Assignable[]; onChanged: () => void }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const { merchant } = useAdmin();
@@ -234,6 +247,24 @@ function CaseView({ caseId, onChanged }: { caseId: string; onChanged: () => void
         <dd>{c.answer.contact ?? t('feedback.admin.noContact')}</dd>
       </dl>
       {c.answer.comment && <blockquote className="quote">{c.answer.comment}</blockquote>}
+      <div className="row">
+        <Select
+          label={t('feedback.admin.assignee')}
+          value={c.assigneeId ?? ''}
+          disabled={c.status === 'resolved'}
+          onChange={(e) => act(() => api(path, { session: staffSession, method: 'PATCH', body: { assigneeId: e.target.value || null } }))}
+        >
+          <option value="">{t('feedback.admin.nobody')}</option>
+          {/* Disabled accounts cannot take a case, but one that already has it is still named. */}
+          {people
+            .filter((p) => p.active || p.id === c.assigneeId)
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+        </Select>
+      </div>
       {c.status === 'open' && (
         <div className="row">
           <button type="button" className="btn" onClick={() => act(() => api(path, { session: staffSession, method: 'PATCH', body: { status: 'in_progress' } }))}>
@@ -430,7 +461,7 @@ function Inbox() {
               <th>{t('feedback.admin.answered')}</th>
               <th>{t('feedback.admin.store')}</th>
               <th>{t('feedback.admin.score')}</th>
-              <th>{t('feedback.comment')}</th>
+              <th>{t('feedback.admin.comment')}</th>
             </tr>
           </thead>
           <tbody>
