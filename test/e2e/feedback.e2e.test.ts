@@ -148,6 +148,33 @@ suite('feedback from a receipt to a resolution', () => {
     keepForDocs('feedback-resolution-th-390');
   });
 
+  it('the Feedback page works in Chinese, Thai and Russian at 390, 1024 and 1920 px, with an assigned case open', async () => {
+    const token = (await saleLink()).split('/f/')[1];
+    await api('POST', `/v1/receipt-feedback/${token}`, null, { score: 0, comment: 'ที่จอดรถเต็มตลอด รอนานมาก', language: 'th' });
+    const { items } = (await api('GET', '/v1/feedback/cases?status=open', ownerToken)) as { items: { id: string; answer: { comment: string } }[] };
+    const kase = items.find((c) => c.answer.comment === 'ที่จอดรถเต็มตลอด รอนานมาก');
+    const { items: staff } = (await api('GET', '/v1/staff', ownerToken)) as { items: { id: string; name: string }[] };
+    await api('PATCH', `/v1/feedback/cases/${kase?.id}`, ownerToken, { assigneeId: staff.find((p) => p.name === 'Niran Manager')?.id });
+    for (const lang of ['zh', 'th', 'ru'] as const) {
+      const context = await browser.newContext({ viewport: DESKTOP, storageState: ownerState });
+      const page = await context.newPage();
+      await page.goto(`${live.baseUrl}/admin/feedback?lang=${lang}`);
+      const row = page.getByTestId('cases').getByRole('row', { name: /ที่จอดรถเต็มตลอด/ });
+      await row.getByRole('cell', { name: 'Niran Manager' }).waitFor();
+      await row.getByRole('button').click();
+      await page.getByTestId('case-view').getByText('ที่จอดรถเต็มตลอด รอนานมาก').waitFor();
+      await page.getByTestId('follow-up').waitFor();
+      await page.getByTestId('churn-run').waitFor();
+      await expectNoAxeViolations(page, `back office feedback (${lang})`);
+      await fitsEveryWidth(page, `back office feedback ${lang}`);
+      for (const width of [390, 1024, 1920]) {
+        await page.setViewportSize({ width, height: 900 });
+        await snap(page, `feedback-admin-${lang}-${width}`, { fullPage: true });
+      }
+      await context.close();
+    }
+  });
+
   it('a shopper who left no address reads the resolution on the page, in Chinese, Russian and English too', async () => {
     const link = await saleLink();
     const token = link.split('/f/')[1];

@@ -305,7 +305,9 @@ function CaseView({ caseId, people, onChanged }: { caseId: string; people: Assig
             <span>{t('feedback.admin.resolution')}</span>
             <textarea value={message} maxLength={2000} rows={3} onChange={(e) => setMessage(e.target.value)} />
           </label>
-          <small className="field-hint">{c.answer.contact ? t('feedback.admin.resolutionHintSent') : t('feedback.admin.resolutionHintPage')}</small>
+          <p className="field-hint">
+            <small>{c.answer.contact ? t('feedback.admin.resolutionHintSent') : t('feedback.admin.resolutionHintPage')}</small>
+          </p>
           <button type="submit" className="btn btn-primary" disabled={!message.trim()}>
             {t('feedback.admin.resolve')}
           </button>
