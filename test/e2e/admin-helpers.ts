@@ -16,7 +16,8 @@ export async function fitsEveryWidth(page: Page, name: string): Promise<void> {
     const outside =
       scroll > inner
         ? ((await page.evaluate(
-            `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).reverse().slice(0, 4).map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + JSON.stringify((e.textContent || '').slice(0, 30)))`,
+            // An element past the right edge, or one whose content spills out of it (its own box fits, so only scrollWidth shows it).
+            `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.children.length === 0)).reverse().slice(0, 4).map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ' ' + JSON.stringify((e.textContent || '').slice(0, 30)))`,
           )) as string[])
         : [];
     expect({ page: name, width, scroll: Math.min(scroll, inner), outside }).toEqual({ page: name, width, scroll, outside: [] });

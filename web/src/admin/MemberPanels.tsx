@@ -99,7 +99,7 @@ export function TierPanel({ memberId }: { memberId: string }) {
     <section className="card" aria-labelledby="member-tier">
       <h2 id="member-tier">{t('memberPage.tier')}</h2>
       <ErrorBanner error={tier.error} />
-      {d && <p className="kpi" data-testid="member-tier">{d.tier?.name ?? t('memberPage.noTier')}</p>}
+      {d && <p className="kpi kpi-text" data-testid="member-tier">{d.tier?.name ?? t('memberPage.noTier')}</p>}
       {d?.next && (
         <p className="muted">
           {d.next.unit === 'spend_minor'
