@@ -13,6 +13,7 @@ import { outboxModule } from './jobs/outbox.module';
 import { membersModule } from './members/members.module';
 import { merchantsModule } from './merchants/merchants.module';
 import { notificationsModule } from './notifications/notifications.module';
+import { offerInsightsModule } from './offer-insights/offer-insights.module';
 import { offersModule } from './offers/offers.module';
 import { operatorsModule } from './operators/operators.module';
 import { pointsModule } from './points/points.module';
@@ -58,6 +59,7 @@ export const modules = [
   segmentsModule,
   campaignsModule,
   forecastsModule,
+  offerInsightsModule,
 ] as const;
 
 /** Every module's services by name: for processes, CLIs and tests; a service gets only what its module uses. */

@@ -1,6 +1,7 @@
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { definitionProblem, eligibility, termsOf, type AppliedOffer, type OfferContext, type OfferDefinition, type OfferTerms, type OfferTrigger } from '../../offer-engine';
 import { audit } from '../audit';
+import type { Buckets } from '../db/buckets';
 import { toInt } from '../db/columns';
 import { newId } from '../db/ids';
 import { TtlCache } from '../db/ttl-cache';
@@ -236,6 +237,37 @@ export class OffersService {
       flaggedUses: toInt(row?.flagged),
       flags: flagged.map((u) => ({ purchaseId: u.purchaseId, occurredAt: u.occurredAt.toISOString(), flag: u.flag as OfflineUseFlag, discountMinor: u.discountMinor, memberId: u.memberId })),
     };
+  }
+
+  /**
+   * A draft's definition as the engine takes it, checked like a saved offer
+   * (a 400 naming the field under `bodyPath` otherwise); nothing is stored.
+   */
+  draftDefinition(input: CreateOfferBody, bodyPath = 'body'): OfferDefinition {
+    const id = 'draft';
+    const fields = offerFields(id, input.name, input.priority, { stacking: input.stacking, trigger: input.trigger, conditions: input.conditions, mechanic: input.mechanic }, bodyPath);
+    return { id, name: fields.name, priority: fields.priority, ...fields.definition };
+  }
+
+  /** One of the merchant's offers as the engine takes it (any status). */
+  async definition(merchantId: string, id: string): Promise<OfferDefinition> {
+    return definitionOf(await this.find(this.deps.db.manager, merchantId, id));
+  }
+
+  /**
+   * The offer's uses in each bucket (the caller's local days): uses,
+   * discount, points and sales of the baskets, one set-based query each.
+   */
+  async usesPerBucket(merchantId: string, id: string, buckets: Buckets): Promise<{ uses: number[]; discountMinor: number[]; points: number[]; salesMinor: number[] }> {
+    const sums = async (value: string) =>
+      buckets.series(
+        await this.deps.db.manager
+          .createQueryBuilder(OfferUse, 'u')
+          .select(buckets.sums('u.occurred_at', value))
+          .where('u.merchant_id = :merchantId AND u.offer_id = :id AND u.voided_at IS NULL AND u.occurred_at >= :e0', { merchantId, id, ...buckets.params })
+          .getRawOne<Record<string, unknown>>(),
+      );
+    return { uses: await sums('1'), discountMinor: await sums('u.discount_minor'), points: await sums('u.points'), salesMinor: await sums('u.basket_total_minor') };
   }
 
   // ---- the till ----
@@ -543,10 +575,10 @@ interface Uses {
 const NO_USES: Uses = { uses: 0, discountMinor: 0, points: 0 };
 
 /** The columns that come from the definition, after the engine has checked it: a 400 with the field it names otherwise. */
-function offerFields(id: string, name: string, priority: number, definition: StoredDefinition): Pick<Offer, 'name' | 'priority' | 'stackingClass' | 'triggerKind' | 'startsOn' | 'endsOn' | 'definition'> {
+function offerFields(id: string, name: string, priority: number, definition: StoredDefinition, bodyPath = 'body'): Pick<Offer, 'name' | 'priority' | 'stackingClass' | 'triggerKind' | 'startsOn' | 'endsOn' | 'definition'> {
   const stored: StoredDefinition = { stacking: definition.stacking, trigger: definition.trigger, mechanic: definition.mechanic, ...(definition.conditions ? { conditions: definition.conditions } : {}) };
   const problem = definitionProblem({ id, name, priority, ...stored });
-  if (problem) throw new AppError('VALIDATION_FAILED', `The offer is not valid: ${problem}`, [{ path: problemPath(problem), message: problem }]);
+  if (problem) throw new AppError('VALIDATION_FAILED', `The offer is not valid: ${problem}`, [{ path: problemPath(problem, bodyPath), message: problem }]);
   const schedule = stored.conditions?.schedule;
   return {
     name,
@@ -563,12 +595,12 @@ function offerFields(id: string, name: string, priority: number, definition: Sto
  * The request field a `definitionProblem` message is about, for the 400's
  * details: the message starts with the definition's path ("mechanic.percent
  * must be 1 to 100", "schedule.recurrence: …", schedule being under
- * conditions in the body); 'body' when it names none.
+ * conditions in the body) under `bodyPath`; `bodyPath` itself when it names none.
  */
-export function problemPath(problem: string): string {
+export function problemPath(problem: string, bodyPath = 'body'): string {
   const field = /^([a-zA-Z.]+)[: ]/.exec(problem)?.[1];
-  if (!field || !/^(mechanic|conditions|stacking|trigger|schedule)\b/.test(field)) return 'body';
-  return `body.${field.startsWith('schedule') ? `conditions.${field}` : field}`;
+  if (!field || !/^(mechanic|conditions|stacking|trigger|schedule)\b/.test(field)) return bodyPath;
+  return `${bodyPath}.${field.startsWith('schedule') ? `conditions.${field}` : field}`;
 }
 
 /** The public code an offer keeps: only a `code` offer has one (a 400 otherwise). */

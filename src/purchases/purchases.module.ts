@@ -4,6 +4,7 @@ import { PurchaseLine } from './purchase-line.entity';
 import { PurchaseReturn } from './purchase-return.entity';
 import { Purchase } from './purchase.entity';
 import { purchasesRoutes } from './purchases.routes';
+import { PurchaseBaskets } from './purchase-baskets.service';
 import { MemberPurchaseSources, PurchaseFigures } from './purchase-figures.service';
 import { purchasesSubscribers } from './purchases.subscribers';
 import { PurchasesService, type PurchasesServiceUses } from './purchases.service';
@@ -16,6 +17,7 @@ export const purchasesModule = defineModule({
   create: (deps: Deps, use: PurchasesServiceUses) => ({
     purchases: new PurchasesService(deps, use),
     purchaseFigures: new PurchaseFigures(deps),
+    purchaseBaskets: new PurchaseBaskets(deps),
     memberPurchaseSources: new MemberPurchaseSources(deps),
   }),
   routes: purchasesRoutes,

@@ -3,6 +3,6 @@ export { allocate, cappedPointsOf, evaluateEarning, evaluateRedemption, type Ear
 export { categoryKey, programCategories, uniqueCategories } from './category';
 export { lotExpiresAt, lotPendingUntil } from './expiry';
 export { DEFAULT_RULES, ProgramRules, type Program } from './program.schemas';
-export { fromWall, localPeriod } from './time-zone';
+export { fromWall, localPeriod, toWall } from './time-zone';
 
 export type { RulesService };

@@ -223,6 +223,9 @@ export const TENANT_CASES: Record<string, TenantCase | TenantCase[]> = {
   'GET /v1/pos/rewards': { scoped: SELF },
   'POST /v1/me/rewards/{offerId}/buy': {},
   'POST /v1/pos/members/{memberId}/rewards/{offerId}': [{ label: 'B’s member', params: (a, b) => ({ memberId: b.memberId, offerId: a.offerId }) }, { label: 'B’s offer' }],
+  'GET /v1/offers/{offerId}/report/daily': {},
+  'POST /v1/offers/simulate': { scoped: 'runs a draft over the caller’s own sales; the merchant comes from the principal (offer-insights test)' },
+  'POST /v1/offers/{offerId}/simulate': {},
   'GET /v1/pos/products/{code}': { label: "B's barcode", params: (_a, b) => ({ code: b.productBarcode }), expect: [404, 403] },
   'GET /v1/pos/products': { label: "B's SKU", query: (_a, b) => `q=${encodeURIComponent(b.productSku)}`, expect: SEARCH },
   'GET /v1/products': [
