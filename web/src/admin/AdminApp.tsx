@@ -11,6 +11,7 @@ import { Campaigns } from './Campaigns';
 import { CardBatches } from './CardBatches';
 import { Dashboard } from './Dashboard';
 import { MemberDetail, Members } from './Members';
+import { OfferPage, Offers } from './Offers';
 import { Program } from './Program';
 import { Staff, Stores, Terminals } from './Organisation';
 import { PortalPoster } from './PortalPoster';
@@ -49,6 +50,7 @@ export default function AdminApp() {
         ['/admin/program', t('admin.nav.program')],
         ['/admin/products', t('admin.nav.products')],
         ['/admin/cards', t('admin.nav.cards')],
+        ['/admin/offers', t('admin.nav.offers')],
         ['/admin/campaigns', t('admin.nav.campaigns')],
         ['/admin/feedback', t('feedback.admin.nav')],
         ['/admin/webhooks', t('admin.nav.webhooks')],
@@ -100,6 +102,8 @@ export default function AdminApp() {
                 <Route path="program" element={<Program />} />
                 <Route path="products" element={<Products />} />
                 <Route path="cards" element={<CardBatches />} />
+                <Route path="offers" element={<Offers />} />
+                <Route path="offers/:offerId" element={<OfferPage />} />
                 <Route path="campaigns" element={<Campaigns />} />
                 <Route path="feedback" element={<Feedback />} />
                 <Route path="webhooks" element={<Webhooks />} />
