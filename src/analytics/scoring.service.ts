@@ -93,15 +93,11 @@ export class AnalyticsScoring {
   /** The nightly schedule: a run as of today for every merchant. */
   async requestNightly(now = new Date()): Promise<number> {
     let queued = 0;
-    for (let offset = 0; ; offset += 100) {
-      const page = await this.use.merchants.listAllMerchants({ limit: 100, offset });
-      for (const merchant of page.items) {
-        if (merchant.suspendedAt) continue;
-        await this.requestRun(merchant.id, {}, 'nightly', now);
-        queued++;
-      }
-      if (page.items.length < 100) return queued;
+    for await (const merchantId of this.use.merchants.activeMerchantIds()) {
+      await this.requestRun(merchantId, {}, 'nightly', now);
+      queued++;
     }
+    return queued;
   }
 
   /** Runs a queued run (the job). Idempotent: a finished run is left alone, an unfinished one starts over. */
