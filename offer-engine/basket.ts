@@ -35,7 +35,7 @@ export class Basket {
       const weighed = l.weighed ?? quantityMilli % 1000 !== 0;
       return {
         index,
-        sku: String(l.sku),
+        sku: skuOf(l.sku),
         categories: keys(strings(l.categories)),
         groups: [...new Set(strings(l.groups))].sort(),
         quantityMilli,
@@ -123,6 +123,12 @@ export function withoutUnits(runs: readonly UnitRun[], taken: readonly UnitRun[]
 /** A non-negative safe integer: the engine never throws at the till, so a bad number from a till counts as 0. */
 function whole(n: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** A SKU as the till sent it; a value that is not a string or a finite number (an object whose toString throws) is no SKU. */
+function skuOf(sku: unknown): string {
+  if (typeof sku === 'string') return sku;
+  return typeof sku === 'number' && Number.isFinite(sku) ? String(sku) : '';
 }
 
 /** The strings of a list from a till; anything else counts as no list. */
