@@ -20,6 +20,8 @@ export async function startMailServer(): Promise<TestMailServer> {
   const state: TestMailServer = { url: '', received: [], refuse: false, close: async () => undefined };
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
+    // The app's transport keeps pooled connections open; without this, close() waits 30 s (the default) for them.
+    closeTimeout: 100,
     authOptional: true,
     logger: false,
     onRcptTo(_address, _session, callback) {
