@@ -116,6 +116,10 @@ export class SegmentsService {
       const lock = tx.createQueryBuilder(Segment, 's').where('s.id = :segmentId', { segmentId });
       if (this.deps.db.isMysql) lock.setLock('pessimistic_write');
       await lock.getOne();
+      // This refresh's history rows are those after the segment's last one: a refresh started in the same
+      // millisecond (two requests at once) must not take the other's rows for its own.
+      const [newest] = (await tx.query('SELECT COALESCE(MAX(id), 0) AS id FROM segment_member_changes WHERE segment_id = ?', [segmentId])) as { id: unknown }[];
+      const after = toInt(newest?.id);
       await tx.query(
         `INSERT INTO segment_member_changes (merchant_id, segment_id, member_id, change_kind, changed_at)
          SELECT ?, ?, q.member_id, 'entered', ? FROM (${query.sql}) q WHERE q.member_id NOT IN (${current.sql})`,
@@ -128,13 +132,13 @@ export class SegmentsService {
       );
       // The members who left, through the history rows just written (MySQL refuses a DELETE whose subquery reads its own table).
       await tx.query(
-        `DELETE FROM segment_members WHERE segment_id = ? AND member_id IN (SELECT h.member_id FROM segment_member_changes h WHERE h.segment_id = ? AND h.changed_at = ? AND h.change_kind = 'left')`,
-        [segmentId, segmentId, at],
+        `DELETE FROM segment_members WHERE segment_id = ? AND member_id IN (SELECT h.member_id FROM segment_member_changes h WHERE h.segment_id = ? AND h.id > ? AND h.change_kind = 'left')`,
+        [segmentId, segmentId, after],
       );
       await tx.query(
         `INSERT INTO segment_members (segment_id, member_id, merchant_id, added_at)
-         SELECT ?, h.member_id, ?, ? FROM segment_member_changes h WHERE h.segment_id = ? AND h.changed_at = ? AND h.change_kind = 'entered'`,
-        [segmentId, merchantId, at, segmentId, at],
+         SELECT ?, h.member_id, ?, ? FROM segment_member_changes h WHERE h.segment_id = ? AND h.id > ? AND h.change_kind = 'entered'`,
+        [segmentId, merchantId, at, segmentId, after],
       );
       const [row] = (await tx.query('SELECT COUNT(*) AS n FROM segment_members WHERE segment_id = ?', [segmentId])) as { n: unknown }[];
       await tx.update(Segment, { merchantId, id: segmentId }, { memberCount: toInt(row?.n), refreshedAt: now });

@@ -98,9 +98,17 @@ describeEachDb('rule segments: conditions over facts, AND / OR, live count, refr
     expect(await members(segment.id)).toEqual([ana, ben, cy].sort());
     expect(await rt().db.manager.countBy(SegmentMemberChange, { segmentId: segment.id })).toBe(5);
     expect((await request(server).get(`/v1/segments/${segment.id}`).set(auth(a.tokens.owner)).expect(200)).body.memberCount).toBe(3);
+    // Two refreshes stamped with the same instant (two requests in one millisecond): the second must not
+    // take the first's history rows for its own (it once inserted Dee twice and failed).
+    const dee = (await enrol(server, a, 'Dee')).memberId;
+    await commit(server, a, { memberId: dee, lines: [line('CREAM', 'dairy', 1000, 1600)] }).expect(201);
+    const instant = new Date();
+    await Promise.all([rt().services.segments.refresh(a.merchant.id, segment.id, instant), rt().services.segments.refresh(a.merchant.id, segment.id, instant)]);
+    expect(await members(segment.id)).toEqual([ana, ben, cy, dee].sort());
+    expect(await rt().db.manager.countBy(SegmentMemberChange, { segmentId: segment.id, memberId: dee })).toBe(1);
     const all = (await request(server).get(`/v1/segments/${segment.id}/changes`).set(auth(a.tokens.owner)).expect(200)).body.items;
     const page = (await request(server).get(`/v1/segments/${segment.id}/changes`).query({ limit: 2 }).set(auth(a.tokens.owner)).expect(200)).body.items;
-    const rest = (await request(server).get(`/v1/segments/${segment.id}/changes`).query({ limit: 3, beforeId: page[1].id }).set(auth(a.tokens.owner)).expect(200)).body.items;
+    const rest = (await request(server).get(`/v1/segments/${segment.id}/changes`).query({ limit: 10, beforeId: page[1].id }).set(auth(a.tokens.owner)).expect(200)).body.items;
     expect([...page, ...rest].map((h: { id: number }) => h.id)).toEqual(all.map((h: { id: number }) => h.id));
   });
 
