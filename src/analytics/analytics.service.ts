@@ -4,7 +4,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../http/errors';
 import type { MembersService } from '../members';
 import type { MerchantsService } from '../merchants';
-import type { MemberPurchaseSources } from '../purchases';
+import type { MemberPurchaseSources, SqlSource } from '../purchases';
 import { aucFromCounts } from './models/auc';
 import type { MemberFactsService } from './member-facts.service';
 import { ProductScore } from './product-score.entity';
@@ -269,7 +269,7 @@ export class AnalyticsService {
    * filter, for rule segments; null when the merchant has no finished run yet
    * (the caller says so rather than select nobody silently).
    */
-  async scoredMembers(merchantId: string, filter: ScoreFilter): Promise<{ sql: string; params: unknown[] } | null> {
+  async scoredMembers(merchantId: string, filter: ScoreFilter): Promise<SqlSource | null> {
     const run = await this.deps.db.manager.findOne(ScoreRun, { where: { merchantId, status: 'done' }, order: { createdAt: 'DESC' } });
     if (!run) return null;
     const where = ['s.run_id = ?'];

@@ -10,7 +10,7 @@ import { canUseStore, type Principal } from '../http/principal';
 import type { Member, MembersService } from '../members';
 import { storeLimit, type MerchantsService, type StaffService } from '../merchants';
 import type { NotificationsService } from '../notifications';
-import type { PurchasesService, SaleFacts } from '../purchases';
+import type { PurchasesService, SaleFacts, SqlSource } from '../purchases';
 import type { Limit, RateLimitsService } from '../rate-limits';
 import { FeedbackAnswer, type AnsweredVia, type ContactChannel } from './feedback-answer.entity';
 import { FeedbackCaseNote } from './feedback-case-note.entity';
@@ -105,7 +105,7 @@ export class FeedbackService {
   ) {}
 
   /** (member_id): members whose latest answer falls in one of these bands, for rule segments. */
-  latestBandMembers(merchantId: string, bands: readonly Band[]): { sql: string; params: unknown[] } {
+  latestBandMembers(merchantId: string, bands: readonly Band[]): SqlSource {
     return {
       sql: `SELECT a.member_id AS member_id FROM feedback_answers a
             WHERE a.merchant_id = ? AND a.member_id IS NOT NULL AND a.band IN (${bands.map(() => '?').join(', ')})

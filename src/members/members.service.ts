@@ -22,7 +22,7 @@ import { normalizeEmail, normalizePhone, phoneRegionOf } from './phone';
 import type { CardsService } from '../cards';
 import type { MerchantsService } from '../merchants';
 import type { PointsService } from '../points';
-import type { PurchasesService } from '../purchases';
+import type { PurchasesService, SqlSource } from '../purchases';
 
 /** Consent answers as the API names them. */
 export interface ConsentAnswers {
@@ -485,13 +485,13 @@ export class MembersService {
    * `active`: the members a segment may hold (active, not merged), optionally
    * only some (a refresh after their purchases).
    */
-  activeMembers(merchantId: string, memberIds?: readonly string[]): { sql: string; params: unknown[] } {
+  activeMembers(merchantId: string, memberIds?: readonly string[]): SqlSource {
     const only = memberIds ? ` AND m.id IN (${memberIds.map(() => '?').join(', ') || 'NULL'})` : '';
     return { sql: `SELECT m.id AS member_id FROM members m WHERE m.merchant_id = ? AND m.status = 'active'${only}`, params: [merchantId, ...(memberIds ?? [])] };
   }
 
   /** Members born in one of these months (1–12; birth dates are kept as YYYY-MM-DD). */
-  bornInMonths(merchantId: string, months: readonly number[]): { sql: string; params: unknown[] } {
+  bornInMonths(merchantId: string, months: readonly number[]): SqlSource {
     return {
       sql: `SELECT m.id AS member_id FROM members m WHERE m.merchant_id = ? AND m.birth_date IS NOT NULL AND SUBSTR(m.birth_date, 6, 2) IN (${months.map(() => '?').join(', ')})`,
       params: [merchantId, ...months.map((n) => String(n).padStart(2, '0'))],
@@ -499,7 +499,7 @@ export class MembersService {
   }
 
   /** Members enrolled in [from, before). */
-  enrolledBetween(merchantId: string, from: Date | undefined, before: Date | undefined): { sql: string; params: unknown[] } {
+  enrolledBetween(merchantId: string, from: Date | undefined, before: Date | undefined): SqlSource {
     const where = ['m.merchant_id = ?'];
     const params: unknown[] = [merchantId];
     if (from) {
@@ -514,7 +514,7 @@ export class MembersService {
   }
 
   /** Members whose latest answer for this consent is "granted" (the consent log keeps every answer). */
-  consenting(merchantId: string, kind: ConsentKind): { sql: string; params: unknown[] } {
+  consenting(merchantId: string, kind: ConsentKind): SqlSource {
     return {
       sql: `SELECT c.member_id AS member_id FROM member_consents c
             WHERE c.merchant_id = ? AND c.kind = ? AND c.granted = 1

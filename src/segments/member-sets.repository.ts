@@ -1,3 +1,4 @@
+import type { SqlSource } from '../purchases';
 import type { SegmentGroup, SegmentRules } from './segment-rules';
 
 /** A set of members as SQL selecting `member_id`; `negate`: the condition holds for the members NOT in it. */
@@ -13,7 +14,7 @@ export interface MemberSet {
  * groups join them with AND or OR. Pure: the sets are SQL the owning modules
  * wrote, so this function only nests them.
  */
-export function compileRules(rules: SegmentRules, base: { sql: string; params: unknown[] }, sets: readonly MemberSet[]): { sql: string; params: unknown[] } {
+export function compileRules(rules: SegmentRules, base: SqlSource, sets: readonly MemberSet[]): SqlSource {
   const params: unknown[] = [...base.params];
   let next = 0;
   const condition = (): string => {
@@ -38,7 +39,7 @@ export function compileRules(rules: SegmentRules, base: { sql: string; params: u
  * members with no purchase at all qualify too, so the set is the complement:
  * NOT IN the members above `max`.
  */
-export function boundedSet(grouped: { sql: string; params: unknown[] }, total: string, bounds: { min?: number; max?: number }): MemberSet {
+export function boundedSet(grouped: SqlSource, total: string, bounds: { min?: number; max?: number }): MemberSet {
   if (bounds.min !== undefined && bounds.min > 0) {
     const upper = bounds.max !== undefined ? ` AND ${total} <= ?` : '';
     return { sql: `${grouped.sql} HAVING ${total} >= ?${upper}`, params: [...grouped.params, bounds.min, ...(bounds.max !== undefined ? [bounds.max] : [])] };

@@ -8,7 +8,7 @@ import type { FeedbackService } from '../feedback';
 import { AppError, found } from '../http/errors';
 import type { Principal } from '../http/principal';
 import type { MembersService } from '../members';
-import type { MemberPurchaseSources } from '../purchases';
+import type { MemberPurchaseSources, SqlSource } from '../purchases';
 import { SegmentMemberChange } from './segment-member-change.entity';
 import { SegmentMember } from './segment-member.entity';
 import { boundedSet, compileRules, type MemberSet } from './member-sets.repository';
@@ -218,7 +218,7 @@ export class SegmentsService {
   }
 
   /** The rules as one SELECT of member_id, each condition's set written by the module that owns its data. */
-  private async rulesQuery(merchantId: string, rules: SegmentRules, now: Date, memberIds?: readonly string[]): Promise<{ query: { sql: string; params: unknown[] }; warnings: RulesPreview['warnings'] }> {
+  private async rulesQuery(merchantId: string, rules: SegmentRules, now: Date, memberIds?: readonly string[]): Promise<{ query: SqlSource; warnings: RulesPreview['warnings'] }> {
     const warnings: RulesPreview['warnings'] = [];
     const sets: MemberSet[] = [];
     for (const condition of conditionsOf(rules)) {
